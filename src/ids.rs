@@ -1,0 +1,106 @@
+//! 标识 (identifiers): typed ids for the records the library keeps.
+//!
+//! Every id is a `Copy` newtype over `u64`, serialized as a bare number
+//! (`#[serde(transparent)]`), so an organisation id can never be passed where
+//! a member id is expected. Ids are assigned by the store when a record is
+//! first written; they carry no meaning beyond identity.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(u64);
+
+        impl $name {
+            /// Wraps a raw id, as read from storage.
+            pub const fn new(raw: u64) -> Self {
+                Self(raw)
+            }
+
+            /// The raw number, as written to storage.
+            pub const fn get(self) -> u64 {
+                self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}#{}", $prefix, self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}#{}", $prefix, self.0)
+            }
+        }
+
+        impl From<u64> for $name {
+            fn from(raw: u64) -> Self {
+                Self(raw)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// 组织标识: the id of an organisation (committee, general branch, branch
+    /// or party group).
+    ///
+    /// ```
+    /// use dangjian::OrgId;
+    /// let id = OrgId::new(7);
+    /// assert_eq!(id.get(), 7);
+    /// assert_eq!(id.to_string(), "org#7");
+    /// ```
+    OrgId,
+    "org"
+);
+
+id_type!(
+    /// 党员标识: the id of a person's record (一人一档), from applicant to
+    /// full member and beyond.
+    ///
+    /// ```
+    /// use dangjian::MemberId;
+    /// assert_eq!(MemberId::new(3).to_string(), "member#3");
+    /// ```
+    MemberId,
+    "member"
+);
+
+id_type!(
+    /// 活动证记录标识: the id of one entry in a member's electronic
+    /// activity record.
+    ///
+    /// ```
+    /// use dangjian::RecordId;
+    /// assert_eq!(RecordId::new(1).get(), 1);
+    /// ```
+    RecordId,
+    "record"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_serialize_as_bare_numbers() {
+        let json = serde_json::to_string(&MemberId::new(42)).unwrap_or_default();
+        assert_eq!(json, "42");
+        let back: MemberId = serde_json::from_str(&json).unwrap_or(MemberId::new(0));
+        assert_eq!(back, MemberId::new(42));
+    }
+
+    #[test]
+    fn debug_names_the_kind() {
+        assert_eq!(format!("{:?}", OrgId::new(5)), "org#5");
+    }
+}

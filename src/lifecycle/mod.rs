@@ -1,0 +1,1 @@
+//! 党员发展 (member lifecycle).

@@ -1,0 +1,1 @@
+//! 联系方式 (contact details).

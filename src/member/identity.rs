@@ -1,0 +1,1 @@
+//! 身份证号 (identity numbers).

@@ -1,0 +1,4 @@
+//! 党员 (members).
+
+pub mod contact;
+pub mod identity;

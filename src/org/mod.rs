@@ -1,0 +1,1 @@
+//! 组织体系 (organisation tree).
