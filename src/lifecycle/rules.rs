@@ -1,0 +1,139 @@
+//! 发展党员规则 (development rules): the numbers the lifecycle guards use,
+//! as data with an effective date (`../shared/DOMAIN.md` §2).
+
+use crate::period::WorkCalendar;
+use crate::rules::Versioned;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// 公示期 (public notice before admission), counted from the day the notice
+/// is posted, inclusive. **Configurable**: most provinces use 5 working days
+/// or 7 days. [DOMAIN.md §0 and §2; Development 2014]
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::lifecycle::NoticePeriod;
+/// use dangjian::period::WorkCalendar;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let cal = WorkCalendar::default();
+/// // Posted Tuesday 2018-10-09: seven days end Monday 10-15 …
+/// assert_eq!(NoticePeriod::Days(7).last_day(d(2018, 10, 9), &cal), Some(d(2018, 10, 15)));
+/// // … and so do five working days (the weekend does not count).
+/// assert_eq!(NoticePeriod::WorkingDays(5).last_day(d(2018, 10, 9), &cal), Some(d(2018, 10, 15)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticePeriod {
+    /// 公示 n 天: `n` calendar days, the posting day included.
+    Days(u32),
+    /// 公示 n 个工作日: `n` working days of the [`WorkCalendar`], the posting
+    /// day included when it is a working day.
+    WorkingDays(u32),
+}
+
+impl NoticePeriod {
+    /// 公示期满日: the last day of a notice posted on `posted_on`. `None`
+    /// for a period of zero days, or past the end of the calendar.
+    pub fn last_day(self, posted_on: NaiveDate, calendar: &WorkCalendar) -> Option<NaiveDate> {
+        match self {
+            Self::Days(n) => n
+                .checked_sub(1)
+                .and_then(|extra| posted_on.checked_add_days(Days::new(u64::from(extra)))),
+            Self::WorkingDays(n) => calendar.working_days_inclusive(posted_on, n),
+        }
+    }
+}
+
+/// 发展党员工作规则 (development rules): the periods and thresholds of the
+/// member lifecycle. Wrap them in a [`Versioned`] so that every transition
+/// is checked against the version in force on its date; see
+/// [`national_rules`] for the national default.
+///
+/// ```
+/// use dangjian::lifecycle::{DevelopmentRules, NoticePeriod};
+/// let mut zhejiang = DevelopmentRules::national_2014();
+/// zhejiang.notice = NoticePeriod::Days(7);
+/// assert_eq!(zhejiang.probation_months, 12);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevelopmentRules {
+    /// 申请年龄: minimum age in full years (周岁) on the application date.
+    /// [Charter Art. 1]
+    pub min_application_age: u32,
+    /// 积极分子培养期: minimum months as an activist before becoming a
+    /// development target, met on the anniversary. [Development 2014 Art. 13]
+    pub min_activist_months: u32,
+    /// 集中培训: minimum days of concentrated training (either this or
+    /// [`Self::min_training_hours`] suffices). [Development 2014 Art. 17]
+    pub min_training_days: u32,
+    /// 集中培训: minimum class hours of concentrated training.
+    /// [Development 2014 Art. 17]
+    pub min_training_hours: u32,
+    /// 公示期: the public notice before admission. **Configurable**.
+    /// [DOMAIN.md §2]
+    pub notice: NoticePeriod,
+    /// 审批期限: months within which the higher committee approves an
+    /// admission. [Development 2014 Art. 20–21]
+    pub approval_months: u32,
+    /// 特殊情况审批期限: the approval limit in special cases.
+    /// [Development 2014 Art. 20–21]
+    pub approval_months_special: u32,
+    /// 预备期: months of probation from the admission resolution.
+    /// [Charter Art. 7]
+    pub probation_months: u32,
+    /// 延长预备期 (shortest): an extension's minimum months.
+    /// [Development 2014 Art. 32]
+    pub extension_min_months: u32,
+    /// 延长预备期 (longest): an extension's maximum months.
+    /// [Development 2014 Art. 32]
+    pub extension_max_months: u32,
+}
+
+impl DevelopmentRules {
+    /// 全国规定 (2014): the national defaults — age 18, one year as an
+    /// activist, 3 days or 24 class hours of training, a notice of 5 working
+    /// days, approval within 3 months (6 in special cases), probation of 12
+    /// months, extendable once by 6–12 months. [Charter Art. 1, 7;
+    /// Development 2014 Art. 13, 17, 20–21, 32; DOMAIN.md §2]
+    pub fn national_2014() -> Self {
+        Self {
+            min_application_age: 18,
+            min_activist_months: 12,
+            min_training_days: 3,
+            min_training_hours: 24,
+            notice: NoticePeriod::WorkingDays(5),
+            approval_months: 3,
+            approval_months_special: 6,
+            probation_months: 12,
+            extension_min_months: 6,
+            extension_max_months: 12,
+        }
+    }
+}
+
+/// 细则施行日: 中国共产党发展党员工作细则 was issued and took effect on
+/// 2014-06-10.
+const DEVELOPMENT_2014_EFFECTIVE: NaiveDate = match NaiveDate::from_ymd_opt(2014, 6, 10) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
+/// 全国规则版本 (national rule versions): one version, `"development-2014"`,
+/// effective 2014-06-10 with [`DevelopmentRules::national_2014`].
+/// [Development 2014]
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::lifecycle::national_rules;
+/// let rules = national_rules();
+/// let v = rules.at(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).unwrap();
+/// assert_eq!(v.name, "development-2014");
+/// assert!(rules.at(NaiveDate::from_ymd_opt(2014, 6, 9).unwrap()).is_none());
+/// ```
+pub fn national_rules() -> Versioned<DevelopmentRules> {
+    Versioned::single(
+        "development-2014",
+        DEVELOPMENT_2014_EFFECTIVE,
+        DevelopmentRules::national_2014(),
+    )
+}
