@@ -1,14 +1,24 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
+pub mod access;
 pub mod clock;
+mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod member;
 pub mod org;
 pub mod period;
+pub mod record;
 pub mod rules;
+pub mod service;
+pub mod store;
 
+pub use error::{Error, ErrorKind, Result};
 pub use ids::{MemberId, OrgId, RecordId};
+pub use service::{Dangjian, RuleBook};

@@ -139,8 +139,16 @@ mod tests {
     #[test]
     fn picks_the_version_in_force_on_each_side_of_the_boundary() {
         let v = Versioned::new(vec![
-            RuleVersion { name: "b".into(), effective_from: d(2020, 7, 13), rules: 2 },
-            RuleVersion { name: "a".into(), effective_from: d(1990, 6, 27), rules: 1 },
+            RuleVersion {
+                name: "b".into(),
+                effective_from: d(2020, 7, 13),
+                rules: 2,
+            },
+            RuleVersion {
+                name: "a".into(),
+                effective_from: d(1990, 6, 27),
+                rules: 1,
+            },
         ]);
         let v = v.unwrap_or_else(|_| Versioned::single("x", d(1, 1, 1), 0));
         assert_eq!(v.at(d(2020, 7, 12)).map(|r| r.rules), Some(1));
@@ -152,10 +160,21 @@ mod tests {
     fn refuses_empty_and_duplicate_dates() {
         assert_eq!(Versioned::<u8>::new(vec![]), Err(RuleVersionError::Empty));
         let dup = Versioned::new(vec![
-            RuleVersion { name: "a".into(), effective_from: d(2020, 1, 1), rules: 1 },
-            RuleVersion { name: "b".into(), effective_from: d(2020, 1, 1), rules: 2 },
+            RuleVersion {
+                name: "a".into(),
+                effective_from: d(2020, 1, 1),
+                rules: 1,
+            },
+            RuleVersion {
+                name: "b".into(),
+                effective_from: d(2020, 1, 1),
+                rules: 2,
+            },
         ]);
-        assert!(matches!(dup, Err(RuleVersionError::SameEffectiveDate { .. })));
+        assert!(matches!(
+            dup,
+            Err(RuleVersionError::SameEffectiveDate { .. })
+        ));
     }
 
     #[test]

@@ -1,4 +1,375 @@
-//! 党员 (members).
+//! 党员 (members): real-name identity, contact details, memberships and the
+//! lifecycle of one person's record (一人一档).
+//!
+//! A [`Member`] is the whole record of one person, from the day they apply
+//! (入党申请人) to full membership and beyond. It is built with a
+//! [`Registration`] (checked in `build()`), approved by the home branch, and
+//! then changes only through dated lifecycle transitions
+//! ([`crate::lifecycle`]) and membership changes ([`MembershipRequest`]).
 
 pub mod contact;
 pub mod identity;
+mod membership;
+
+pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonName};
+pub use identity::{IdNumber, IdNumberError, Sex};
+pub use membership::{
+    MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships, MobileStatus,
+};
+
+use crate::lifecycle::Lifecycle;
+use crate::{MemberId, OrgId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// 职业类别 (occupation category): decides how dues are computed
+/// (`../shared/DOMAIN.md` §3, Dues 2008).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OccupationCategory {
+    /// 在职 (in service): pays a rate on the monthly wage base.
+    InService,
+    /// 离退休 (retired): pays a rate on the basic pension.
+    Retiree,
+    /// 农民 (farmer): a flat amount set by place.
+    Farmer,
+    /// 学生 (student): a flat 0.2 yuan a month.
+    Student,
+    /// 下岗失业 (unemployed): a flat 0.2 yuan a month.
+    Unemployed,
+    /// 享受最低生活保障 (minimum living allowance): a flat 0.2 yuan a month.
+    MinimumAllowance,
+    /// 其他有收入 (other income): the rate table on their income.
+    OtherIncome,
+}
+
+/// 党员电子身份证号 (electronic member card id): issued when the home branch
+/// approves the registration. `DJ`, the member id in 17 digits and a
+/// GB 11643 MOD 11-2 check character, so a mistyped card id is caught.
+///
+/// ```
+/// use dangjian::member::MemberCardId;
+/// use dangjian::MemberId;
+/// let card = MemberCardId::issue(MemberId::new(42));
+/// assert!(card.as_str().starts_with("DJ00000000000000042"));
+/// assert_eq!(card.as_str().len(), 20);
+/// assert_eq!(card.as_str().parse::<MemberCardId>(), Ok(card));
+/// assert!("DJ00000000000000042Z".parse::<MemberCardId>().is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MemberCardId(String);
+
+/// A card id that is not one this library issued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a member card id: {reason}")]
+pub struct CardIdError {
+    reason: &'static str,
+}
+
+impl MemberCardId {
+    /// The card id for `member`.
+    pub fn issue(member: MemberId) -> Self {
+        let digits = format!("{:017}", member.get());
+        let check = identity::check_character(&digits).unwrap_or('0');
+        Self(format!("DJ{digits}{check}"))
+    }
+
+    /// The card id as printed.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MemberCardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for MemberCardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for MemberCardId {
+    type Err = CardIdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let digits = s.strip_prefix("DJ").ok_or(CardIdError {
+            reason: "must start with DJ",
+        })?;
+        let mut chars = digits.chars();
+        let check = chars.next_back().ok_or(CardIdError {
+            reason: "too short",
+        })?;
+        let body = chars.as_str();
+        if body.len() != 17 || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CardIdError {
+                reason: "must have 17 digits after DJ",
+            });
+        }
+        if identity::check_character(body) != Some(check) {
+            return Err(CardIdError {
+                reason: "wrong check character",
+            });
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for MemberCardId {
+    type Error = CardIdError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<MemberCardId> for String {
+    fn from(c: MemberCardId) -> Self {
+        c.0
+    }
+}
+
+/// 登记状态: whether the home branch has approved the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    /// Submitted, awaiting the home branch.
+    Pending {
+        /// The day it was submitted.
+        submitted_on: NaiveDate,
+    },
+    /// Approved; the electronic member card is issued.
+    Approved {
+        /// The day it was approved.
+        approved_on: NaiveDate,
+        /// The card issued.
+        card: MemberCardId,
+    },
+}
+
+/// 实名身份 (real-name identity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// 姓名: the real name.
+    pub name: PersonName,
+    /// 公民身份号码: the resident identity number (masked in `Debug`).
+    pub id_number: IdNumber,
+}
+
+impl Identity {
+    /// The birth date, from the identity number.
+    pub fn birth_date(&self) -> NaiveDate {
+        self.id_number.birth_date()
+    }
+
+    /// The sex, from the identity number.
+    pub fn sex(&self) -> Sex {
+        self.id_number.sex()
+    }
+}
+
+/// 联系方式 (contact details and OA accounts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// 手机号 (masked in `Debug`).
+    pub mobile: Option<Mobile>,
+    /// 电子邮箱.
+    pub email: Option<EmailAddress>,
+    /// 工号: the key an OA system logs in with; unique in a store.
+    pub employee_no: Option<EmployeeNo>,
+    /// User ids in WeCom, DingTalk and Feishu.
+    pub im: ImIds,
+}
+
+/// 党员档案 (a member's record): one person, one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Assigned by the store.
+    pub id: MemberId,
+    /// Bumped by the store on every write (optimistic concurrency).
+    pub version: u64,
+    /// Name and identity number.
+    pub identity: Identity,
+    /// Mobile, e-mail, employee number, IM ids.
+    pub contact: Contact,
+    /// Drives dues.
+    pub occupation: OccupationCategory,
+    /// Pending or approved, with the member card.
+    pub registration: RegistrationStatus,
+    /// 发展阶段: where the person stands, with dated history.
+    pub lifecycle: Lifecycle,
+    /// Home branch, online branches, mobile location, dual management.
+    pub memberships: Memberships,
+}
+
+impl Member {
+    /// The home branch holding the organisational relationship.
+    pub fn home(&self) -> OrgId {
+        self.memberships.home()
+    }
+
+    /// The electronic member card, once registration is approved.
+    pub fn card(&self) -> Option<&MemberCardId> {
+        match &self.registration {
+            RegistrationStatus::Approved { card, .. } => Some(card),
+            RegistrationStatus::Pending { .. } => None,
+        }
+    }
+}
+
+/// What a new record needs before the store assigns an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMember {
+    /// Name and identity number.
+    pub identity: Identity,
+    /// Contact details.
+    pub contact: Contact,
+    /// Occupation category.
+    pub occupation: OccupationCategory,
+    /// Pending, as submitted.
+    pub registration: RegistrationStatus,
+    /// The validated lifecycle.
+    pub lifecycle: Lifecycle,
+    /// The validated memberships.
+    pub memberships: Memberships,
+}
+
+impl NewMember {
+    /// The stored record, with the id and version the store assigned.
+    pub fn into_member(self, id: MemberId) -> Member {
+        Member {
+            id,
+            version: 1,
+            identity: self.identity,
+            contact: self.contact,
+            occupation: self.occupation,
+            registration: self.registration,
+            lifecycle: self.lifecycle,
+            memberships: self.memberships,
+        }
+    }
+}
+
+/// How a person enters the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Entry {
+    /// 递交入党申请书: a new applicant, on the date of the application.
+    Application {
+        /// The date the application was received.
+        on: NaiveDate,
+    },
+    /// An existing member or candidate brought in from paper records.
+    Import(crate::lifecycle::ImportedStage),
+}
+
+/// Why a registration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistrationError {
+    /// A required field was not given.
+    #[error("registration is missing the {0}")]
+    Missing(&'static str),
+    /// The identity number gives a birth date after today.
+    #[error("the identity number gives a birth date ({birth}) after today ({today})")]
+    BornInTheFuture {
+        /// From the identity number.
+        birth: NaiveDate,
+        /// Today, by the injected clock.
+        today: NaiveDate,
+    },
+    /// The registration is already approved.
+    #[error("registration is already approved")]
+    AlreadyApproved,
+    /// The record must be approved before this step.
+    #[error("registration is not yet approved by the home branch")]
+    NotApproved,
+}
+
+/// 党员登记 (registration): the builder for a new record, checked in the
+/// service's `register` against the tree, the clock and the rules.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::member::{Entry, OccupationCategory, Registration};
+/// use dangjian::OrgId;
+/// let reg = Registration::new()
+///     .name("张三".parse()?)
+///     .id_number("11010519491231002X".parse()?)
+///     .mobile("13800138000".parse()?)
+///     .occupation(OccupationCategory::InService)
+///     .home(OrgId::new(2))
+///     .entry(Entry::Application { on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap() });
+/// assert!(format!("{reg:?}").contains("138****8000"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// 姓名.
+    pub name: Option<PersonName>,
+    /// 身份证号.
+    pub id_number: Option<IdNumber>,
+    /// Contact details.
+    pub contact: Contact,
+    /// Occupation category (defaults to in service).
+    pub occupation: Option<OccupationCategory>,
+    /// The physical branch that will hold the relationship.
+    pub home: Option<OrgId>,
+    /// How the person enters the record.
+    pub entry: Option<Entry>,
+}
+
+impl Registration {
+    /// An empty registration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the real name.
+    pub fn name(mut self, name: PersonName) -> Self {
+        self.name = Some(name);
+        self
+    }
+    /// Sets the identity number.
+    pub fn id_number(mut self, id: IdNumber) -> Self {
+        self.id_number = Some(id);
+        self
+    }
+    /// Sets the mobile number.
+    pub fn mobile(mut self, mobile: Mobile) -> Self {
+        self.contact.mobile = Some(mobile);
+        self
+    }
+    /// Sets the e-mail address.
+    pub fn email(mut self, email: EmailAddress) -> Self {
+        self.contact.email = Some(email);
+        self
+    }
+    /// Sets the employee number (the OA login key).
+    pub fn employee_no(mut self, no: EmployeeNo) -> Self {
+        self.contact.employee_no = Some(no);
+        self
+    }
+    /// Sets the IM ids.
+    pub fn im(mut self, im: ImIds) -> Self {
+        self.contact.im = im;
+        self
+    }
+    /// Sets the occupation category.
+    pub fn occupation(mut self, occupation: OccupationCategory) -> Self {
+        self.occupation = Some(occupation);
+        self
+    }
+    /// Sets the home branch.
+    pub fn home(mut self, org: OrgId) -> Self {
+        self.home = Some(org);
+        self
+    }
+    /// Sets how the person enters the record.
+    pub fn entry(mut self, entry: Entry) -> Self {
+        self.entry = Some(entry);
+        self
+    }
+}

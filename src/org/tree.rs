@@ -7,39 +7,11 @@
 
 use super::{NewOrganisation, OrgError, OrgKind, OrgName, Organisation};
 use crate::ids::OrgId;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// A small multiplicative hasher for [`OrgId`] keys (ids are assigned by
-/// the store, not chosen by users, so no flooding resistance is needed).
-#[derive(Debug, Clone, Copy, Default)]
-struct IdHasher(u64);
-
-impl IdHasher {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-    fn mix(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(Self::K);
-    }
-}
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0.rotate_left(26)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.mix(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.mix(n);
-    }
-}
-
-type IdMap<V> = HashMap<OrgId, V, BuildHasherDefault<IdHasher>>;
+/// Org ids are assigned by the store, not chosen by users, so the fast
+/// non-cryptographic Fx hash (rustc-hash) is safe here.
+type IdMap<V> = rustc_hash::FxHashMap<OrgId, V>;
 
 /// The derived links of one organisation.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,358 @@
+//! 三级管理 (scoped access): who may read and write what.
+//!
+//! Every service call takes an [`Actor`]. An actor has a [`Role`] and a
+//! [`Scope`]: the whole platform, an organisation subtree (a committee or a
+//! branch and everything below it), or one member alone. The checks here are
+//! pure functions over the organisation tree and a member's [`Placement`];
+//! services call them before touching the store, so a refused call changes
+//! nothing. The rules (`../shared/DOMAIN.md` §2, seed 003):
+//!
+//! - a member's record and activity record are readable by the member, by
+//!   the home branch and its ancestors, and by a mobile member's
+//!   current-location organisation (and the organisations above it);
+//! - the member's memberships and lifecycle are changed only from the home
+//!   line (home branch and ancestors), never from the current location;
+//! - the activity record is appended to from the home line or the current
+//!   location; a member may add their own online check-in;
+//! - online branches and dual-managing organisations see the member's
+//!   profile, not the activity record.
+//!
+//! The integrator authenticates the person (OA login, SSO) and builds the
+//! actor from its own role table: the library trusts the actor it is given
+//! and enforces its scope.
+
+use crate::org::OrgTree;
+use crate::{MemberId, OrgId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// 角色: what an actor is in the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 党员: an ordinary member (or applicant) acting for themselves.
+    Member,
+    /// 支部书记 / 支委: a branch secretary or committee member.
+    BranchOfficer,
+    /// 党委委员 / 组织员: a committee member or organiser of a committee or
+    /// general branch.
+    CommitteeOfficer,
+    /// 平台管理员: the integrator's administrator of the whole platform
+    /// (sets up the tree).
+    PlatformAdmin,
+}
+
+/// 管理范围: the part of the organisation an actor acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    /// Everything (platform administration).
+    All,
+    /// An organisation and everything below it.
+    Subtree(OrgId),
+    /// One member's own record.
+    Member(MemberId),
+}
+
+/// 操作者: who is calling, in what role and scope.
+///
+/// ```
+/// use dangjian::access::{Actor, Role, Scope};
+/// use dangjian::{MemberId, OrgId};
+/// let secretary = Actor::branch_officer(MemberId::new(5), OrgId::new(2));
+/// assert_eq!(secretary.role(), Role::BranchOfficer);
+/// assert_eq!(secretary.scope(), Scope::Subtree(OrgId::new(2)));
+/// let me = Actor::member(MemberId::new(9));
+/// assert_eq!(me.scope(), Scope::Member(MemberId::new(9)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    member: Option<MemberId>,
+    role: Role,
+    scope: Scope,
+}
+
+impl Actor {
+    /// A member acting for themselves.
+    pub fn member(member: MemberId) -> Self {
+        Self {
+            member: Some(member),
+            role: Role::Member,
+            scope: Scope::Member(member),
+        }
+    }
+
+    /// A branch secretary or branch committee member of `branch`.
+    pub fn branch_officer(member: MemberId, branch: OrgId) -> Self {
+        Self {
+            member: Some(member),
+            role: Role::BranchOfficer,
+            scope: Scope::Subtree(branch),
+        }
+    }
+
+    /// A committee member or organiser of `org` (a committee or general
+    /// branch), acting on its whole subtree.
+    pub fn committee_officer(member: MemberId, org: OrgId) -> Self {
+        Self {
+            member: Some(member),
+            role: Role::CommitteeOfficer,
+            scope: Scope::Subtree(org),
+        }
+    }
+
+    /// The platform administrator (not necessarily a member).
+    pub fn platform_admin() -> Self {
+        Self {
+            member: None,
+            role: Role::PlatformAdmin,
+            scope: Scope::All,
+        }
+    }
+
+    /// The member behind the actor, if any.
+    pub fn member_id(&self) -> Option<MemberId> {
+        self.member
+    }
+
+    /// The role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The scope.
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    /// Whether the actor's scope covers organisation `org`.
+    pub fn covers_org(&self, org: OrgId, tree: &OrgTree) -> bool {
+        match self.scope {
+            Scope::All => true,
+            Scope::Subtree(root) => tree.is_within(org, root),
+            Scope::Member(_) => false,
+        }
+    }
+
+    fn is_officer(&self) -> bool {
+        !matches!(self.role, Role::Member)
+    }
+
+    fn is_self(&self, member: MemberId) -> bool {
+        self.scope == Scope::Member(member)
+    }
+}
+
+/// 党员所在: the organisations a member belongs to, as access checks need
+/// them (see [`crate::member::Memberships::placement`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// The home branch.
+    pub home: OrgId,
+    /// A mobile member's current-location organisation.
+    pub mobile_location: Option<OrgId>,
+    /// A dual-managing organisation.
+    pub dual: Option<OrgId>,
+    /// Online branches joined.
+    pub online: Vec<OrgId>,
+}
+
+/// 操作: what an actor tries to do, for the refusal message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read a member's profile.
+    ReadMember,
+    /// Change a member's record, memberships or lifecycle.
+    ManageMember,
+    /// Read a member's activity record.
+    ReadRecord,
+    /// Append to a member's activity record.
+    AppendRecord,
+    /// Read an organisation and its subtree.
+    ReadOrg,
+    /// Create or change an organisation.
+    ManageOrg,
+}
+
+/// 越权: the refusal, saying who tried what on what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Denied {
+    /// The actor's role.
+    pub role: Role,
+    /// The actor's scope.
+    pub scope: Scope,
+    /// What was attempted.
+    pub action: Action,
+    /// The target, as text (`member#5`, `org#2`).
+    pub target: String,
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scope = match self.scope {
+            Scope::All => "all".to_owned(),
+            Scope::Subtree(o) => format!("subtree of {o}"),
+            Scope::Member(m) => format!("{m} only"),
+        };
+        write!(
+            f,
+            "{:?} with scope {scope} may not {:?} {}",
+            self.role, self.action, self.target
+        )
+    }
+}
+
+fn deny(actor: &Actor, action: Action, target: impl fmt::Display) -> Denied {
+    Denied {
+        role: actor.role,
+        scope: actor.scope,
+        action,
+        target: target.to_string(),
+    }
+}
+
+fn covers_home_line(actor: &Actor, p: &Placement, tree: &OrgTree) -> bool {
+    actor.is_officer() && actor.covers_org(p.home, tree)
+}
+
+fn covers_location(actor: &Actor, p: &Placement, tree: &OrgTree) -> bool {
+    actor.is_officer() && p.mobile_location.is_some_and(|o| actor.covers_org(o, tree))
+}
+
+/// May `actor` read member `member`'s profile?
+///
+/// Self, the home line, the current location, a dual-managing organisation
+/// and the online branches the member joined.
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_read_member(
+    actor: &Actor,
+    member: MemberId,
+    p: &Placement,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    let ok = actor.is_self(member)
+        || covers_home_line(actor, p, tree)
+        || covers_location(actor, p, tree)
+        || (actor.is_officer()
+            && (p.dual.is_some_and(|o| actor.covers_org(o, tree))
+                || p.online.iter().any(|o| actor.covers_org(*o, tree))));
+    ok.then_some(())
+        .ok_or_else(|| deny(actor, Action::ReadMember, member))
+}
+
+/// May `actor` change member `member`'s record, memberships or lifecycle?
+/// Only an officer of the home line.
+///
+/// # Errors
+/// [`Denied`] otherwise: the member themselves, the current location, online
+/// branches and other branches are refused.
+pub fn check_manage_member(
+    actor: &Actor,
+    member: MemberId,
+    p: &Placement,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    covers_home_line(actor, p, tree)
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::ManageMember, member))
+}
+
+/// May `actor` read member `member`'s activity record? Self, the home line
+/// and the current location (`../shared/DOMAIN.md` §2).
+///
+/// ```
+/// use dangjian::access::{check_read_record, Actor, Placement};
+/// use dangjian::org::{BranchForm, OrgKind, OrgTree, Organisation};
+/// use dangjian::{MemberId, OrgId};
+/// let org = |id, kind, parent| Organisation {
+///     id: OrgId::new(id), name: format!("org {id}").parse().unwrap(), kind, parent, version: 0,
+/// };
+/// let branch = OrgKind::Branch(BranchForm::Physical);
+/// let tree = OrgTree::from_orgs([
+///     org(1, OrgKind::GrassrootsCommittee, None),
+///     org(2, branch.clone(), Some(OrgId::new(1))),
+///     org(3, branch.clone(), Some(OrgId::new(1))),
+///     org(4, branch, None),
+/// ])?;
+/// let p = Placement { home: OrgId::new(2), mobile_location: Some(OrgId::new(4)), dual: None, online: vec![] };
+/// let m = MemberId::new(7);
+/// assert!(check_read_record(&Actor::committee_officer(MemberId::new(1), OrgId::new(1)), m, &p, &tree).is_ok());
+/// assert!(check_read_record(&Actor::branch_officer(MemberId::new(2), OrgId::new(4)), m, &p, &tree).is_ok());
+/// assert!(check_read_record(&Actor::branch_officer(MemberId::new(3), OrgId::new(3)), m, &p, &tree).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_read_record(
+    actor: &Actor,
+    member: MemberId,
+    p: &Placement,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    let ok = actor.is_self(member)
+        || covers_home_line(actor, p, tree)
+        || covers_location(actor, p, tree);
+    ok.then_some(())
+        .ok_or_else(|| deny(actor, Action::ReadRecord, member))
+}
+
+/// May `actor` append `activity` to member `member`'s activity record? An
+/// officer of the home line or the current location; the member for their
+/// own online check-in.
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_append_record(
+    actor: &Actor,
+    member: MemberId,
+    p: &Placement,
+    activity: &crate::record::Activity,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    let own_check_in =
+        actor.is_self(member) && matches!(activity, crate::record::Activity::OnlineCheckIn { .. });
+    let ok = own_check_in || covers_home_line(actor, p, tree) || covers_location(actor, p, tree);
+    ok.then_some(())
+        .ok_or_else(|| deny(actor, Action::AppendRecord, member))
+}
+
+/// May `actor` read organisation `org` and its subtree? Any officer whose
+/// scope covers it.
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_read_org(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
+    (actor.is_officer() && actor.covers_org(org, tree))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::ReadOrg, org))
+}
+
+/// May `actor` create an organisation of `kind` under `parent` (or a root
+/// when `parent` is `None`), or change `parent`'s child? Roots: the platform
+/// administrator. Below a parent: a committee officer covering it, or a
+/// branch officer adding a party group to their own branch.
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_manage_org(
+    actor: &Actor,
+    parent: Option<OrgId>,
+    kind: &crate::org::OrgKind,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    let ok = match (actor.role, parent) {
+        (Role::PlatformAdmin, _) => true,
+        (Role::CommitteeOfficer, Some(p)) => actor.covers_org(p, tree),
+        (Role::BranchOfficer, Some(p)) => {
+            matches!(kind, crate::org::OrgKind::PartyGroup) && actor.covers_org(p, tree)
+        }
+        _ => false,
+    };
+    let target = parent.map_or_else(|| "a new root".to_owned(), |p| p.to_string());
+    ok.then_some(())
+        .ok_or_else(|| deny(actor, Action::ManageOrg, target))
+}

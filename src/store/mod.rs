@@ -1,0 +1,96 @@
+//! 存储 (storage): the traits an integrator's database implements, and the
+//! in-memory store that is the default.
+//!
+//! The traits are async (async-trait), object-safe and `Send + Sync`, so a
+//! service holds an `Arc<dyn Store>`. A write that must not be split (a
+//! lifecycle transition with its activity-record entry) is one method, so
+//! every backend can make it atomic. Each write of an existing record names
+//! the version it read ([`Member::version`]); a store refuses a stale write
+//! with [`StoreErrorKind::Conflict`]. Stores enforce uniqueness of identity
+//! numbers and employee numbers themselves, so two concurrent registrations
+//! of one person cannot both succeed.
+
+mod error;
+pub mod memory;
+
+pub use error::{StoreError, StoreErrorKind, UniqueField};
+pub use memory::MemoryStore;
+
+use crate::access::Placement;
+use crate::member::{EmployeeNo, IdNumber, Member, NewMember};
+use crate::org::{NewOrganisation, OrgTree, Organisation};
+use crate::record::{NewRecordEntry, RecordEntry};
+use crate::{MemberId, OrgId};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// 组织存储: organisations.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// The whole tree, as of now. Cheap to call repeatedly: stores keep it
+    /// cached and share it.
+    async fn org_tree(&self) -> Result<Arc<OrgTree>, StoreError>;
+
+    /// Creates an organisation; the store assigns the id. The store checks
+    /// the new organisation against the tree under its own lock or
+    /// transaction ([`OrgTree::check_new`]).
+    async fn insert_org(&self, new: NewOrganisation) -> Result<Organisation, StoreError>;
+
+    /// Replaces an organisation (rename, move to another parent) if its
+    /// stored version is `org.version`; the store re-checks the tree rules
+    /// (no cycle) atomically and bumps the version.
+    async fn update_org(&self, org: Organisation) -> Result<Organisation, StoreError>;
+}
+
+/// 党员存储: members' records.
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    /// Creates a record; the store assigns the id and version 1. Refuses a
+    /// second record with the same identity number or employee number
+    /// ([`StoreErrorKind::Duplicate`]).
+    async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
+
+    /// One record.
+    async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
+
+    /// Where a member sits, for access checks; cheaper than the whole record.
+    async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError>;
+
+    /// The record with this identity number (一人一档).
+    async fn find_by_id_number(&self, id_number: &IdNumber) -> Result<Option<Member>, StoreError>;
+
+    /// The record with this employee number (the OA login key).
+    async fn find_by_employee_no(&self, no: &EmployeeNo) -> Result<Option<Member>, StoreError>;
+
+    /// Replaces a record if its stored version is `member.version`, and in
+    /// the same atomic step appends `record` to the activity record. Returns
+    /// the stored record (version bumped) and the entry.
+    async fn update_member(
+        &self,
+        member: Member,
+        record: Option<NewRecordEntry>,
+    ) -> Result<(Member, Option<RecordEntry>), StoreError>;
+
+    /// The members whose home branch is one of `orgs`, ordered by id.
+    async fn members_by_home(&self, orgs: &[OrgId]) -> Result<Vec<Member>, StoreError>;
+
+    /// The members who joined online branch `org`, ordered by id.
+    async fn members_by_online(&self, org: OrgId) -> Result<Vec<Member>, StoreError>;
+}
+
+/// 活动证存储: the append-only activity record. There is no update and no
+/// delete.
+#[async_trait]
+pub trait RecordStore: Send + Sync {
+    /// Appends an entry; the store assigns an increasing id.
+    async fn append_record(&self, entry: NewRecordEntry) -> Result<RecordEntry, StoreError>;
+
+    /// A member's entries, oldest first.
+    async fn records_of(&self, member: MemberId) -> Result<Vec<RecordEntry>, StoreError>;
+}
+
+/// Everything a service needs: implemented for any type that implements the
+/// three store traits.
+pub trait Store: OrgStore + MemberStore + RecordStore {}
+
+impl<T: OrgStore + MemberStore + RecordStore> Store for T {}

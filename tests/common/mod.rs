@@ -1,0 +1,137 @@
+//! Shared fixtures for the integration tests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use dangjian::access::Actor;
+use dangjian::clock::FixedClock;
+use dangjian::lifecycle::ImportedStage;
+use dangjian::member::{Entry, IdNumber, Member, Registration};
+use dangjian::org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind};
+use dangjian::store::{MemoryStore, Store};
+use dangjian::{Dangjian, MemberId, OrgId};
+use std::sync::Arc;
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A valid identity number born on `birth` (YYYYMMDD) with sequence `seq`.
+pub fn id_number(birth: &str, seq: u32) -> IdNumber {
+    let first17 = format!("110105{birth}{:03}", seq % 1000);
+    let check = dangjian::member::identity::check_character(&first17).unwrap();
+    format!("{first17}{check}").parse().unwrap()
+}
+
+/// A distinct valid identity number for member number `n`.
+pub fn nth_id_number(n: u32) -> IdNumber {
+    let day = d(1960, 1, 1) + chrono::Duration::days(i64::from(n / 1000));
+    id_number(&day.format("%Y%m%d").to_string(), n % 1000)
+}
+
+pub struct World {
+    pub dj: Dangjian,
+    pub clock: Arc<FixedClock>,
+    pub committee: OrgId,
+    pub general: OrgId,
+    pub branch_a: OrgId,
+    pub branch_b: OrgId,
+    pub group_a: OrgId,
+    pub online: OrgId,
+    pub elsewhere: OrgId,
+}
+
+impl World {
+    pub fn admin(&self) -> Actor {
+        Actor::platform_admin()
+    }
+    pub fn committee_officer(&self) -> Actor {
+        Actor::committee_officer(MemberId::new(900), self.committee)
+    }
+    pub fn secretary_a(&self) -> Actor {
+        Actor::branch_officer(MemberId::new(901), self.branch_a)
+    }
+    pub fn secretary_b(&self) -> Actor {
+        Actor::branch_officer(MemberId::new(902), self.branch_b)
+    }
+    pub fn elsewhere_officer(&self) -> Actor {
+        Actor::branch_officer(MemberId::new(903), self.elsewhere)
+    }
+
+    /// Registers and approves a full member of `home`.
+    pub async fn full_member(&self, home: OrgId, n: u32) -> Member {
+        let reg = Registration::new()
+            .name("测试党员".parse().unwrap())
+            .id_number(nth_id_number(n))
+            .home(home)
+            .entry(Entry::Import(ImportedStage::Full {
+                joined_on: d(2000, 7, 1),
+                full_since: d(2001, 7, 1),
+            }));
+        let m = self
+            .dj
+            .register(&self.committee_officer(), reg)
+            .await
+            .unwrap();
+        self.dj
+            .approve_registration(&self.committee_officer(), m.id)
+            .await
+            .unwrap()
+    }
+}
+
+/// committee ─┬─ general ─┬─ branch A ── group A
+///            │           └─ branch B
+///            └─ online branch
+/// elsewhere (another root: a mobile member's current location)
+pub async fn world_on(store: Arc<dyn Store>, today: NaiveDate) -> World {
+    let clock = Arc::new(FixedClock::on_date(today));
+    let dj = Dangjian::new(store, clock.clone());
+    let admin = Actor::platform_admin();
+    let mk = |name: &str, kind: OrgKind, parent: Option<OrgId>| {
+        let dj = dj.clone();
+        let name = name.to_owned();
+        async move {
+            dj.create_org(
+                &admin,
+                NewOrganisation {
+                    name: name.parse().unwrap(),
+                    kind,
+                    parent,
+                },
+            )
+            .await
+            .unwrap()
+            .id
+        }
+    };
+    let physical = || OrgKind::Branch(BranchForm::Physical);
+    let committee = mk("某某公司党委", OrgKind::GrassrootsCommittee, None).await;
+    let general = mk("研发党总支", OrgKind::GeneralBranch, Some(committee)).await;
+    let branch_a = mk("第一党支部", physical(), Some(general)).await;
+    let branch_b = mk("第二党支部", physical(), Some(general)).await;
+    let group_a = mk("第一党小组", OrgKind::PartyGroup, Some(branch_a)).await;
+    let online = mk(
+        "流动党员网上党支部",
+        OrgKind::Branch(BranchForm::Online {
+            theme: OnlineTheme::MobileMembers,
+        }),
+        Some(committee),
+    )
+    .await;
+    let elsewhere = mk("深圳软件园联合党支部", physical(), None).await;
+    World {
+        dj,
+        clock,
+        committee,
+        general,
+        branch_a,
+        branch_b,
+        group_a,
+        online,
+        elsewhere,
+    }
+}
+
+pub async fn world() -> World {
+    world_on(Arc::new(MemoryStore::new()), d(2024, 6, 1)).await
+}
