@@ -7,6 +7,7 @@
 //! match on.
 
 use crate::access::Denied;
+use crate::election::ElectionError;
 use crate::lifecycle::TransitionError;
 use crate::member::{ContactError, IdNumberError, MembershipError, RegistrationError};
 use crate::org::OrgError;
@@ -61,6 +62,9 @@ pub enum Error {
     /// A rule set.
     #[error("rules: {0}")]
     Rules(#[from] RuleVersionError),
+    /// 选举与表决: an election, ballot, motion or appraisal rule.
+    #[error("vote: {0}")]
+    Election(#[from] ElectionError),
     /// 越权: the actor may not do this.
     #[error("permission denied: {0}")]
     PermissionDenied(Denied),
@@ -88,6 +92,8 @@ impl Error {
             Self::Org(_) | Self::Membership(_) | Self::Transition(_) | Self::Registration(_) => {
                 ErrorKind::RuleViolation
             }
+            Self::Election(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
+            Self::Election(_) => ErrorKind::RuleViolation,
             Self::PermissionDenied(_) => ErrorKind::PermissionDenied,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Duplicate(_) | Self::Conflict(_) => ErrorKind::Conflict,

@@ -173,6 +173,12 @@ pub enum Action {
     ReadOrg,
     /// Create or change an organisation.
     ManageOrg,
+    /// 组织投票: open, run and close a vote or election.
+    RunVote,
+    /// 投票: cast a ballot.
+    CastBallot,
+    /// 查看结果: read a vote's published results.
+    ReadVoteResults,
 }
 
 /// 越权: the refusal, saying who tried what on what.
@@ -355,4 +361,69 @@ pub fn check_manage_org(
     let target = parent.map_or_else(|| "a new root".to_owned(), |p| p.to_string());
     ok.then_some(())
         .ok_or_else(|| deny(actor, Action::ManageOrg, target))
+}
+
+/// 组织投票: may `actor` open, run (check-in, written opinions) and close a
+/// vote of `org`? A branch officer for their own branch, a committee
+/// officer for their subtree. [Branch 2018; Election 2020 Art. 5]
+///
+/// ```
+/// use dangjian::access::{check_run_vote, Actor};
+/// use dangjian::org::{BranchForm, OrgKind, OrgTree, Organisation};
+/// use dangjian::{MemberId, OrgId};
+/// let org = |id, kind, parent| Organisation {
+///     id: OrgId::new(id), name: format!("org {id}").parse().unwrap(), kind, parent, version: 0,
+/// };
+/// let tree = OrgTree::from_orgs([
+///     org(1, OrgKind::GrassrootsCommittee, None),
+///     org(2, OrgKind::Branch(BranchForm::Physical), Some(OrgId::new(1))),
+///     org(3, OrgKind::Branch(BranchForm::Physical), Some(OrgId::new(1))),
+/// ])?;
+/// let b = OrgId::new(2);
+/// assert!(check_run_vote(&Actor::branch_officer(MemberId::new(1), b), b, &tree).is_ok());
+/// assert!(check_run_vote(&Actor::committee_officer(MemberId::new(1), OrgId::new(1)), b, &tree).is_ok());
+/// assert!(check_run_vote(&Actor::branch_officer(MemberId::new(1), OrgId::new(3)), b, &tree).is_err());
+/// assert!(check_run_vote(&Actor::member(MemberId::new(1)), b, &tree).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Denied`] otherwise (members, the platform administrator, other
+/// branches).
+pub fn check_run_vote(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
+    let officer = matches!(actor.role, Role::BranchOfficer | Role::CommitteeOfficer);
+    (officer && actor.covers_org(org, tree))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::RunVote, org))
+}
+
+/// 投票: who casts with `actor`? Only a member acting for themselves (an
+/// officer votes as a member, never for someone else). Returns the voter.
+///
+/// # Errors
+/// [`Denied`] for any other actor.
+pub fn check_cast(actor: &Actor, org: OrgId) -> Result<MemberId, Denied> {
+    match actor.scope {
+        Scope::Member(m) if actor.role == Role::Member => Ok(m),
+        _ => Err(deny(actor, Action::CastBallot, org)),
+    }
+}
+
+/// 查看结果: may `actor` read the published results of a vote of `org`
+/// whose roll lists `on_roll`? An officer who may run it, or a member on
+/// the roll.
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_read_vote_results(
+    actor: &Actor,
+    org: OrgId,
+    on_roll: impl Fn(MemberId) -> bool,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    let member = matches!(actor.scope, Scope::Member(m) if on_roll(m));
+    let officer = check_run_vote(actor, org, tree).is_ok();
+    (member || officer)
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::ReadVoteResults, org))
 }

@@ -10,6 +10,7 @@
 mod member;
 mod org;
 mod record;
+mod votes;
 
 use crate::clock::{Clock, SystemClock};
 use crate::lifecycle::DevelopmentRules;
@@ -31,6 +32,10 @@ pub struct RuleBook {
     pub structure: Versioned<StructureRules>,
     /// Working days, holidays and adjusted weekends.
     pub calendar: WorkCalendar,
+    /// 选举计票规则 (Election 2020; the 1990 rules as the earlier version).
+    pub election: Versioned<crate::election::ElectionRules>,
+    /// 民主评议 (the 优秀 cap, the anonymous minimum group).
+    pub appraisal: crate::election::AppraisalRules,
 }
 
 impl RuleBook {
@@ -40,6 +45,8 @@ impl RuleBook {
             development: crate::lifecycle::national_rules(),
             structure: crate::org::national_structure_rules(),
             calendar: WorkCalendar::default(),
+            election: crate::election::national_election_rules(),
+            appraisal: crate::election::AppraisalRules::default(),
         }
     }
 }

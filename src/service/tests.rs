@@ -38,6 +38,18 @@ mockall::mock! {
         async fn append_record(&self, entry: NewRecordEntry) -> Result<RecordEntry, StoreError>;
         async fn records_of(&self, member: MemberId) -> Result<Vec<RecordEntry>, StoreError>;
     }
+    #[async_trait]
+    impl crate::store::VoteStore for Db {
+        async fn create_vote(&self, new: crate::election::NewVote) -> Result<crate::election::VoteRecord, StoreError>;
+        async fn get_vote(&self, id: crate::election::VoteId) -> Result<Option<crate::election::VoteRecord>, StoreError>;
+        async fn check_in(&self, id: crate::election::VoteId, member: MemberId, mode: crate::election::AttendanceMode) -> Result<crate::election::VoteRecord, StoreError>;
+        async fn record_written_opinion(&self, id: crate::election::VoteId, member: MemberId, opinion: crate::election::WrittenOpinion) -> Result<crate::election::VoteRecord, StoreError>;
+        async fn cast_ballot(&self, voter: MemberId, ballot: crate::election::SealedBallot) -> Result<(), StoreError>;
+        async fn has_voted(&self, id: crate::election::VoteId, member: MemberId) -> Result<bool, StoreError>;
+        async fn voters(&self, id: crate::election::VoteId) -> Result<std::collections::BTreeSet<MemberId>, StoreError>;
+        async fn close_vote(&self, id: crate::election::VoteId) -> Result<crate::election::VoteRecord, StoreError>;
+        async fn sealed_ballots(&self, id: crate::election::VoteId) -> Result<Vec<crate::election::SealedBallot>, StoreError>;
+    }
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -88,6 +100,9 @@ fn db() -> MockDb {
 fn service(db: MockDb) -> Dangjian {
     Dangjian::new(Arc::new(db), Arc::new(FixedClock::on_date(d(2024, 6, 1))))
 }
+
+#[cfg(test)]
+mod votes;
 
 #[tokio::test]
 async fn another_branch_cannot_transition_and_nothing_is_written() {

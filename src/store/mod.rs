@@ -12,9 +12,11 @@
 
 mod error;
 pub mod memory;
+mod votes;
 
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
+pub use votes::*;
 
 use crate::access::Placement;
 use crate::member::{EmployeeNo, IdNumber, Member, NewMember};
@@ -91,6 +93,6 @@ pub trait RecordStore: Send + Sync {
 
 /// Everything a service needs: implemented for any type that implements the
 /// three store traits.
-pub trait Store: OrgStore + MemberStore + RecordStore {}
+pub trait Store: OrgStore + MemberStore + RecordStore + VoteStore {}
 
-impl<T: OrgStore + MemberStore + RecordStore> Store for T {}
+impl<T: OrgStore + MemberStore + RecordStore + VoteStore> Store for T {}

@@ -15,6 +15,8 @@ use async_trait::async_trait;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+mod votes;
+
 #[derive(Default)]
 struct Inner {
     tree: Arc<OrgTree>,
@@ -27,6 +29,7 @@ struct Inner {
     by_home: HashMap<OrgId, BTreeSet<MemberId>>,
     by_online: HashMap<OrgId, BTreeSet<MemberId>>,
     records: HashMap<MemberId, Vec<RecordEntry>>,
+    votes: votes::VoteState,
 }
 
 /// 内存存储: every store trait, in memory.

@@ -1,0 +1,324 @@
+//! 选举人名单 (electorate): the roll for a vote on a date, from memberships
+//! and the lifecycle; attendance and absent members' written opinions.
+//! [Election 2020 Art. 8–9; Charter Art. 7; Development 2014 Art. 27;
+//! DOMAIN.md §2, §4]
+
+use super::ElectionError;
+use crate::lifecycle::Stage;
+use crate::member::Member;
+use crate::{MemberId, OrgId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// 无选举权原因 (why not entitled): listed on the roll but with no vote and
+/// no right to stand. [Charter Art. 7; Election 2020 Art. 8]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotEntitledReason {
+    /// 预备党员: probationary members neither vote nor stand.
+    Probationary,
+    /// 受留党察看处分: a sanction that removes voting rights.
+    SanctionRemovesRights,
+    /// 被羁押: in detention (rights suspended).
+    Detained,
+    /// 停止党籍: membership suspended (out of contact).
+    MembershipSuspended,
+    /// Not a member of the organisation, or not a member at all.
+    NotAMember,
+}
+
+impl NotEntitledReason {
+    /// 中文: the reason as printed on the roll.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Probationary => "预备党员",
+            Self::SanctionRemovesRights => "受留党察看处分",
+            Self::Detained => "被羁押",
+            Self::MembershipSuspended => "停止党籍",
+            Self::NotAMember => "非本组织党员",
+        }
+    }
+}
+
+impl fmt::Display for NotEntitledReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_zh())
+    }
+}
+
+/// 选举人名单 (roll): who may vote and stand on `on`, and who is listed but
+/// not entitled, with the reason. [Election 2020 Art. 8]
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::election::{NotEntitledReason, Roll};
+/// use dangjian::{MemberId, OrgId};
+/// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+/// let roll = Roll::from_parts(OrgId::new(2), on, [MemberId::new(1), MemberId::new(2)],
+///     [(MemberId::new(3), NotEntitledReason::Probationary)]);
+/// assert_eq!(roll.entitled_count(), 2);
+/// assert!(roll.check_entitled(MemberId::new(3)).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roll {
+    /// The organisation voting.
+    pub org: OrgId,
+    /// The date the roll was drawn (the day of the vote).
+    pub on: NaiveDate,
+    /// 有选举权: full members entitled to vote and stand.
+    pub entitled: BTreeSet<MemberId>,
+    /// 无选举权: listed, with the reason.
+    pub not_entitled: BTreeMap<MemberId, NotEntitledReason>,
+}
+
+impl Roll {
+    /// 生成名单: the roll of `org` on `on` from `members` (those whose home
+    /// branch is `org`, or who joined it as an online branch). Full members
+    /// on `on` are entitled unless `restricted` names a reason;
+    /// probationary members are listed as not entitled; others (applicants,
+    /// exited) are left off. [Charter Art. 7; Election 2020 Art. 8]
+    pub fn draw(
+        org: OrgId,
+        on: NaiveDate,
+        members: &[Member],
+        restricted: &BTreeMap<MemberId, NotEntitledReason>,
+    ) -> Self {
+        let mut roll = Self::from_parts(org, on, [], []);
+        for m in members {
+            let belongs = m.home() == org || m.memberships.online().contains_key(&org);
+            if !belongs {
+                continue;
+            }
+            match m.lifecycle.stage_on(on) {
+                Some(Stage::Full) => match restricted.get(&m.id) {
+                    Some(reason) => {
+                        roll.not_entitled.insert(m.id, *reason);
+                    }
+                    None => {
+                        roll.entitled.insert(m.id);
+                    }
+                },
+                Some(Stage::Probationary) => {
+                    roll.not_entitled
+                        .insert(m.id, NotEntitledReason::Probationary);
+                }
+                _ => {}
+            }
+        }
+        roll
+    }
+
+    /// A roll from explicit lists (imports, tests).
+    pub fn from_parts(
+        org: OrgId,
+        on: NaiveDate,
+        entitled: impl IntoIterator<Item = MemberId>,
+        not_entitled: impl IntoIterator<Item = (MemberId, NotEntitledReason)>,
+    ) -> Self {
+        Self {
+            org,
+            on,
+            entitled: entitled.into_iter().collect(),
+            not_entitled: not_entitled.into_iter().collect(),
+        }
+    }
+
+    /// 应到人数: the number entitled.
+    pub fn entitled_count(&self) -> u32 {
+        u32::try_from(self.entitled.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether `member` is on the roll at all (entitled or not).
+    pub fn lists(&self, member: MemberId) -> bool {
+        self.entitled.contains(&member) || self.not_entitled.contains_key(&member)
+    }
+
+    /// 资格审查: `Ok` if `member` may vote and stand.
+    ///
+    /// # Errors
+    /// [`ElectionError::NotOnRoll`] naming the reason.
+    pub fn check_entitled(&self, member: MemberId) -> Result<(), ElectionError> {
+        if self.entitled.contains(&member) {
+            return Ok(());
+        }
+        let why = self
+            .not_entitled
+            .get(&member)
+            .map_or_else(|| "not on the roll".to_owned(), |r| r.label_zh().to_owned());
+        Err(ElectionError::NotOnRoll { member, why })
+    }
+
+    /// 被选举权: `Ok` if `member` may stand.
+    ///
+    /// # Errors
+    /// [`ElectionError::NotEntitledToStand`] with the reason.
+    pub fn check_may_stand(&self, member: MemberId) -> Result<(), ElectionError> {
+        if self.entitled.contains(&member) {
+            return Ok(());
+        }
+        let reason = self
+            .not_entitled
+            .get(&member)
+            .copied()
+            .unwrap_or(NotEntitledReason::NotAMember);
+        Err(ElectionError::NotEntitledToStand { member, reason })
+    }
+}
+
+/// 签到方式 (attendance mode): in person or by online check-in (seeds 001,
+/// 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceMode {
+    /// 现场签到.
+    InPerson,
+    /// 线上签到.
+    Online,
+}
+
+/// 书面意见 (written opinion) of an absent member on a motion: counted with
+/// the votes. [Development 2014 Art. 27]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WrittenOpinion {
+    /// 同意.
+    Yes,
+    /// 不同意.
+    No,
+    /// 弃权.
+    Abstain,
+}
+
+/// 到会情况 (attendance): who checked in and how; absent members' written
+/// opinions. Only entitled members count as present.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::election::{Attendance, AttendanceMode, Roll, WrittenOpinion};
+/// use dangjian::{MemberId, OrgId};
+/// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+/// let roll = Roll::from_parts(OrgId::new(2), on, (1..=3).map(MemberId::new), []);
+/// let mut a = Attendance::default();
+/// a.check_in(&roll, MemberId::new(1), AttendanceMode::Online)?;
+/// a.written_opinion(&roll, MemberId::new(2), WrittenOpinion::Yes)?;
+/// assert!(a.check_in(&roll, MemberId::new(9), AttendanceMode::InPerson).is_err());
+/// assert_eq!(a.present_count(), 1);
+/// # Ok::<(), dangjian::election::ElectionError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    /// 实到: entitled members present, and how they checked in.
+    pub present: BTreeMap<MemberId, AttendanceMode>,
+    /// 书面意见: absent entitled members' written opinions.
+    pub written: BTreeMap<MemberId, WrittenOpinion>,
+}
+
+impl Attendance {
+    /// 签到: checks in an entitled member (a written opinion they sent is
+    /// withdrawn: they vote in person). Checking in twice keeps the first.
+    ///
+    /// # Errors
+    /// [`ElectionError::NotOnRoll`] for someone not entitled.
+    pub fn check_in(
+        &mut self,
+        roll: &Roll,
+        member: MemberId,
+        mode: AttendanceMode,
+    ) -> Result<(), ElectionError> {
+        roll.check_entitled(member)?;
+        self.written.remove(&member);
+        self.present.entry(member).or_insert(mode);
+        Ok(())
+    }
+
+    /// 书面意见: records an absent entitled member's written opinion.
+    ///
+    /// # Errors
+    /// [`ElectionError::NotOnRoll`] for someone not entitled;
+    /// [`ElectionError::WrittenOpinion`] for someone present.
+    pub fn written_opinion(
+        &mut self,
+        roll: &Roll,
+        member: MemberId,
+        opinion: WrittenOpinion,
+    ) -> Result<(), ElectionError> {
+        roll.check_entitled(member)?;
+        if self.present.contains_key(&member) {
+            return Err(ElectionError::WrittenOpinion(format!(
+                "{member} is present and votes in person"
+            )));
+        }
+        self.written.insert(member, opinion);
+        Ok(())
+    }
+
+    /// 实到人数: entitled members present.
+    pub fn present_count(&self) -> u32 {
+        u32::try_from(self.present.len()).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roll() -> Roll {
+        let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
+        Roll::from_parts(
+            OrgId::new(1),
+            on,
+            (1..=3).map(MemberId::new),
+            [(MemberId::new(4), NotEntitledReason::Probationary)],
+        )
+    }
+
+    #[test]
+    fn probationary_neither_votes_nor_stands() {
+        let r = roll();
+        assert!(matches!(
+            r.check_may_stand(MemberId::new(4)),
+            Err(ElectionError::NotEntitledToStand {
+                reason: NotEntitledReason::Probationary,
+                ..
+            })
+        ));
+        let mut a = Attendance::default();
+        assert!(
+            a.check_in(&r, MemberId::new(4), AttendanceMode::InPerson)
+                .is_err()
+        );
+        assert_eq!(a.present_count(), 0);
+    }
+
+    #[test]
+    fn present_members_give_no_written_opinion() {
+        let r = roll();
+        let mut a = Attendance::default();
+        assert!(
+            a.check_in(&r, MemberId::new(1), AttendanceMode::InPerson)
+                .is_ok()
+        );
+        assert!(
+            a.written_opinion(&r, MemberId::new(1), WrittenOpinion::Yes)
+                .is_err()
+        );
+        assert!(
+            a.written_opinion(&r, MemberId::new(2), WrittenOpinion::No)
+                .is_ok()
+        );
+        assert!(
+            a.check_in(&r, MemberId::new(2), AttendanceMode::Online)
+                .is_ok()
+        );
+        assert!(a.written.is_empty());
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let r = roll();
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<Roll>(&json).ok(), Some(r));
+    }
+}

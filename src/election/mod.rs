@@ -1,0 +1,193 @@
+//! 选举与表决 (votes and elections): the roll, election set-up, ballots, the
+//! count and its report, motion votes, democratic appraisal, anonymous
+//! evaluation and the secret ballot. [Election 2020; Development 2014
+//! Art. 27; Branch 2018; `../shared/DOMAIN.md` §4]
+//!
+//! Everything here is pure: no clock, no store, no randomness except the
+//! RNG a caller passes to [`seal`]. The counting rules are versioned
+//! ([`national_election_rules`]): "election-1990" counts a majority of those
+//! present and compares returned ballots with those issued; "election-2020"
+//! counts a majority of those entitled and compares with the number who
+//! voted. Every [`CountReport`] names the version that counted it.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use dangjian::election::*;
+//! use dangjian::{MemberId, OrgId};
+//! let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+//! let roll = Roll::from_parts(OrgId::new(2), on, (1..=9).map(MemberId::new), []);
+//! let setup = ElectionBuilder::new()
+//!     .org(OrgId::new(2)).body(Body::BranchCommittee).seats(3).held_on(on)
+//!     .candidates((1..=4).map(MemberId::new))
+//!     .build(&roll, &national_election_rules())?;
+//! // 8 of 9 present; each ballot: yes to candidates 1–3.
+//! let ballots = vec![Ballot::from_masks(0b0111, 0b1000, vec![]); 8];
+//! let report = CountReport::count(&setup,
+//!     Turnout { entitled: 9, present: 8, issued: 8, voted: 8 }, &ballots);
+//! assert_eq!(report.elected().len(), 3);
+//! # Ok::<(), ElectionError>(())
+//! ```
+
+mod appraisal;
+mod ballot;
+mod electorate;
+mod error;
+mod motion;
+mod receipt;
+mod rules;
+mod setup;
+mod tally;
+
+#[cfg(test)]
+mod tests;
+
+pub use appraisal::{
+    Appraisal, AppraisalEntry, AppraisalRules, EvaluationForm, EvaluationResponse,
+    EvaluationSummary, Grade, GroupSummary,
+};
+pub use ballot::{Ballot, BallotPaper, Mark};
+pub use electorate::{Attendance, AttendanceMode, NotEntitledReason, Roll, WrittenOpinion};
+pub use error::ElectionError;
+pub use motion::{Motion, MotionKind, MotionReport, assembly_quorate};
+pub use receipt::{Receipt, SealedBallot, TrackingCode, seal};
+pub use rules::{
+    ElectionRules, MajorityBase, ReturnedComparedWith, national_election_rules, rules_1990,
+    rules_2020,
+};
+pub use setup::{Body, ElectionBuilder, ElectionSetup, Round, TermPlan};
+pub use tally::{CandidateLine, CountReport, Counts, Outcome, Standing, Turnout, count_ballots};
+
+use crate::OrgId;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// 候选人上限: a compact ballot holds at most 64 listed candidates (one
+/// bit each); write-ins are unlimited.
+pub const MAX_CANDIDATES: usize = 64;
+
+/// 投票标识 (vote id): an election round or a motion, assigned by the store.
+///
+/// ```
+/// use dangjian::election::VoteId;
+/// assert_eq!(VoteId::new(4).to_string(), "vote#4");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VoteId(u64);
+
+impl VoteId {
+    /// Wraps a raw id, as read from storage.
+    pub const fn new(raw: u64) -> Self {
+        Self(raw)
+    }
+    /// The raw number.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Debug for VoteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "vote#{}", self.0)
+    }
+}
+
+impl fmt::Display for VoteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "vote#{}", self.0)
+    }
+}
+
+/// 投票种类 (what is voted on): an election round or a motion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "of", rename_all = "snake_case")]
+pub enum VoteKind {
+    /// 选举.
+    Election(ElectionSetup),
+    /// 表决.
+    Motion(Motion),
+}
+
+impl VoteKind {
+    /// 填票: the compact ballot for `paper`.
+    ///
+    /// # Errors
+    /// As [`Ballot::fill`] or [`Motion::ballot`].
+    pub fn ballot(&self, roll: &Roll, paper: &BallotPaper) -> Result<Ballot, ElectionError> {
+        match self {
+            Self::Election(setup) => Ballot::fill(setup, roll, paper),
+            Self::Motion(m) => m.ballot(paper),
+        }
+    }
+}
+
+/// 投票状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteStatus {
+    /// 投票中: ballots accepted, no results.
+    Open,
+    /// 已结束: no more ballots; results published.
+    Closed,
+}
+
+/// 新投票 (a vote to open): what the store keeps before assigning an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVote {
+    /// The organisation voting.
+    pub org: OrgId,
+    /// What is voted on.
+    pub kind: VoteKind,
+    /// The roll on the session day.
+    pub roll: Roll,
+    /// 会议日期.
+    pub session: NaiveDate,
+}
+
+/// 投票 (a vote) as stored, without its ballots or the list of who voted
+/// (the store keeps those apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteRecord {
+    /// Assigned by the store.
+    pub id: VoteId,
+    /// The organisation voting.
+    pub org: OrgId,
+    /// What is voted on.
+    pub kind: VoteKind,
+    /// The roll.
+    pub roll: Roll,
+    /// Who is present, and written opinions.
+    pub attendance: Attendance,
+    /// 会议日期.
+    pub session: NaiveDate,
+    /// Open or closed.
+    pub status: VoteStatus,
+}
+
+impl VoteRecord {
+    /// The record of a new vote, with the id the store assigned.
+    pub fn from_new(id: VoteId, new: NewVote) -> Self {
+        Self {
+            id,
+            org: new.org,
+            kind: new.kind,
+            roll: new.roll,
+            attendance: Attendance::default(),
+            session: new.session,
+            status: VoteStatus::Open,
+        }
+    }
+
+    /// 到会情况 for the count: entitled, present, ballots issued (one to
+    /// each entitled member present) and `voted`.
+    pub fn turnout(&self, voted: u32) -> Turnout {
+        let present = self.attendance.present_count();
+        Turnout {
+            entitled: self.roll.entitled_count(),
+            present,
+            issued: present,
+            voted,
+        }
+    }
+}

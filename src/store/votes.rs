@@ -1,0 +1,69 @@
+//! 投票存储 (vote storage): votes, who voted, and the sealed ballots, kept
+//! apart so that nothing stored links a voter to a ballot.
+//! [Election 2020 Art. 26; DOMAIN.md §4]
+//!
+//! A backend keeps two things with nothing in common: the list of members
+//! who voted (per vote) and the sealed ballots (per vote, keyed by their
+//! random tracking code). A ballot row holds no voter id, no time finer
+//! than the session day and no sequential id, and the backend must not
+//! return or cluster ballots in casting order (key them by the code). Both
+//! are written by the one method [`VoteStore::cast_ballot`], atomically.
+
+use super::StoreError;
+use crate::MemberId;
+use crate::election::{AttendanceMode, NewVote, SealedBallot, VoteId, VoteRecord, WrittenOpinion};
+use async_trait::async_trait;
+use std::collections::BTreeSet;
+
+/// 投票存储: votes, attendance, who voted and the sealed ballots.
+#[async_trait]
+pub trait VoteStore: Send + Sync {
+    /// Opens a vote; the store assigns the id.
+    async fn create_vote(&self, new: NewVote) -> Result<VoteRecord, StoreError>;
+
+    /// One vote (without ballots).
+    async fn get_vote(&self, id: VoteId) -> Result<Option<VoteRecord>, StoreError>;
+
+    /// 签到: checks `member` in (entitled members only; the first check-in
+    /// stands). Refused ([`super::StoreErrorKind::Rejected`]) once closed or
+    /// for someone not entitled.
+    async fn check_in(
+        &self,
+        id: VoteId,
+        member: MemberId,
+        mode: AttendanceMode,
+    ) -> Result<VoteRecord, StoreError>;
+
+    /// 书面意见: records an absent entitled member's written opinion on a
+    /// motion. Refused once closed, for someone present or not entitled.
+    async fn record_written_opinion(
+        &self,
+        id: VoteId,
+        member: MemberId,
+        opinion: WrittenOpinion,
+    ) -> Result<VoteRecord, StoreError>;
+
+    /// 投票: in one atomic step, checks the vote is open and `voter` is
+    /// entitled and has not voted, checks `voter` in online if absent,
+    /// marks `voter` as having voted, and stores `ballot` apart from the
+    /// voter. A second ballot from the same voter, however concurrent, is
+    /// refused with [`super::StoreErrorKind::Conflict`] and stores nothing;
+    /// a closed vote or a voter not entitled with
+    /// [`super::StoreErrorKind::Rejected`]; an unknown vote with
+    /// [`super::StoreErrorKind::NotFound`].
+    async fn cast_ballot(&self, voter: MemberId, ballot: SealedBallot) -> Result<(), StoreError>;
+
+    /// Whether `member` has voted in vote `id`.
+    async fn has_voted(&self, id: VoteId, member: MemberId) -> Result<bool, StoreError>;
+
+    /// 参加投票名单: who voted (no ballots).
+    async fn voters(&self, id: VoteId) -> Result<BTreeSet<MemberId>, StoreError>;
+
+    /// 结束投票: closes the vote; idempotent.
+    async fn close_vote(&self, id: VoteId) -> Result<VoteRecord, StoreError>;
+
+    /// 选票: the sealed ballots, ordered by tracking code (not by casting).
+    /// Refused with [`super::StoreErrorKind::Rejected`] while the vote is
+    /// open: results only after closing.
+    async fn sealed_ballots(&self, id: VoteId) -> Result<Vec<SealedBallot>, StoreError>;
+}
