@@ -118,7 +118,9 @@ impl Dangjian {
             Round::RunOff => setup.run_off(candidates, seats, &v.roll)?,
             Round::Further => setup.further_round(candidates, seats, &v.roll)?,
             Round::Main => {
-                return Err(ElectionError::WrongKind("open a main round with open_election").into());
+                return Err(
+                    ElectionError::WrongKind("open a main round with open_election").into(),
+                );
             }
         };
         let new = NewVote {

@@ -1,0 +1,193 @@
+//! 投票存储一致性 (vote-store conformance): secrecy, one ballot per voter,
+//! results only after closing, written against [`VoteStore`] alone so every
+//! backend runs it.
+
+use super::two_branches;
+use crate::common::d;
+use dangjian::election::{
+    AttendanceMode, Ballot, Body, ElectionBuilder, NewVote, Roll, SealedBallot, VoteKind,
+    VoteRecord, WrittenOpinion, national_election_rules, seal,
+};
+use dangjian::store::{Store, StoreErrorKind};
+use dangjian::{MemberId, OrgId};
+use rand::SeedableRng;
+use std::sync::Arc;
+
+/// Voter ids that cannot be mistaken for any other number in a ballot.
+pub const VOTER_BASE: u64 = 9_876_543_210_000;
+
+pub fn voter(i: u64) -> MemberId {
+    MemberId::new(VOTER_BASE + i)
+}
+
+pub async fn run_all<F, Fut>(make: &F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Arc<dyn Store>>,
+{
+    thousand_ballots_keep_no_voter_and_no_order(make().await).await;
+    sixty_four_concurrent_casts_store_one(make().await).await;
+    refusals_store_nothing(make().await).await;
+    attendance_and_written_opinions(make().await).await;
+}
+
+pub fn new_vote(org: OrgId, voters: u64) -> NewVote {
+    let on = d(2024, 6, 1);
+    let roll = Roll::from_parts(org, on, (1..=voters).map(voter), []);
+    let setup = ElectionBuilder::new()
+        .org(org)
+        .body(Body::BranchCommittee)
+        .seats(3)
+        .held_on(on)
+        .candidates((1..=4).map(voter))
+        .build(&roll, &national_election_rules())
+        .unwrap();
+    NewVote {
+        org,
+        kind: VoteKind::Election(setup),
+        roll,
+        session: on,
+    }
+}
+
+fn sealed(v: &VoteRecord, i: u64, rng: &mut rand::rngs::StdRng) -> SealedBallot {
+    let ballot = Ballot::from_masks(i % 8, 0, vec![]);
+    seal(v.id, v.session, ballot, rng).0
+}
+
+pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) {
+    let (_, a, _) = two_branches(&store).await;
+    let v = store.create_vote(new_vote(a, 1000)).await.unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut cast_order = Vec::new();
+    for i in 1..=1000 {
+        let b = sealed(&v, i, &mut rng);
+        cast_order.push(b.code);
+        store.cast_ballot(voter(i), b).await.unwrap();
+    }
+    // Results only after closing.
+    let open = store.sealed_ballots(v.id).await;
+    assert_eq!(
+        open.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::Rejected)
+    );
+    store.close_vote(v.id).await.unwrap();
+    let stored = store.sealed_ballots(v.id).await.unwrap();
+    assert_eq!(stored.len(), 1000);
+    let json = serde_json::to_string(&stored).unwrap();
+    for i in 1..=1000 {
+        let id = voter(i).get().to_string();
+        assert!(!json.contains(&id), "voter id {id} found in stored ballots");
+    }
+    let stored_order: Vec<_> = stored.iter().map(|b| b.code).collect();
+    assert_ne!(
+        stored_order, cast_order,
+        "ballots are stored in casting order"
+    );
+    let mut sorted = cast_order.clone();
+    sorted.sort();
+    let mut got = stored_order.clone();
+    got.sort();
+    assert_eq!(got, sorted, "every cast ballot is stored once");
+    assert_eq!(store.voters(v.id).await.unwrap().len(), 1000);
+    // Closed: no more ballots.
+    let late = store.cast_ballot(voter(1), sealed(&v, 1, &mut rng)).await;
+    assert_eq!(
+        late.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::Rejected)
+    );
+}
+
+pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
+    let (_, a, _) = two_branches(&store).await;
+    let v = store.create_vote(new_vote(a, 10)).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..64u64 {
+        let store = Arc::clone(&store);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(i);
+        let b = sealed(&v, i, &mut rng);
+        tasks.push(tokio::spawn(
+            async move { store.cast_ballot(voter(3), b).await },
+        ));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(e) => assert_eq!(e.kind(), &StoreErrorKind::Conflict),
+        }
+    }
+    assert_eq!(ok, 1);
+    store.close_vote(v.id).await.unwrap();
+    assert_eq!(store.sealed_ballots(v.id).await.unwrap().len(), 1);
+    assert!(store.has_voted(v.id, voter(3)).await.unwrap());
+}
+
+async fn refusals_store_nothing(store: Arc<dyn Store>) {
+    let (_, a, _) = two_branches(&store).await;
+    let v = store.create_vote(new_vote(a, 10)).await.unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let stranger = store.cast_ballot(voter(11), sealed(&v, 1, &mut rng)).await;
+    assert_eq!(
+        stranger.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::Rejected)
+    );
+    let mut other = sealed(&v, 1, &mut rng);
+    other.vote = dangjian::election::VoteId::new(999);
+    let unknown = store.cast_ballot(voter(1), other).await;
+    assert_eq!(
+        unknown.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::NotFound)
+    );
+    assert!(!store.has_voted(v.id, voter(11)).await.unwrap());
+    let closed = store.close_vote(v.id).await.unwrap();
+    assert!(closed.attendance.present.is_empty());
+    assert!(store.sealed_ballots(v.id).await.unwrap().is_empty());
+    assert!(store.voters(v.id).await.unwrap().is_empty());
+}
+
+async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
+    let (_, a, _) = two_branches(&store).await;
+    let v = store.create_vote(new_vote(a, 10)).await.unwrap();
+    let got = store.get_vote(v.id).await.unwrap();
+    assert_eq!(got.as_ref(), Some(&v));
+    let r = store
+        .check_in(v.id, voter(1), AttendanceMode::InPerson)
+        .await
+        .unwrap();
+    assert_eq!(r.attendance.present_count(), 1);
+    let refused = store
+        .check_in(v.id, voter(99), AttendanceMode::Online)
+        .await;
+    assert_eq!(
+        refused.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::Rejected)
+    );
+    let w = store
+        .record_written_opinion(v.id, voter(2), WrittenOpinion::Yes)
+        .await
+        .unwrap();
+    assert_eq!(w.attendance.written.len(), 1);
+    let present = store
+        .record_written_opinion(v.id, voter(1), WrittenOpinion::No)
+        .await;
+    assert!(present.is_err());
+    // Casting checks an absent voter in online.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    store
+        .cast_ballot(voter(5), sealed(&v, 1, &mut rng))
+        .await
+        .unwrap();
+    let after = store.get_vote(v.id).await.unwrap().unwrap();
+    assert_eq!(
+        after.attendance.present.get(&voter(5)),
+        Some(&AttendanceMode::Online)
+    );
+    assert!(
+        store
+            .get_vote(dangjian::election::VoteId::new(77))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
