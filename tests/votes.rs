@@ -506,3 +506,44 @@ async fn too_few_elected_opens_a_further_round_among_the_unelected() {
         (Round::Further, 1, ids[2..4].to_vec())
     );
 }
+
+#[tokio::test]
+async fn appraisal_caps_excellent_at_one_third_and_skips_probationary() {
+    let (w, ids, probationary) = branch(10).await;
+    let grades = |excellent: usize| -> BTreeMap<MemberId, dangjian::election::Grade> {
+        ids.iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let g = if i < excellent {
+                    dangjian::election::Grade::Excellent
+                } else {
+                    dangjian::election::Grade::Qualified
+                };
+                (*m, g)
+            })
+            .collect()
+    };
+    let sec = w.secretary_a();
+    let ok =
+        w.dj.appraise(&sec, w.branch_a, 2024, &grades(3))
+            .await
+            .unwrap();
+    assert_eq!((ok.excellent, ok.cap), (3, 3));
+    assert_eq!(
+        ok.entries.get(&probationary),
+        Some(&dangjian::election::AppraisalEntry::NotGraded)
+    );
+    let over = w.dj.appraise(&sec, w.branch_a, 2024, &grades(4)).await;
+    assert!(matches!(
+        over,
+        Err(Error::Election(ElectionError::ExcellentOverCap {
+            cap: 3,
+            given: 4,
+            ..
+        }))
+    ));
+    let denied =
+        w.dj.appraise(&w.secretary_b(), w.branch_a, 2024, &grades(3))
+            .await;
+    assert_eq!(denied.unwrap_err().kind(), ErrorKind::PermissionDenied);
+}

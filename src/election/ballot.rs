@@ -85,16 +85,20 @@ pub struct Ballot {
     pub yes: u64,
     /// 不赞成 marks, one bit per listed candidate.
     pub no: u64,
-    /// 另选他人, sorted.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub write_ins: Vec<MemberId>,
+    /// 另选他人, sorted (a boxed slice: 16 bytes, so a ballot is 32).
+    #[serde(default, skip_serializing_if = "<[MemberId]>::is_empty")]
+    pub write_ins: Box<[MemberId]>,
 }
 
 impl Ballot {
     /// A ballot from its masks (imports of paper ballots, benches).
     pub fn from_masks(yes: u64, no: u64, mut write_ins: Vec<MemberId>) -> Self {
         write_ins.sort_unstable();
-        Self { yes, no, write_ins }
+        Self {
+            yes,
+            no,
+            write_ins: write_ins.into_boxed_slice(),
+        }
     }
 
     /// 填票: encodes a paper for `setup`.
@@ -168,7 +172,7 @@ mod tests {
     #[test]
     fn serde_round_trip() {
         let b = Ballot::from_masks(0b101, 0b010, vec![MemberId::new(9), MemberId::new(3)]);
-        assert_eq!(b.write_ins, vec![MemberId::new(3), MemberId::new(9)]);
+        assert_eq!(&*b.write_ins, &[MemberId::new(3), MemberId::new(9)]);
         let json = serde_json::to_string(&b).unwrap_or_default();
         assert_eq!(serde_json::from_str::<Ballot>(&json).ok(), Some(b));
         let p = BallotPaper::new().mark(MemberId::new(1), Mark::Abstain);

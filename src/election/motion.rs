@@ -127,6 +127,22 @@ pub fn assembly_quorate(entitled: u32, present: u32) -> bool {
 
 /// 表决结果 (motion report): every figure, and whether it passed.
 /// [Development 2014 Art. 27]
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::election::*;
+/// use dangjian::{MemberId, OrgId};
+/// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+/// let roll = Roll::from_parts(OrgId::new(2), on, (1..=10).map(MemberId::new), []);
+/// let m = Motion::new(MotionKind::Admission, MemberId::new(99), &roll)?;
+/// let mut a = Attendance::default();
+/// for i in 1..=6 { a.check_in(&roll, MemberId::new(i), AttendanceMode::InPerson)?; }
+/// a.written_opinion(&roll, MemberId::new(7), WrittenOpinion::Yes)?;
+/// let yes = vec![Ballot::from_masks(1, 0, vec![]); 5];
+/// let r = MotionReport::count(&m, 10, &a, &yes);
+/// assert!(r.passed); // 5 + 1 written = 6 > 10 / 2
+/// # Ok::<(), ElectionError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MotionReport {
     /// The motion.

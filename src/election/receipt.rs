@@ -109,7 +109,7 @@ pub struct SealedBallot {
 /// assert!(receipt.matches(&ballot));
 /// assert!(!receipt.matches(&Ballot::from_masks(0b10, 0, vec![])));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The vote.
     pub vote: VoteId,
@@ -118,6 +118,16 @@ pub struct Receipt {
     /// The random nonce (hex), the voter's secret.
     #[serde(with = "nonce_hex")]
     pub nonce: [u8; 16],
+}
+
+impl fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receipt")
+            .field("vote", &self.vote)
+            .field("code", &self.code)
+            .field("nonce", &"<redacted>")
+            .finish()
+    }
 }
 
 impl Receipt {
@@ -187,6 +197,21 @@ mod tests {
         let (a, _) = seal(VoteId::new(1), day, b.clone(), &mut rng);
         let (c, _) = seal(VoteId::new(1), day, b, &mut rng);
         assert_ne!(a.code, c.code);
+    }
+
+    #[test]
+    fn debug_hides_the_nonce() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
+        let (_, r) = seal(
+            VoteId::new(3),
+            day,
+            Ballot::from_masks(1, 0, vec![]),
+            &mut rng,
+        );
+        let shown = format!("{r:?}");
+        assert!(shown.contains("redacted"));
+        assert!(!shown.contains(&hex(&r.nonce)));
     }
 
     #[test]

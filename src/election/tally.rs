@@ -63,9 +63,17 @@ pub struct Counts {
 pub fn count_ballots(setup: &ElectionSetup, ballots: &[Ballot]) -> Counts {
     let n = setup.candidates.len().min(64);
     let listed = listed_mask(n);
-    let seats = setup.seats;
+    let seats = setup.seats as usize;
+    let allow_write_ins = setup.write_ins;
+    // Byte lanes: each u64 of `lanes_*` holds 8 counters of one byte, one
+    // per candidate; a mask byte adds through `SPREAD`. Lanes are flushed
+    // into the u32 totals before a byte can overflow.
+    let bytes = n.div_ceil(8);
+    let mut lanes_yes = [0u64; 8];
+    let mut lanes_no = [0u64; 8];
     let mut yes = [0u32; 64];
     let mut no = [0u32; 64];
+    let mut pending = 0u32;
     let mut valid = 0u32;
     let mut write_ins: BTreeMap<MemberId, u32> = BTreeMap::new();
     for b in ballots {
@@ -73,18 +81,33 @@ pub fn count_ballots(setup: &ElectionSetup, ballots: &[Ballot]) -> Counts {
         let marks = y.count_ones() as usize + b.write_ins.len();
         let ok = y & x == 0
             && (y | x) & !listed == 0
-            && marks <= seats as usize
-            && (b.write_ins.is_empty() || setup.write_ins);
+            && marks <= seats
+            && (b.write_ins.is_empty() || allow_write_ins);
         if !ok {
             continue;
         }
         valid += 1;
-        add_bits(&mut yes, y);
-        add_bits(&mut no, x);
-        for w in &b.write_ins {
+        for (k, (ly, lx)) in lanes_yes
+            .iter_mut()
+            .zip(lanes_no.iter_mut())
+            .take(bytes)
+            .enumerate()
+        {
+            *ly += spread((y >> (8 * k)) as u8);
+            *lx += spread((x >> (8 * k)) as u8);
+        }
+        for w in b.write_ins.iter() {
             *write_ins.entry(*w).or_insert(0) += 1;
         }
+        pending += 1;
+        if pending == 255 {
+            flush(&mut lanes_yes, &mut yes);
+            flush(&mut lanes_no, &mut no);
+            pending = 0;
+        }
     }
+    flush(&mut lanes_yes, &mut yes);
+    flush(&mut lanes_no, &mut no);
     let returned = u32::try_from(ballots.len()).unwrap_or(u32::MAX);
     Counts {
         returned,
@@ -96,14 +119,39 @@ pub fn count_ballots(setup: &ElectionSetup, ballots: &[Ballot]) -> Counts {
     }
 }
 
-#[inline]
-fn add_bits(acc: &mut [u32; 64], mut mask: u64) {
-    while mask != 0 {
-        let i = mask.trailing_zeros() as usize;
-        if let Some(c) = acc.get_mut(i) {
-            *c += 1;
+/// `SPREAD[b]` has byte `i` set to bit `i` of `b`.
+// Built at compile time; `b < 256` bounds the index (`get_mut` is not
+// usable in a const block), so indexing cannot panic.
+#[allow(clippy::indexing_slicing)]
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut v = 0u64;
+        let mut i = 0;
+        while i < 8 {
+            if (b >> i) & 1 == 1 {
+                v |= 1 << (8 * i);
+            }
+            i += 1;
         }
-        mask &= mask - 1;
+        t[b] = v;
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn spread(byte: u8) -> u64 {
+    SPREAD.get(usize::from(byte)).copied().unwrap_or(0)
+}
+
+fn flush(lanes: &mut [u64; 8], totals: &mut [u32; 64]) {
+    for (lane, chunk) in lanes.iter_mut().zip(totals.chunks_exact_mut(8)) {
+        for (i, t) in chunk.iter_mut().enumerate() {
+            *t += ((*lane >> (8 * i)) & 0xff) as u32;
+        }
+        *lane = 0;
     }
 }
 

@@ -243,3 +243,47 @@ fn count_report_round_trips() {
     let json = serde_json::to_string(&v).unwrap_or_default();
     assert_eq!(serde_json::from_str::<VoteRecord>(&json).ok(), Some(v));
 }
+
+#[test]
+fn fast_count_matches_a_naive_count_over_many_ballots() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for candidates in [1u64, 7, 8, 9, 11, 16, 17, 40, 64] {
+        let seats = (candidates as i64 + 1) / 2;
+        let s = ElectionBuilder::new()
+            .org(OrgId::new(1))
+            .body(Body::Delegates)
+            .seats(seats)
+            .held_on(d(2024, 6, 1))
+            .candidates((1..=candidates).map(MemberId::new))
+            .competitive(false)
+            .build(&roll(100), &national_election_rules())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let mask = super::ballot::listed_mask(candidates as usize);
+        let ballots: Vec<Ballot> = (0..3000)
+            .map(|_| {
+                let y = rng.next_u64() & mask & rng.next_u64();
+                let x = rng.next_u64() & mask & !y;
+                Ballot::from_masks(y, x, vec![])
+            })
+            .collect();
+        let c = count_ballots(&s, &ballots);
+        let mut yes = vec![0u32; candidates as usize];
+        let mut no = vec![0u32; candidates as usize];
+        let mut valid = 0;
+        for b in &ballots {
+            if !b.is_valid(&s) {
+                continue;
+            }
+            valid += 1;
+            for (i, (y, n)) in yes.iter_mut().zip(no.iter_mut()).enumerate() {
+                *y += (b.yes >> i & 1) as u32;
+                *n += (b.no >> i & 1) as u32;
+            }
+        }
+        assert_eq!(c.valid, valid, "{candidates} candidates");
+        assert!(valid > 300, "the sample should hold many valid ballots");
+        assert_eq!(c.yes, yes, "{candidates} candidates");
+        assert_eq!(c.no, no, "{candidates} candidates");
+    }
+}

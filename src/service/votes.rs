@@ -392,4 +392,29 @@ impl Dangjian {
         access::check_read_vote_results(actor, v.org, |m| v.roll.lists(m), &tree)?;
         Ok(v)
     }
+
+    /// 民主评议: grades the members of `org` for `year` (full members
+    /// graded, probationary members appraised but not graded, 优秀 within
+    /// the rule book's cap). The result is returned for the integrator to
+    /// publish or file; nothing is stored.
+    ///
+    /// # Errors
+    /// `PermissionDenied` unless an officer who runs the votes of `org`;
+    /// `Election` for a grade refused ([`crate::election::Appraisal::grade`]).
+    pub async fn appraise(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        year: i32,
+        grades: &BTreeMap<MemberId, crate::election::Grade>,
+    ) -> Result<crate::election::Appraisal, Error> {
+        self.run_check(actor, org).await?;
+        let roll = self.draw_roll(org, &BTreeMap::new()).await?;
+        Ok(crate::election::Appraisal::grade(
+            &roll,
+            year,
+            grades,
+            &self.rules.appraisal,
+        )?)
+    }
 }

@@ -16,6 +16,30 @@ use async_trait::async_trait;
 use std::collections::BTreeSet;
 
 /// 投票存储: votes, attendance, who voted and the sealed ballots.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::election::*;
+/// use dangjian::store::{MemoryStore, VoteStore};
+/// use dangjian::{MemberId, OrgId};
+/// use rand::SeedableRng;
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+/// let roll = Roll::from_parts(OrgId::new(2), on, (1..=3).map(MemberId::new), []);
+/// let motion = Motion::new(MotionKind::Discipline, MemberId::new(3), &roll)?;
+/// let store = MemoryStore::new();
+/// let v = store.create_vote(NewVote {
+///     org: OrgId::new(2), kind: VoteKind::Motion(motion), roll, session: on,
+/// }).await?;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let (sealed, _receipt) = seal(v.id, on, Ballot::from_masks(1, 0, vec![]), &mut rng);
+/// store.cast_ballot(MemberId::new(1), sealed.clone()).await?;
+/// assert!(store.cast_ballot(MemberId::new(1), sealed).await.is_err()); // once
+/// assert!(store.sealed_ballots(v.id).await.is_err()); // still open
+/// store.close_vote(v.id).await?;
+/// assert_eq!(store.sealed_ballots(v.id).await?.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// ```
 #[async_trait]
 pub trait VoteStore: Send + Sync {
     /// Opens a vote; the store assigns the id.
