@@ -147,6 +147,20 @@ async fn branch_committee_election_end_to_end() {
 #[tokio::test]
 async fn probationary_members_neither_vote_nor_stand() {
     let (w, ids, probationary) = branch(9).await;
+    // A full member whose record is not yet approved is not on the roll.
+    let pending = Registration::new()
+        .name("待审核".parse().unwrap())
+        .id_number(nth_id_number(700))
+        .home(w.branch_a)
+        .entry(Entry::Import(ImportedStage::Full {
+            joined_on: d(2000, 7, 1),
+            full_since: d(2001, 7, 1),
+        }));
+    let pending =
+        w.dj.register(&w.committee_officer(), pending)
+            .await
+            .unwrap()
+            .id;
     let sec = w.secretary_a();
     let mut cands: Vec<_> = ids[..5].to_vec();
     cands.push(probationary);
@@ -177,6 +191,8 @@ async fn probationary_members_neither_vote_nor_stand() {
         w.dj.open_election(&sec, w.branch_a, setup, &none())
             .await
             .unwrap();
+    assert!(!v.roll.lists(pending));
+    assert_eq!(v.roll.entitled_count(), 9);
     let err =
         w.dj.cast(
             &Actor::member(probationary),

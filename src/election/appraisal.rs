@@ -433,5 +433,32 @@ mod tests {
         let r = r.unwrap_or_else(|e| unreachable!("{e}"));
         let json = serde_json::to_string(&r).unwrap_or_default();
         assert_eq!(serde_json::from_str::<Appraisal>(&json).ok(), Some(r));
+        let form = EvaluationForm {
+            title: "书记".into(),
+            items: vec!["a".into()],
+            max_score: 5,
+        };
+        let rs: Vec<_> = (0..6)
+            .map(|i| EvaluationResponse {
+                group: "x".into(),
+                scores: vec![i % 5],
+            })
+            .collect();
+        let s = EvaluationSummary::aggregate(&form, &rs, 5);
+        let s = s.unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            s.overall.means.as_deref(),
+            Some(&[Decimal::new(167, 2)][..])
+        );
+        let json = serde_json::to_string(&s).unwrap_or_default();
+        assert_eq!(
+            serde_json::from_str::<EvaluationSummary>(&json).ok(),
+            Some(s)
+        );
+        let json = serde_json::to_string(&form).unwrap_or_default();
+        assert_eq!(
+            serde_json::from_str::<EvaluationForm>(&json).ok(),
+            Some(form)
+        );
     }
 }

@@ -78,7 +78,8 @@ impl Roll {
     /// branch is `org`, or who joined it as an online branch). Full members
     /// on `on` are entitled unless `restricted` names a reason;
     /// probationary members are listed as not entitled; others (applicants,
-    /// exited) are left off. [Charter Art. 7; Election 2020 Art. 8]
+    /// exited) and records not yet approved (登记待审核) are left off.
+    /// [Charter Art. 7; Election 2020 Art. 8]
     pub fn draw(
         org: OrgId,
         on: NaiveDate,
@@ -88,7 +89,7 @@ impl Roll {
         let mut roll = Self::from_parts(org, on, [], []);
         for m in members {
             let belongs = m.home() == org || m.memberships.online().contains_key(&org);
-            if !belongs {
+            if !belongs || m.card().is_none() {
                 continue;
             }
             match m.lifecycle.stage_on(on) {
