@@ -365,7 +365,7 @@ pub fn check_manage_org(
 
 /// 组织投票: may `actor` open, run (check-in, written opinions) and close a
 /// vote of `org`? A branch officer for their own branch, a committee
-/// officer for their subtree. [Branch 2018; Election 2020 Art. 5]
+/// officer for their subtree. [Branch 2018; Election 2020]
 ///
 /// ```
 /// use dangjian::access::{check_run_vote, Actor};

@@ -1,6 +1,6 @@
 //! 选票 (ballots): marks yes / no / abstain for each candidate, write-ins,
-//! and the compact form that is stored and counted. [Election 2020 Art. 26,
-//! 28]
+//! and the compact form that is stored and counted. [Election 2020;
+//! DOMAIN.md §4]
 
 use super::{ElectionError, ElectionSetup, Roll};
 use crate::MemberId;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// 选票符号 (mark): 赞成, 不赞成 or 弃权 for one candidate; an unmarked
-/// candidate counts as 弃权. [Election 2020 Art. 26]
+/// candidate counts as 弃权. [Election 2020]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mark {
@@ -58,7 +58,7 @@ impl BallotPaper {
 
 /// 选票 (ballot), compact: bit `i` of `yes` / `no` is the `i`-th listed
 /// candidate; abstentions are the rest; write-ins are listed apart. It holds
-/// no voter, no time and no sequence number. [Election 2020 Art. 26, 28]
+/// no voter, no time and no sequence number. [Election 2020]
 ///
 /// A ballot with more yes marks (write-ins included) than seats is invalid
 /// and counted as such; fewer is valid.

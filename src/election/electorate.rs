@@ -1,6 +1,6 @@
 //! 选举人名单 (electorate): the roll for a vote on a date, from memberships
 //! and the lifecycle; attendance and absent members' written opinions.
-//! [Election 2020 Art. 8–9; Charter Art. 7; Development 2014 Art. 27;
+//! [Election 2020; Charter Art. 7; Development 2014 Art. 27;
 //! DOMAIN.md §2, §4]
 
 use super::ElectionError;
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// 无选举权原因 (why not entitled): listed on the roll but with no vote and
-/// no right to stand. [Charter Art. 7; Election 2020 Art. 8]
+/// no right to stand. [Charter Art. 7; Election 2020]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotEntitledReason {
@@ -49,7 +49,7 @@ impl fmt::Display for NotEntitledReason {
 }
 
 /// 选举人名单 (roll): who may vote and stand on `on`, and who is listed but
-/// not entitled, with the reason. [Election 2020 Art. 8]
+/// not entitled, with the reason. [Election 2020]
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -79,7 +79,7 @@ impl Roll {
     /// on `on` are entitled unless `restricted` names a reason;
     /// probationary members are listed as not entitled; others (applicants,
     /// exited) and records not yet approved (登记待审核) are left off.
-    /// [Charter Art. 7; Election 2020 Art. 8]
+    /// [Charter Art. 7; Election 2020]
     pub fn draw(
         org: OrgId,
         on: NaiveDate,

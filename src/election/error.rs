@@ -24,7 +24,7 @@ pub enum ElectionError {
         candidates: usize,
     },
     /// 差额选举: fewer candidates than seats × 1.2 rounded up.
-    /// [Election 2020 Art. 17]
+    /// [Election 2020]
     #[error(
         "a competitive election for {seats} seats needs at least {required} candidates (20% more, rounded up); {candidates} listed"
     )]

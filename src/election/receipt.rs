@@ -2,7 +2,7 @@
 //! voter's receipt. The tracking code is SHA-256 over the ballot and a
 //! random nonce from an injected RNG, so the published list of codes lets a
 //! voter find their ballot without revealing its choices to anyone else.
-//! [Election 2020 Art. 26; DOMAIN.md §4]
+//! [Election 2020; DOMAIN.md §4]
 
 use super::{Ballot, VoteId};
 use chrono::NaiveDate;
@@ -80,7 +80,7 @@ impl From<TrackingCode> for String {
 
 /// 封存的选票 (sealed ballot) as stored: the vote, the session day, the
 /// tracking code and the choices. No voter, no time finer than the day, no
-/// sequence number. [Election 2020 Art. 26]
+/// sequence number. [Election 2020]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedBallot {
     /// The vote.

@@ -29,7 +29,7 @@ pub enum ReturnedComparedWith {
 }
 
 /// 选举规则 (election rules) of one version: counting, quorum, competitive
-/// ratio and terms. [Election 2020 Art. 4, 17, 27–29; Branch 2018 Art. 20]
+/// ratio and terms. [Election 2020; Branch 2018 Art. 20]
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -65,14 +65,14 @@ pub struct ElectionRules {
 impl ElectionRules {
     /// 差额人数: the minimum number of candidates for `seats` in a
     /// competitive election: `ceil(seats × (100 + percent) / 100)` (5 → 6,
-    /// 7 → 9). [Election 2020 Art. 17]
+    /// 7 → 9). [Election 2020]
     pub fn min_candidates(&self, seats: u32) -> u32 {
         let scaled = u64::from(seats) * u64::from(100 + self.competitive_percent);
         u32::try_from(scaled.div_ceil(100)).unwrap_or(u32::MAX)
     }
 
     /// 选举法定人数: whether `present` of `entitled` make the election
-    /// quorate (strictly more than 4/5). [Election 2020 Art. 27]
+    /// quorate (strictly more than 4/5). [Election 2020]
     pub fn quorate(&self, entitled: u32, present: u32) -> bool {
         let (num, den) = self.quorum;
         u64::from(present) * u64::from(den) > u64::from(entitled) * u64::from(num)
@@ -90,8 +90,8 @@ pub fn rules_1990() -> ElectionRules {
 }
 
 /// 2020 年条例 (Election 2020): a majority of those entitled, returned
-/// ballots compared with the number who voted. [Election 2020 Art. 4, 17,
-/// 27–29]
+/// ballots compared with the number who voted. [Election 2020;
+/// DOMAIN.md §4]
 pub fn rules_2020() -> ElectionRules {
     ElectionRules {
         majority_base: MajorityBase::Entitled,

@@ -1,7 +1,7 @@
 //! 选举设置 (election set-up): the organisation, the body, the seats and the
 //! candidates, checked against the roll, the counting-rule version and the
-//! term rules in one `build()`. [Election 2020 Art. 4, 17; Branch 2018
-//! Art. 20]
+//! term rules in one `build()`. [Election 2020; Branch 2018
+//! Art. 20; DOMAIN.md §4]
 
 use super::rules::ElectionRules;
 use super::{ElectionError, MAX_CANDIDATES, Roll};
@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// 选举对象 (the body elected). [Election 2020 Art. 2; Branch 2018 Art. 20]
+/// 选举对象 (the body elected). [Election 2020; Branch 2018 Art. 20]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Body {
@@ -76,7 +76,7 @@ pub struct TermPlan {
 }
 
 /// 轮次 (round): the first ballot, a run-off among tied candidates, or a
-/// further round for unfilled seats. [Election 2020 Art. 29]
+/// further round for unfilled seats. [Election 2020]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Round {
@@ -143,7 +143,7 @@ impl ElectionSetup {
     }
 
     /// 重新投票 (run-off) among exactly `tied` for `seats` seats, on the same
-    /// rules. [Election 2020 Art. 29]
+    /// rules. [Election 2020]
     ///
     /// # Errors
     /// As [`ElectionBuilder::build`] for the new list (not competitive).
@@ -157,7 +157,7 @@ impl ElectionSetup {
     }
 
     /// 另行选举 (further round) among `unelected` for `vacancies` seats.
-    /// [Election 2020 Art. 29]
+    /// [Election 2020]
     ///
     /// # Errors
     /// As [`ElectionBuilder::build`] for the new list (not competitive).

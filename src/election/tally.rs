@@ -1,6 +1,6 @@
 //! 计票 (counting): a fast count of compact ballots, then the count report
 //! (计票报告) with every figure a scrutineer checks, under the counting-rule
-//! version the election names. [Election 2020 Art. 27–29; DOMAIN.md §4]
+//! version the election names. [Election 2020; DOMAIN.md §4]
 
 use super::ballot::listed_mask;
 use super::rules::{MajorityBase, ReturnedComparedWith};
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// 到会与投票人数 (turnout): the figures the count is checked against.
-/// [Election 2020 Art. 27–28]
+/// [Election 2020]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Turnout {
     /// 应到会有选举权的人数.
@@ -44,7 +44,7 @@ pub struct Counts {
 
 /// 唱票 (fast count): counts `ballots` for `setup`, checking each ballot's
 /// validity (more yes marks than seats, malformed marks → invalid). One pass,
-/// no allocation per ballot. [Election 2020 Art. 28]
+/// no allocation per ballot. [Election 2020]
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -201,7 +201,7 @@ pub struct CandidateLine {
     pub standing: Standing,
 }
 
-/// 选举结果 (outcome) and what comes next. [Election 2020 Art. 27–29]
+/// 选举结果 (outcome) and what comes next. [Election 2020]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Outcome {
@@ -239,8 +239,8 @@ pub enum Outcome {
 }
 
 /// 计票报告 (count report): every figure a scrutineer (监票人) checks, the
-/// counting-rule version that counted, and the outcome. [Election 2020
-/// Art. 27–29; DOMAIN.md §4]
+/// counting-rule version that counted, and the outcome. [Election 2020;
+/// DOMAIN.md §4]
 ///
 /// Totals reconcile: `valid + invalid == returned`, and no one has more
 /// yes votes than there are valid ballots.

@@ -1,4 +1,4 @@
-//! Boundary tests of the count (Election 2020 Art. 27–29; DOMAIN.md §4).
+//! Boundary tests of the count (Election 2020; DOMAIN.md §4).
 
 use super::*;
 use crate::MemberId;

@@ -1,6 +1,6 @@
 //! 投票存储 (vote storage): votes, who voted, and the sealed ballots, kept
 //! apart so that nothing stored links a voter to a ballot.
-//! [Election 2020 Art. 26; DOMAIN.md §4]
+//! [Election 2020; DOMAIN.md §4]
 //!
 //! A backend keeps two things with nothing in common: the list of members
 //! who voted (per vote) and the sealed ballots (per vote, keyed by their
