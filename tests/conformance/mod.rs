@@ -393,3 +393,12 @@ async fn concurrent_updates_of_one_version_store_one(store: Arc<dyn Store>) {
         Some(2)
     );
 }
+
+/// A branch and one member in it, for tests that need a stored member.
+pub async fn seed_one_member(store: &Arc<dyn Store>) -> Member {
+    let (_, a, _) = two_branches(store).await;
+    store
+        .insert_member(new_member(store, a, 42).await)
+        .await
+        .unwrap()
+}
