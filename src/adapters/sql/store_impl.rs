@@ -64,12 +64,20 @@ macro_rules! sql_store {
                 member: i64,
                 m: &$crate::member::Member,
             ) -> Result<(), $crate::store::StoreError> {
-                use $crate::adapters::sql::{map_err, to_db};
                 sqlx::query("DELETE FROM member_online WHERE member_id = $1")
                     .bind(member)
                     .execute(&mut *conn)
                     .await
-                    .map_err(map_err)?;
+                    .map_err($crate::adapters::sql::map_err)?;
+                Self::insert_online(conn, member, m).await
+            }
+
+            async fn insert_online(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                member: i64,
+                m: &$crate::member::Member,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, to_db};
                 for org in m.memberships.online().keys() {
                     sqlx::query("INSERT INTO member_online (org_id, member_id) VALUES ($1, $2)")
                         .bind(to_db(org.get())?)
@@ -189,23 +197,35 @@ macro_rules! sql_store {
                 &self,
                 new: $crate::member::NewMember,
             ) -> Result<$crate::member::Member, $crate::store::StoreError> {
+                let mut stored = self.insert_members(vec![new]).await?;
+                stored.pop().ok_or_else(|| $crate::adapters::sql::corrupt("insert returned no row"))
+            }
+
+            async fn insert_members(
+                &self,
+                new: Vec<$crate::member::NewMember>,
+            ) -> Result<Vec<$crate::member::Member>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{from_db, map_err, to_db, to_json};
                 let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO members (version, id_number, employee_no, home_org_id, record) \
-                     VALUES (1, $1, $2, $3, $4) RETURNING id",
-                )
-                .bind(new.identity.id_number.as_str())
-                .bind(new.contact.employee_no.as_ref().map(|n| n.as_str().to_owned()))
-                .bind(to_db(new.memberships.home().get())?)
-                .bind(to_json(&new)?)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                let member = new.into_member($crate::MemberId::new(from_db(id)?));
-                Self::replace_online(&mut tx, id, &member).await?;
+                let mut stored = Vec::with_capacity(new.len());
+                for m in new {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO members (version, id_number, employee_no, home_org_id, record) \
+                         VALUES (1, $1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(m.identity.id_number.as_str())
+                    .bind(m.contact.employee_no.as_ref().map(|n| n.as_str().to_owned()))
+                    .bind(to_db(m.memberships.home().get())?)
+                    .bind(to_json(&m)?)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    let member = m.into_member($crate::MemberId::new(from_db(id)?));
+                    Self::insert_online(&mut tx, id, &member).await?;
+                    stored.push(member);
+                }
                 tx.commit().await.map_err(map_err)?;
-                Ok(member)
+                Ok(stored)
             }
 
             async fn get_member(
