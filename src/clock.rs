@@ -5,7 +5,7 @@
 //! probation periods, notice periods) work on dates in China Standard Time
 //! (UTC+8): [`Clock::today`] converts for you.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use chrono::{DateTime, DurationRound, FixedOffset, NaiveDate, Offset, Utc};
 use std::sync::Mutex;
 
 /// The offset of China Standard Time (UTC+8), in which calendar rules count
@@ -35,6 +35,14 @@ pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
 pub trait Clock: Send + Sync {
     /// The current instant in UTC.
     fn now(&self) -> DateTime<Utc>;
+
+    /// The current instant to the microsecond, the precision every store
+    /// keeps (PostgreSQL's `TIMESTAMPTZ`): stored times round-trip exactly.
+    fn timestamp(&self) -> DateTime<Utc> {
+        let now = self.now();
+        now.duration_trunc(chrono::TimeDelta::microseconds(1))
+            .unwrap_or(now)
+    }
 
     /// Today's date in China Standard Time (UTC+8), the date calendar rules
     /// count in.

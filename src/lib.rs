@@ -7,6 +7,7 @@
 )]
 
 pub mod access;
+pub mod adapters;
 pub mod clock;
 pub mod election;
 mod error;

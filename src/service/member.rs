@@ -173,7 +173,7 @@ impl Dangjian {
                 to,
             },
             recorded_by: Some(placement.home),
-            recorded_at: self.clock.now(),
+            recorded_at: self.clock.timestamp(),
         };
         let updated = Member { lifecycle, ..m };
         Ok(self.store.update_member(updated, Some(record)).await?.0)
@@ -217,7 +217,7 @@ impl Dangjian {
                     to,
                 },
                 recorded_by: Some(to),
-                recorded_at: self.clock.now(),
+                recorded_at: self.clock.timestamp(),
             }),
             _ => None,
         };

@@ -31,7 +31,7 @@ impl Dangjian {
                 Scope::Subtree(org) => Some(org),
                 Scope::All | Scope::Member(_) => None,
             },
-            recorded_at: self.clock.now(),
+            recorded_at: self.clock.timestamp(),
         };
         entry.validate(self.clock.today())?;
         Ok(self.store.append_record(entry).await?)

@@ -25,6 +25,7 @@ mockall::mock! {
     #[async_trait]
     impl MemberStore for Db {
         async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
+        async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
         async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
         async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError>;
         async fn find_by_id_number(&self, id_number: &crate::member::IdNumber) -> Result<Option<Member>, StoreError>;

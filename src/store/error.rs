@@ -31,6 +31,14 @@ pub enum StoreErrorKind {
     Corrupt,
     /// The backend could not be reached or failed; may succeed on retry.
     Unavailable,
+    /// The backend refused the credentials (a wrong password, a missing
+    /// role).
+    AccessDenied,
+    /// The database is read-only (a read-only file, a standby server).
+    ReadOnly,
+    /// The database schema is newer than this library (or was altered):
+    /// upgrade the library rather than write to it.
+    SchemaMismatch,
 }
 
 /// A store failure: a kind, a message, and the backend's own error.

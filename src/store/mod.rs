@@ -52,6 +52,11 @@ pub trait MemberStore: Send + Sync {
     /// ([`StoreErrorKind::Duplicate`]).
     async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
 
+    /// Creates many records in one atomic step (a bulk import from paper
+    /// records or an OA system): all are stored, or none. Ids are assigned in
+    /// the order given. Uniqueness holds across the batch and the store.
+    async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
+
     /// One record.
     async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
 

@@ -25,6 +25,7 @@ where
 {
     orgs_and_versions(make().await).await;
     unique_fields(make().await).await;
+    bulk_insert_is_all_or_nothing(make().await).await;
     stale_member_write_changes_nothing(make().await).await;
     indexes_follow_updates(make().await).await;
     records_are_append_only_and_ordered(make().await).await;
@@ -218,6 +219,38 @@ async fn unique_fields(store: Arc<dyn Store>) {
     assert_eq!(found.map(|f| f.id), Some(m.id));
 }
 
+async fn bulk_insert_is_all_or_nothing(store: Arc<dyn Store>) {
+    let (_, a, b) = two_branches(&store).await;
+    let mut batch = Vec::new();
+    for n in 10..20 {
+        batch.push(new_member(&store, if n % 2 == 0 { a } else { b }, n).await);
+    }
+    let stored = store.insert_members(batch.clone()).await.unwrap();
+    assert_eq!(stored.len(), 10);
+    assert!(stored.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(store.members_by_home(&[a, b]).await.unwrap(), stored);
+    // A batch with one duplicate (inside the batch, or against the store)
+    // stores nothing.
+    let mut fresh = Vec::new();
+    for n in 20..25 {
+        fresh.push(new_member(&store, a, n).await);
+    }
+    let mut within = fresh.clone();
+    within.push(new_member(&store, b, 20).await);
+    within.last_mut().unwrap().contact.employee_no = None;
+    let r = store.insert_members(within).await;
+    assert_eq!(
+        r.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::Duplicate(UniqueField::IdNumber))
+    );
+    let mut against = fresh.clone();
+    against.push(batch[0].clone());
+    assert!(store.insert_members(against).await.is_err());
+    assert_eq!(store.members_by_home(&[a, b]).await.unwrap().len(), 10);
+    assert_eq!(store.insert_members(fresh).await.unwrap().len(), 5);
+    assert!(store.insert_members(Vec::new()).await.unwrap().is_empty());
+}
+
 async fn stale_member_write_changes_nothing(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
@@ -395,4 +428,13 @@ async fn concurrent_updates_of_one_version_store_one(store: Arc<dyn Store>) {
         store.get_member(m.id).await.unwrap().map(|m| m.version),
         Some(2)
     );
+}
+
+/// A branch and one member in it, for tests that need a stored member.
+pub async fn seed_one_member(store: &Arc<dyn Store>) -> Member {
+    let (_, a, _) = two_branches(store).await;
+    store
+        .insert_member(new_member(store, a, 42).await)
+        .await
+        .unwrap()
 }

@@ -228,6 +228,37 @@ impl MemberStore for MemoryStore {
         Ok(member)
     }
 
+    async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError> {
+        let mut inner = self.write()?;
+        let first = inner.last_member + 1;
+        let members: Vec<Member> = new
+            .into_iter()
+            .zip(first..)
+            .map(|(m, id)| m.into_member(MemberId::new(id)))
+            .collect();
+        // Check the whole batch, against the store and against itself,
+        // before the first change.
+        let mut seen_ids = std::collections::HashSet::new();
+        let mut seen_nos = std::collections::HashSet::new();
+        for m in &members {
+            inner.check_unique(m, None)?;
+            if !seen_ids.insert(m.identity.id_number.as_str()) {
+                return Err(duplicate(UniqueField::IdNumber));
+            }
+            if let Some(no) = &m.contact.employee_no {
+                if !seen_nos.insert(no.as_str()) {
+                    return Err(duplicate(UniqueField::EmployeeNo));
+                }
+            }
+        }
+        for m in &members {
+            inner.index(m);
+            inner.members.insert(m.id, m.clone());
+        }
+        inner.last_member += members.len() as u64;
+        Ok(members)
+    }
+
     async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
         Ok(self.read()?.members.get(&id).cloned())
     }

@@ -1,0 +1,73 @@
+//! PostgreSQL store (feature `postgres`): county platforms and group
+//! companies.
+//!
+//! Money is `NUMERIC`, times `TIMESTAMPTZ` (UTC, to the microsecond).
+//! Organisation writers serialise on the `tree_meta` row lock; member
+//! writes compare versions; unique constraints hold one person to one record
+//! under any concurrency.
+
+use super::sql::{TreeCache, map_err, map_migrate_err};
+use crate::store::StoreError;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Pool, Postgres, Transaction};
+use std::time::Duration;
+
+/// PostgreSQL 存储: every store trait over a PostgreSQL database.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), dangjian::store::StoreError> {
+/// let store = dangjian::adapters::PgStore::connect("postgres://dangjian:secret@127.0.0.1/dangjian").await?;
+/// # Ok(()) }
+/// ```
+pub struct PgStore {
+    pool: Pool<Postgres>,
+    tree: TreeCache,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to `url` and brings the schema up to date.
+    ///
+    /// # Errors
+    /// `Unavailable` for an unreachable server or a bad URL, `AccessDenied`
+    /// for a wrong password, `SchemaMismatch` for a database whose schema is
+    /// newer than this library.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(map_err)?;
+        sqlx::migrate!("migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(map_migrate_err)?;
+        Ok(Self {
+            pool,
+            tree: TreeCache::default(),
+        })
+    }
+
+    /// The connection pool, for an integrator's own queries.
+    pub fn pool(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool.begin().await.map_err(map_err)
+    }
+}
+
+sql_store!(PgStore, Postgres);
+sql_vote_store!(PgStore, Postgres, " FOR UPDATE");

@@ -1,0 +1,224 @@
+//! What the SQL adapters share: the row codec, the error mapping, the tree
+//! cache, and the one implementation of the store traits (a macro expanded
+//! for each backend, because the SQL is the same and only the driver types
+//! differ).
+
+use crate::member::{Member, NewMember};
+use crate::org::{OrgTree, Organisation};
+use crate::store::{StoreError, StoreErrorKind, UniqueField};
+use crate::{MemberId, OrgId};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::{Arc, Mutex};
+
+#[macro_use]
+mod store_impl;
+#[macro_use]
+mod votes_impl;
+
+/// An organisation row: id, name, kind (JSON), parent, version.
+pub(crate) type OrgRow = (i64, String, String, Option<i64>, i64);
+
+/// A member row: id, version, home branch, record (JSON).
+pub(crate) type MemberRow = (i64, i64, i64, String);
+
+/// An activity-record row.
+pub(crate) type RecordRow = (
+    i64,
+    i64,
+    chrono::NaiveDate,
+    String,
+    Option<i64>,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// A domain id as the database keeps it (`BIGINT`).
+pub(crate) fn to_db(raw: u64) -> Result<i64, StoreError> {
+    i64::try_from(raw).map_err(|_| {
+        StoreError::new(
+            StoreErrorKind::Rejected,
+            format!("id {raw} is out of range"),
+        )
+    })
+}
+
+/// A database id as the domain keeps it.
+pub(crate) fn from_db(raw: i64) -> Result<u64, StoreError> {
+    u64::try_from(raw).map_err(|_| corrupt(format!("negative id {raw}")))
+}
+
+pub(crate) fn corrupt(message: impl Into<String>) -> StoreError {
+    StoreError::new(StoreErrorKind::Corrupt, message)
+}
+
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| {
+        StoreError::new(StoreErrorKind::Rejected, "could not encode a value").with_source(e)
+    })
+}
+
+/// Decodes a JSON column, naming the table and row when it no longer
+/// parses (a hand-edited row, or data from another schema).
+pub(crate) fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| corrupt(format!("{what} no longer parses: {e}")).with_source(e))
+}
+
+/// The member's record without its id and version (those are columns).
+pub(crate) fn member_doc(m: &Member) -> NewMember {
+    NewMember {
+        identity: m.identity.clone(),
+        contact: m.contact.clone(),
+        occupation: m.occupation,
+        registration: m.registration.clone(),
+        lifecycle: m.lifecycle.clone(),
+        memberships: m.memberships.clone(),
+    }
+}
+
+/// A member row back into the domain, checked against its own columns.
+pub(crate) fn member_from_row(
+    (id, version, home, record): MemberRow,
+) -> Result<Member, StoreError> {
+    let what = format!("members row {id}");
+    let doc: NewMember = from_json(&record, &what)?;
+    let mut m = doc.into_member(MemberId::new(from_db(id)?));
+    m.version = from_db(version)?;
+    if m.home() != OrgId::new(from_db(home)?) {
+        return Err(corrupt(format!(
+            "{what}: home_org_id disagrees with the record"
+        )));
+    }
+    Ok(m)
+}
+
+/// An activity-record row back into the domain.
+pub(crate) fn record_from_row(
+    (id, member, occurred_on, activity, recorded_by, recorded_at): RecordRow,
+) -> Result<crate::record::RecordEntry, StoreError> {
+    let what = format!("activity_records row {id}");
+    Ok(crate::record::RecordEntry {
+        id: crate::RecordId::new(from_db(id)?),
+        member: MemberId::new(from_db(member)?),
+        occurred_on,
+        activity: from_json(&activity, &what)?,
+        recorded_by: recorded_by.map(from_db).transpose()?.map(OrgId::new),
+        recorded_at,
+    })
+}
+
+/// An organisation row back into the domain.
+pub(crate) fn org_from_row(
+    (id, name, kind, parent, version): OrgRow,
+) -> Result<Organisation, StoreError> {
+    let what = format!("orgs row {id}");
+    Ok(Organisation {
+        id: OrgId::new(from_db(id)?),
+        name: name
+            .parse()
+            .map_err(|e| corrupt(format!("{what}: bad name: {e}")))?,
+        kind: from_json(&kind, &what)?,
+        parent: parent.map(from_db).transpose()?.map(OrgId::new),
+        version: from_db(version)?,
+    })
+}
+
+pub(crate) fn tree_from_rows(rows: Vec<OrgRow>) -> Result<OrgTree, StoreError> {
+    let orgs = rows
+        .into_iter()
+        .map(org_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    OrgTree::from_orgs(orgs).map_err(|e| corrupt(format!("the stored tree is invalid: {e}")))
+}
+
+pub(crate) fn rejected(e: crate::org::OrgError) -> StoreError {
+    StoreError::new(StoreErrorKind::Rejected, e.to_string()).with_source(e)
+}
+
+pub(crate) fn conflict(what: impl std::fmt::Display) -> StoreError {
+    StoreError::new(
+        StoreErrorKind::Conflict,
+        format!("{what} changed since it was read"),
+    )
+}
+
+pub(crate) fn not_found(what: impl std::fmt::Display) -> StoreError {
+    StoreError::new(StoreErrorKind::NotFound, format!("{what} not found"))
+}
+
+/// Maps a driver error to a [`StoreError`] with the right kind.
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
+    let kind = match &e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+            if db.is_unique_violation() && text.contains("id_number") {
+                StoreErrorKind::Duplicate(UniqueField::IdNumber)
+            } else if db.is_unique_violation() && text.contains("employee_no") {
+                StoreErrorKind::Duplicate(UniqueField::EmployeeNo)
+            } else if code == "28P01" || code == "28000" {
+                StoreErrorKind::AccessDenied
+            } else if code == "8" || code == "25006" || db.message().contains("readonly") {
+                StoreErrorKind::ReadOnly
+            } else if matches!(code.as_ref(), "40001" | "40P01" | "5" | "6" | "517") {
+                // serialization failure, deadlock, SQLITE_BUSY, SQLITE_LOCKED
+                StoreErrorKind::Conflict
+            } else {
+                StoreErrorKind::Rejected
+            }
+        }
+        sqlx::Error::ColumnDecode { .. }
+        | sqlx::Error::Decode(_)
+        | sqlx::Error::ColumnNotFound(_)
+        | sqlx::Error::TypeNotFound { .. }
+        | sqlx::Error::ColumnIndexOutOfBounds { .. } => StoreErrorKind::Corrupt,
+        sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
+        _ => StoreErrorKind::Unavailable,
+    };
+    let message = match &kind {
+        StoreErrorKind::AccessDenied => format!("the database refused the credentials: {e}"),
+        StoreErrorKind::ReadOnly => format!("the database is read-only: {e}"),
+        StoreErrorKind::Unavailable => format!("the database is unavailable: {e}"),
+        _ => e.to_string(),
+    };
+    StoreError::new(kind, message).with_source(e)
+}
+
+/// Maps a migration error: an unknown applied migration means the schema
+/// is newer than the library.
+pub(crate) fn map_migrate_err(e: sqlx::migrate::MigrateError) -> StoreError {
+    use sqlx::migrate::MigrateError;
+    let mismatch = |m: String| StoreError::new(StoreErrorKind::SchemaMismatch, m);
+    match e {
+        MigrateError::VersionMissing(v) => mismatch(format!(
+            "the database has migration {v}, which this library does not know: \
+             its schema is newer than the library; upgrade the library"
+        )),
+        MigrateError::VersionMismatch(v) => mismatch(format!(
+            "migration {v} in the database differs from this library's"
+        )),
+        MigrateError::Dirty(v) => mismatch(format!("migration {v} was left half-applied")),
+        MigrateError::Execute(inner) => map_err(inner),
+        other => StoreError::new(StoreErrorKind::Unavailable, other.to_string()).with_source(other),
+    }
+}
+
+/// The organisation tree, cached against `tree_meta.version`.
+#[derive(Default)]
+pub(crate) struct TreeCache(Mutex<Option<(i64, Arc<OrgTree>)>>);
+
+impl TreeCache {
+    pub(crate) fn get(&self, version: i64) -> Option<Arc<OrgTree>> {
+        let guard = self.0.lock().ok()?;
+        guard
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, t)| Arc::clone(t))
+    }
+
+    pub(crate) fn put(&self, version: i64, tree: &Arc<OrgTree>) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = Some((version, Arc::clone(tree)));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! SQLite store (feature `sqlite`): the embedded default, one file.
+//!
+//! WAL journal, foreign keys on, a busy timeout, and every write in a
+//! `BEGIN IMMEDIATE` transaction so that writers queue instead of failing
+//! half way. Money is kept as decimal text (SQLite has no exact decimal
+//! type); times as RFC 3339 text in UTC.
+
+use super::sql::{TreeCache, map_err, map_migrate_err};
+use crate::store::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// SQLite 存储: every store trait over one SQLite file.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), dangjian::store::StoreError> {
+/// let store = dangjian::adapters::SqliteStore::connect("sqlite://dangjian.db").await?;
+/// # Ok(()) }
+/// ```
+pub struct SqliteStore {
+    pool: Pool<Sqlite>,
+    tree: TreeCache,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url`
+    /// (`sqlite://path.db`; `?mode=ro` for read-only) and brings its schema
+    /// up to date.
+    ///
+    /// # Errors
+    /// `Unavailable` for a bad URL or an unopenable file, `ReadOnly` when a
+    /// migration must write to a read-only file, `SchemaMismatch` for a
+    /// database whose schema is newer than this library.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(map_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(map_err)?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(map_migrate_err)?;
+        Ok(Self {
+            pool,
+            tree: TreeCache::default(),
+        })
+    }
+
+    /// The connection pool, for an integrator's own queries.
+    pub fn pool(&self) -> &Pool<Sqlite> {
+        &self.pool
+    }
+
+    /// Closes the pool (and the file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(map_err)
+    }
+}
+
+sql_store!(SqliteStore, Sqlite);
+sql_vote_store!(SqliteStore, Sqlite, "");

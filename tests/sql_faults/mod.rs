@@ -1,0 +1,188 @@
+//! Faults every SQL store must survive with a typed error and no partial
+//! write: a schema from the future, a hand-edited row, an update of the
+//! append-only record, a write killed half way; and exact round trips of
+//! times and amounts. Shared by `store_sqlite.rs` and `store_postgres.rs`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::conformance::seed_one_member;
+use chrono::{DateTime, TimeZone, Utc};
+use dangjian::record::{Activity, NewRecordEntry};
+use dangjian::store::{Store, StoreErrorKind};
+use proptest::strategy::{Strategy, ValueTree};
+use rust_decimal::Decimal;
+use sqlx::Connection;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+async fn open(backend: Backend, url: &str) -> Result<Arc<dyn Store>, dangjian::store::StoreError> {
+    match backend {
+        #[cfg(feature = "sqlite")]
+        Backend::Sqlite => Ok(Arc::new(
+            dangjian::adapters::SqliteStore::connect(url).await?,
+        )),
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => Ok(Arc::new(dangjian::adapters::PgStore::connect(url).await?)),
+        #[allow(unreachable_patterns)]
+        _ => panic!("{backend:?} is not compiled in"),
+    }
+}
+
+/// Runs raw SQL outside the library, as a DBA or an attacker would.
+async fn raw(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    match backend {
+        #[cfg(feature = "sqlite")]
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await?;
+            sqlx::raw_sql(sql).execute(&mut c).await.map(|_| ())
+        }
+        #[cfg(feature = "postgres")]
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await?;
+            sqlx::raw_sql(sql).execute(&mut c).await.map(|_| ())
+        }
+        #[allow(unreachable_patterns)]
+        _ => panic!("{backend:?} is not compiled in"),
+    }
+}
+
+pub async fn run_all(backend: Backend, fresh_url: fn() -> String) {
+    schema_from_the_future(backend, &fresh_url()).await;
+    hand_edited_row_is_corrupt(backend, &fresh_url()).await;
+    activity_record_is_append_only_in_the_database(backend, &fresh_url()).await;
+    write_killed_half_way_leaves_nothing(backend, &fresh_url()).await;
+    times_and_amounts_round_trip_exactly(backend, &fresh_url()).await;
+}
+
+async fn schema_from_the_future(backend: Backend, url: &str) {
+    drop(open(backend, url).await.unwrap());
+    let checksum = match backend {
+        Backend::Sqlite => "x'00'",
+        Backend::Postgres => "'\\x00'::bytea",
+    };
+    let sql = format!(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99990101000000, 'from the future', TRUE, {checksum}, 0)"
+    );
+    raw(backend, url, &sql).await.unwrap();
+    let err = open(backend, url)
+        .await
+        .err()
+        .expect("a newer schema must be refused");
+    assert_eq!(err.kind(), &StoreErrorKind::SchemaMismatch, "{err}");
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+async fn hand_edited_row_is_corrupt(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    let id = m.id.get();
+    raw(
+        backend,
+        url,
+        &format!("UPDATE members SET record = '{{\"not\": \"a member\"}}' WHERE id = {id}"),
+    )
+    .await
+    .unwrap();
+    let err = store.get_member(m.id).await.unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert!(
+        err.to_string().contains(&format!("members row {id}")),
+        "{err}"
+    );
+}
+
+async fn activity_record_is_append_only_in_the_database(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    store
+        .append_record(entry(
+            m.id,
+            Utc.with_ymd_and_hms(2024, 6, 1, 1, 2, 3).unwrap(),
+            Decimal::ONE,
+        ))
+        .await
+        .unwrap();
+    assert!(
+        raw(backend, url, "UPDATE activity_records SET activity = '{}'")
+            .await
+            .is_err()
+    );
+    assert!(
+        raw(backend, url, "DELETE FROM activity_records")
+            .await
+            .is_err()
+    );
+    assert_eq!(store.records_of(m.id).await.unwrap().len(), 1);
+}
+
+async fn write_killed_half_way_leaves_nothing(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    // A fault injected into the second statement of `update_member` (the
+    // activity-record insert), after the member row was already updated.
+    let inject = match backend {
+        Backend::Sqlite => {
+            "CREATE TRIGGER fault BEFORE INSERT ON activity_records \
+                            BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+        }
+        Backend::Postgres => {
+            "CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS \
+                              $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$; \
+                              CREATE TRIGGER fault BEFORE INSERT ON activity_records \
+                              FOR EACH ROW EXECUTE FUNCTION fault();"
+        }
+    };
+    raw(backend, url, inject).await.unwrap();
+    let mut changed = m.clone();
+    changed.occupation = dangjian::member::OccupationCategory::Retiree;
+    let e = entry(
+        m.id,
+        Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap(),
+        Decimal::ONE,
+    );
+    let err = store.update_member(changed, Some(e)).await.unwrap_err();
+    assert!(err.to_string().contains("injected fault"), "{err}");
+    assert_eq!(
+        store.get_member(m.id).await.unwrap(),
+        Some(m.clone()),
+        "the member row was rolled back"
+    );
+    assert!(store.records_of(m.id).await.unwrap().is_empty());
+}
+
+fn entry(member: dangjian::MemberId, at: DateTime<Utc>, amount: Decimal) -> NewRecordEntry {
+    NewRecordEntry {
+        member,
+        occurred_on: at.date_naive(),
+        activity: Activity::DuesPaid {
+            amount,
+            month: at.date_naive(),
+        },
+        recorded_by: None,
+        recorded_at: at,
+    }
+}
+
+/// Property: any microsecond UTC time (year 1 to 9999) and any Decimal
+/// round-trip exactly through the database.
+async fn times_and_amounts_round_trip_exactly(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    let micros = -62_135_596_800_000_000i64..253_402_300_799_999_999i64;
+    let strategy = (micros, proptest::num::i64::ANY, 0u32..=28);
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut written = Vec::new();
+    for _ in 0..128 {
+        let (us, mantissa, scale) = strategy.new_tree(&mut runner).unwrap().current();
+        let at = DateTime::<Utc>::from_timestamp_micros(us).unwrap();
+        let amount = Decimal::new(mantissa, scale);
+        written.push(store.append_record(entry(m.id, at, amount)).await.unwrap());
+    }
+    let read = store.records_of(m.id).await.unwrap();
+    assert_eq!(read, written);
+}

@@ -1,0 +1,83 @@
+//! The conformance suite and the fault tests against a real PostgreSQL
+//! server. `scripts/test.sh` starts a throwaway server and sets
+//! DATABASE_URL; each test gets a database of its own.
+
+mod common;
+mod conformance;
+mod sql_faults;
+
+use dangjian::adapters::PgStore;
+use dangjian::store::{Store, StoreErrorKind};
+use sqlx::Connection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+fn server_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        panic!("DATABASE_URL is not set: run the tests with `bash scripts/test.sh`, which starts a throwaway PostgreSQL server")
+    })
+}
+
+/// Replaces the database name in a `postgres://…/name` URL.
+fn with_db(url: &str, db: &str) -> String {
+    let (base, _) = url.rsplit_once('/').unwrap();
+    format!("{base}/{db}")
+}
+
+/// A fresh, empty database on the test server (blocking, so that it can be
+/// called from the conformance suite's synchronous factory).
+fn fresh_url() -> String {
+    let url = server_url();
+    let name = format!(
+        "dj_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let create = format!("CREATE DATABASE {name}");
+    let admin = url.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&create).execute(&mut conn).await.unwrap();
+        });
+    })
+    .join()
+    .unwrap();
+    with_db(&url, &name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_conforms() {
+    conformance::run_all(|| async {
+        Arc::new(PgStore::connect(&fresh_url()).await.unwrap()) as Arc<dyn Store>
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_faults() {
+    sql_faults::run_all(sql_faults::Backend::Postgres, fresh_url).await;
+}
+
+#[tokio::test]
+async fn unreachable_server_and_wrong_password_are_typed_errors() {
+    // Nothing listens on port 1 of the loopback address.
+    let err = PgStore::connect("postgres://postgres:x@127.0.0.1:1/postgres")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Unavailable, "{err}");
+    let url = server_url();
+    let wrong = url.replacen("dangjian-test", "wrong-password", 1);
+    assert_ne!(
+        wrong, url,
+        "the test server's password is set by scripts/test.sh"
+    );
+    let err = PgStore::connect(&wrong).await.unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::AccessDenied, "{err}");
+}

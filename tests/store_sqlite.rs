@@ -1,0 +1,74 @@
+//! The conformance suite and the fault tests against SQLite files.
+
+mod common;
+mod conformance;
+mod sql_faults;
+
+use dangjian::adapters::SqliteStore;
+use dangjian::store::Store;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database file in a temporary folder (kept until the process
+/// ends, so the stores can outlive the call).
+fn fresh_url() -> String {
+    let dir = std::env::temp_dir().join(format!("dangjian-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let path = dir.join(format!("db{n}.sqlite"));
+    let _ = std::fs::remove_file(&path);
+    format!("sqlite://{}", path.display())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_conforms() {
+    conformance::run_all(|| async {
+        Arc::new(SqliteStore::connect(&fresh_url()).await.unwrap()) as Arc<dyn Store>
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_faults() {
+    sql_faults::run_all(sql_faults::Backend::Sqlite, fresh_url).await;
+}
+
+#[tokio::test]
+async fn reopening_the_file_gives_the_same_state() {
+    let url = fresh_url();
+    let store = Arc::new(SqliteStore::connect(&url).await.unwrap()) as Arc<dyn Store>;
+    let m = conformance::seed_one_member(&store).await;
+    drop(store);
+    let again = Arc::new(SqliteStore::connect(&url).await.unwrap()) as Arc<dyn Store>;
+    assert_eq!(again.get_member(m.id).await.unwrap(), Some(m));
+}
+
+#[tokio::test]
+async fn a_read_only_file_refuses_writes_with_a_typed_error() {
+    let url = fresh_url();
+    let store = SqliteStore::connect(&url).await.unwrap();
+    store.close().await;
+    // As root, file permissions do not stop writes; SQLite's read-only mode
+    // is the same refusal an integrator sees on a read-only mount.
+    let ro = format!("{url}?mode=ro");
+    match SqliteStore::connect(&ro).await {
+        Err(e) => assert_eq!(e.kind(), &dangjian::store::StoreErrorKind::ReadOnly, "{e}"),
+        Ok(store) => {
+            let store: Arc<dyn Store> = Arc::new(store);
+            let new = dangjian::org::NewOrganisation {
+                name: "党委".parse().unwrap(),
+                kind: dangjian::org::OrgKind::GrassrootsCommittee,
+                parent: None,
+            };
+            let err = store.insert_org(new).await.unwrap_err();
+            assert_eq!(
+                err.kind(),
+                &dangjian::store::StoreErrorKind::ReadOnly,
+                "{err}"
+            );
+            assert!(store.org_tree().await.unwrap().is_empty());
+        }
+    }
+}
