@@ -81,3 +81,51 @@ async fn unreachable_server_and_wrong_password_are_typed_errors() {
     let err = PgStore::connect(&wrong).await.unwrap_err();
     assert_eq!(err.kind(), &StoreErrorKind::AccessDenied, "{err}");
 }
+
+/// The ballot table has no column that identifies a voter and no
+/// sequential key; after closing, no ballot shares a transaction id with a
+/// voter mark, and the rows' physical order follows the random codes.
+#[tokio::test]
+async fn ballots_cannot_be_linked_to_voters_in_postgres() {
+    let url = fresh_url();
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.unwrap());
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    let columns: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT column_name::text, column_default::text, is_identity::text FROM information_schema.columns \
+         WHERE table_name = 'vote_ballots' ORDER BY ordinal_position",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let names: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["vote_id", "code", "session", "ballot"]);
+    assert!(
+        columns
+            .iter()
+            .all(|(_, default, identity)| default.is_none() && identity == "NO"),
+        "{columns:?}"
+    );
+
+    let cast_order = conformance::votes::cast_and_close(&store, 200).await;
+    let shared: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM vote_ballots b JOIN vote_voters v ON b.xmin = v.xmin",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        shared, 0,
+        "a ballot shares a transaction id with a voter mark"
+    );
+    let physical: Vec<String> = sqlx::query_scalar("SELECT code FROM vote_ballots ORDER BY ctid")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    let mut by_code = physical.clone();
+    by_code.sort();
+    assert_eq!(physical, by_code, "rows are laid out in code order");
+    assert_ne!(
+        physical, cast_order,
+        "rows are not laid out in casting order"
+    );
+}

@@ -72,3 +72,32 @@ async fn a_read_only_file_refuses_writes_with_a_typed_error() {
         }
     }
 }
+
+/// The ballot table has no column that identifies a voter and no
+/// sequential key (not even SQLite's hidden rowid).
+#[tokio::test]
+async fn ballot_table_has_no_voter_column_and_no_sequential_key() {
+    use sqlx::Connection;
+    let url = fresh_url();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('vote_ballots') ORDER BY cid")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(names, ["vote_id", "code", "session", "ballot"]);
+    let ddl: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'vote_ballots'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(ddl.contains("WITHOUT ROWID"), "{ddl}");
+    assert!(!ddl.to_uppercase().contains("AUTOINCREMENT"), "{ddl}");
+    let cast_order = conformance::votes::cast_and_close(&store, 200).await;
+    let stored: Vec<String> = sqlx::query_scalar("SELECT code FROM vote_ballots")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_ne!(stored, cast_order);
+}

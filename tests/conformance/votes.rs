@@ -191,3 +191,19 @@ async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
             .is_none()
     );
 }
+
+/// Casts `n` ballots by distinct voters and closes the vote; returns the
+/// tracking codes (hex) in casting order.
+pub async fn cast_and_close(store: &Arc<dyn Store>, n: u64) -> Vec<String> {
+    let (_, a, _) = two_branches(store).await;
+    let v = store.create_vote(new_vote(a, n)).await.unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut order = Vec::new();
+    for i in 1..=n {
+        let b = sealed(&v, i, &mut rng);
+        order.push(b.code.to_string());
+        store.cast_ballot(voter(i), b).await.unwrap();
+    }
+    store.close_vote(v.id).await.unwrap();
+    order
+}

@@ -12,6 +12,45 @@
 macro_rules! sql_vote_store {
     ($store:ty, $db:ty, $lock:literal) => {
         impl $store {
+            /// 重写选票 (rewrite the ballots at closing): every ballot of the
+            /// vote is deleted and inserted again in tracking-code order, in
+            /// the closing transaction. Afterwards no ballot row shares a
+            /// transaction id (PostgreSQL's `xmin`) with the voter mark
+            /// written by the same cast, and the physical order of the rows
+            /// follows the random codes, not the order of casting.
+            async fn rewrite_ballots(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                id: $crate::election::VoteId,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, to_db};
+                let vote = to_db(id.get())?;
+                let rows: Vec<(String, chrono::NaiveDate, String)> = sqlx::query_as(
+                    "SELECT code, session, ballot FROM vote_ballots WHERE vote_id = $1 ORDER BY code",
+                )
+                .bind(vote)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                sqlx::query("DELETE FROM vote_ballots WHERE vote_id = $1")
+                    .bind(vote)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                for (code, session, ballot) in rows {
+                    sqlx::query(
+                        "INSERT INTO vote_ballots (vote_id, code, session, ballot) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(vote)
+                    .bind(code)
+                    .bind(session)
+                    .bind(ballot)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                }
+                Ok(())
+            }
+
             async fn read_vote(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 id: $crate::election::VoteId,
@@ -260,6 +299,7 @@ macro_rules! sql_vote_store {
                 if v.status != $crate::election::VoteStatus::Closed {
                     v.status = $crate::election::VoteStatus::Closed;
                     Self::write_vote(&mut tx, &v).await?;
+                    Self::rewrite_ballots(&mut tx, id).await?;
                 }
                 tx.commit().await.map_err(map_err)?;
                 Ok(v)
