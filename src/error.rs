@@ -7,6 +7,7 @@
 //! match on.
 
 use crate::access::Denied;
+use crate::dues::DuesError;
 use crate::lifecycle::TransitionError;
 use crate::member::{ContactError, IdNumberError, MembershipError, RegistrationError};
 use crate::org::OrgError;
@@ -61,6 +62,9 @@ pub enum Error {
     /// A rule set.
     #[error("rules: {0}")]
     Rules(#[from] RuleVersionError),
+    /// A dues rule or bad dues input (党费).
+    #[error("dues: {0}")]
+    Dues(#[from] DuesError),
     /// 越权: the actor may not do this.
     #[error("permission denied: {0}")]
     PermissionDenied(Denied),
@@ -88,6 +92,7 @@ impl Error {
             Self::Org(_) | Self::Membership(_) | Self::Transition(_) | Self::Registration(_) => {
                 ErrorKind::RuleViolation
             }
+            Self::Dues(e) => dues_kind(e),
             Self::PermissionDenied(_) => ErrorKind::PermissionDenied,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Duplicate(_) | Self::Conflict(_) => ErrorKind::Conflict,
@@ -98,6 +103,27 @@ impl Error {
     /// Whether this is a refusal for lack of scope.
     pub fn is_permission_denied(&self) -> bool {
         self.kind() == ErrorKind::PermissionDenied
+    }
+}
+
+fn dues_kind(e: &DuesError) -> ErrorKind {
+    use DuesError as D;
+    match e {
+        D::NotANumber { .. }
+        | D::TooManyDecimals { .. }
+        | D::Negative { .. }
+        | D::NonPositivePayment(_)
+        | D::DeductionsExceedIncome { .. }
+        | D::UnknownCategory(_)
+        | D::IncomeDoesNotFitCategory { .. }
+        | D::InvalidMonth(_)
+        | D::InvalidRules(_)
+        | D::InvalidPaymentId
+        | D::ReasonRequired
+        | D::Overflow => ErrorKind::InvalidInput,
+        D::UnknownEntry(_) => ErrorKind::NotFound,
+        D::PaymentIdConflict(_) => ErrorKind::Conflict,
+        _ => ErrorKind::RuleViolation,
     }
 }
 

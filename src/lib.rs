@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod clock;
+pub mod dues;
 mod error;
 pub mod ids;
 pub mod lifecycle;
