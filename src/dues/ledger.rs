@@ -500,7 +500,7 @@ impl Balances {
     ///     e(2, LedgerEntryKind::Reversal { member: m, reverses: EntryId::new(1), reason: "wrong base".into() }),
     /// ];
     /// let b = Balances::rebuild(&entries);
-    /// assert_eq!(b.member(m).map(|b| b.owed()), Some(Money::ZERO));
+    /// assert_eq!(b.member(m).map_or(Money::ZERO, |b| b.owed()), Money::ZERO);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rebuild(entries: &[LedgerEntry]) -> Self {
