@@ -120,7 +120,9 @@ fn dues_kind(e: &DuesError) -> ErrorKind {
         | D::InvalidRules(_)
         | D::InvalidPaymentId
         | D::ReasonRequired
-        | D::Overflow => ErrorKind::InvalidInput,
+        | D::Overflow
+        | D::VoluntaryExceedsPayment { .. }
+        | D::InTheFuture(_) => ErrorKind::InvalidInput,
         D::UnknownEntry(_) => ErrorKind::NotFound,
         D::PaymentIdConflict(_) => ErrorKind::Conflict,
         _ => ErrorKind::RuleViolation,

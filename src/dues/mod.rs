@@ -178,6 +178,23 @@ pub enum DuesError {
     /// An amount out of range.
     #[error("amount out of range")]
     Overflow,
+    /// The person is not (yet) a party member: no month of acceptance.
+    #[error("{0} is not a party member (no month of acceptance), so pays no dues")]
+    NotAMember(MemberId),
+    /// The organisation a relief was reported to is not above the branch.
+    #[error("{0} is not a higher committee of the member's branch")]
+    NotHigherCommittee(crate::OrgId),
+    /// A voluntary part larger than the payment.
+    #[error("the voluntary part {voluntary} is larger than the payment {amount}")]
+    VoluntaryExceedsPayment {
+        /// The payment.
+        amount: Money,
+        /// The voluntary part.
+        voluntary: Money,
+    },
+    /// A date after today.
+    #[error("{0} is in the future")]
+    InTheFuture(NaiveDate),
 }
 
 /// 月份 (a calendar month), the unit dues are assessed in; serialized as

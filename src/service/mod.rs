@@ -7,11 +7,13 @@
 //! anything is read for the caller or written. Rules run on plain values
 //! from the core; the store is written once, atomically, at the end.
 
+mod dues;
 mod member;
 mod org;
 mod record;
 
 use crate::clock::{Clock, SystemClock};
+use crate::dues::DuesRuleBook;
 use crate::lifecycle::DevelopmentRules;
 use crate::org::StructureRules;
 use crate::period::WorkCalendar;
@@ -31,6 +33,8 @@ pub struct RuleBook {
     pub structure: Versioned<StructureRules>,
     /// Working days, holidays and adjusted weekends.
     pub calendar: WorkCalendar,
+    /// Dues (Dues 2008, Dues 2017) and local variants per subtree.
+    pub dues: DuesRuleBook,
 }
 
 impl RuleBook {
@@ -40,6 +44,7 @@ impl RuleBook {
             development: crate::lifecycle::national_rules(),
             structure: crate::org::national_structure_rules(),
             calendar: WorkCalendar::default(),
+            dues: DuesRuleBook::national(),
         }
     }
 }

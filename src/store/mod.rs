@@ -10,8 +10,11 @@
 //! numbers and employee numbers themselves, so two concurrent registrations
 //! of one person cannot both succeed.
 
+mod dues;
 mod error;
 pub mod memory;
+
+pub use dues::*;
 
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
@@ -90,7 +93,7 @@ pub trait RecordStore: Send + Sync {
 }
 
 /// Everything a service needs: implemented for any type that implements the
-/// three store traits.
-pub trait Store: OrgStore + MemberStore + RecordStore {}
+/// store traits.
+pub trait Store: OrgStore + MemberStore + RecordStore + DuesStore {}
 
-impl<T: OrgStore + MemberStore + RecordStore> Store for T {}
+impl<T: OrgStore + MemberStore + RecordStore + DuesStore> Store for T {}
