@@ -166,18 +166,19 @@ impl SelfDepartureCase {
 }
 
 /// The cases to open: each line whose run reached `threshold` months
-/// (exactly at the sixth, with the national rule), for a member without an
-/// open case.
+/// (exactly at the sixth, with the national rule), unless `handled` says
+/// the member already has a case for it (an open case, or one closed for
+/// the same run: a justified run is not reopened every scan).
 pub fn cases_to_open(
     lines: &[ArrearsLine],
     threshold: u32,
     branch_of: impl Fn(MemberId) -> Option<OrgId>,
-    has_open_case: impl Fn(MemberId) -> bool,
+    handled: impl Fn(&ArrearsLine) -> bool,
     today: NaiveDate,
 ) -> Vec<SelfDepartureCase> {
     lines
         .iter()
-        .filter(|l| l.consecutive_unpaid >= threshold && !has_open_case(l.member))
+        .filter(|l| l.consecutive_unpaid >= threshold && !handled(l))
         .filter_map(|l| {
             Some(SelfDepartureCase {
                 id: 0,

@@ -23,7 +23,6 @@ use crate::store::StoreErrorKind;
 use crate::{Error, MemberId, OrgId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// 缴费请求 (a payment to record).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,6 +315,17 @@ impl Dangjian {
                 if !same_payment(first, &req) {
                     return Err(DuesError::PaymentIdConflict(req.payment_id.to_string()).into());
                 }
+                let allocations = entries
+                    .iter()
+                    .filter(|e| {
+                        matches!(e.kind, LedgerEntryKind::Allocation { payment, .. } if payment == first.id)
+                    })
+                    .cloned()
+                    .collect();
+                return Ok(PaymentOutcome::AlreadyRecorded {
+                    payment: first.clone(),
+                    allocations,
+                });
             }
             let balances = Balances::rebuild(&entries);
             let mb = balances.member(req.member).cloned().unwrap_or_default();
@@ -604,14 +614,14 @@ impl Dangjian {
         let month = Month::of(as_of);
         let lines = arrears::scan_arrears(&balances, &ids, month);
         let branches = tree.branches_in(org);
-        let open: BTreeSet<MemberId> = self
-            .store
-            .departure_cases(&branches)
-            .await?
-            .into_iter()
-            .filter(|c| c.status == arrears::CaseStatus::Open)
-            .map(|c| c.member)
-            .collect();
+        let cases = self.store.departure_cases(&branches).await?;
+        let handled = |l: &ArrearsLine| {
+            cases.iter().any(|c| {
+                c.member == l.member
+                    && (c.status == arrears::CaseStatus::Open
+                        || l.run.is_some_and(|r| r.first == c.months.first))
+            })
+        };
         let home_of = |id: MemberId| members.iter().find(|m| m.id == id).map(Member::home);
         let mut to_open = Vec::new();
         for line in &lines {
@@ -628,7 +638,7 @@ impl Dangjian {
                 std::slice::from_ref(line),
                 threshold,
                 home_of,
-                |m| open.contains(&m),
+                handled,
                 self.clock.today(),
             ));
         }

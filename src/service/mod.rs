@@ -12,6 +12,8 @@ mod member;
 mod org;
 mod record;
 
+pub use dues::{ArrearsScan, AssessmentRun, PaymentRequest, ReliefRequest};
+
 use crate::clock::{Clock, SystemClock};
 use crate::dues::DuesRuleBook;
 use crate::lifecycle::DevelopmentRules;
