@@ -191,7 +191,6 @@ async fn thirty_two_concurrent_recordings_of_one_id_store_one_payment() {
     let mut tasks = Vec::new();
     for _ in 0..32 {
         let dj = w.dj.clone();
-        let t = t;
         tasks.push(tokio::spawn(async move {
             dj.record_dues_payment(&t, pay(m, "GW-42", "90.00", d(2024, 1, 5)))
                 .await
