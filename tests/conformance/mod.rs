@@ -30,7 +30,10 @@ where
     records_are_append_only_and_ordered(make().await).await;
     concurrent_inserts_of_one_person_store_one(make().await).await;
     concurrent_updates_of_one_version_store_one(make().await).await;
+    dues::run_all(&make).await;
 }
+
+pub mod dues;
 
 async fn org(
     store: &Arc<dyn Store>,
@@ -48,7 +51,7 @@ async fn org(
         .unwrap()
 }
 
-async fn two_branches(store: &Arc<dyn Store>) -> (OrgId, OrgId, OrgId) {
+pub async fn two_branches(store: &Arc<dyn Store>) -> (OrgId, OrgId, OrgId) {
     let c = org(store, "党委", OrgKind::GrassrootsCommittee, None)
         .await
         .id;
