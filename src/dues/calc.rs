@@ -209,10 +209,12 @@ impl fmt::Display for Explanation {
             writeln!(f, "  flat amount 定额 (Dues 2008): {flat}")?;
         }
         if let (Some(b), Some(base)) = (self.band, self.base) {
-            let edge = b.up_to.map_or("above".to_owned(), |u| format!("≤ {u}"));
+            let edge = b
+                .up_to
+                .map_or("top band".to_owned(), |u| format!("band ≤ {u}"));
             writeln!(
                 f,
-                "  band {edge}: {} × {}% = {} (unrounded)",
+                "  {edge}: {} × {}% = {} (unrounded)",
                 base,
                 (b.rate * Decimal::ONE_HUNDRED).normalize(),
                 self.unrounded.normalize()
