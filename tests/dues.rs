@@ -684,3 +684,87 @@ async fn scoped_access_to_dues() {
     // A treasurer handles dues only.
     assert!(denied(w.dj.member(&treasurer(w.branch_a), m).await));
 }
+
+#[tokio::test]
+async fn a_probationary_member_pays_from_the_month_of_acceptance() {
+    use dangjian::lifecycle::ImportedStage;
+    use dangjian::member::{Entry, Registration};
+    let w = world_on(Arc::new(MemoryStore::new()), d(2024, 6, 20)).await;
+    let t = treasurer(w.branch_a);
+    let reg = Registration::new()
+        .name("新党员".parse().unwrap())
+        .id_number(common::nth_id_number(40_000))
+        .home(w.branch_a)
+        .entry(Entry::Import(ImportedStage::Probationary {
+            resolution_on: d(2024, 3, 18),
+            probation_end: None,
+            extended: false,
+        }));
+    let m = w.dj.register(&w.committee_officer(), reg).await.unwrap();
+    let m =
+        w.dj.approve_registration(&w.committee_officer(), m.id)
+            .await
+            .unwrap()
+            .id;
+    let decl = IncomeDeclaration {
+        from: mo("2024-01"),
+        category: OccupationCategory::InService,
+        income: wage("3000"),
+    };
+    let p = w.dj.declare_dues_income(&t, m, decl).await.unwrap();
+    assert_eq!(p.pays_from, mo("2024-03"));
+    let feb =
+        w.dj.assess_dues_month(&t, w.branch_a, mo("2024-02"))
+            .await
+            .unwrap();
+    assert!(feb.assessed.is_empty());
+    assert!(matches!(feb.skipped.as_slice(), [(id, why)] if *id == m && why.contains("before")));
+    let mar =
+        w.dj.assess_dues_month(&t, w.branch_a, mo("2024-03"))
+            .await
+            .unwrap();
+    assert_eq!(mar.assessed.len(), 1);
+    let e = dues_err(w.dj.dues_explanation(&t, m, mo("2024-02")).await);
+    assert!(matches!(e, DuesError::MonthBeforeJoining { .. }));
+    // An applicant pays nothing.
+    let reg = Registration::new()
+        .name("申请人".parse().unwrap())
+        .id_number(common::nth_id_number(40_001))
+        .home(w.branch_a)
+        .entry(Entry::Import(ImportedStage::Applicant {
+            applied_on: d(2024, 1, 2),
+        }));
+    let a = w.dj.register(&w.committee_officer(), reg).await.unwrap();
+    let a =
+        w.dj.approve_registration(&w.committee_officer(), a.id)
+            .await
+            .unwrap()
+            .id;
+    let decl = IncomeDeclaration {
+        from: mo("2024-01"),
+        category: OccupationCategory::Student,
+        income: Income::None,
+    };
+    let e = dues_err(w.dj.declare_dues_income(&t, a, decl).await);
+    assert_eq!(e, DuesError::NotAMember(a));
+}
+
+#[test]
+fn service_types_round_trip() {
+    let p = pay(MemberId::new(1), "WX-9", "12.30", d(2024, 6, 1));
+    let json = serde_json::to_string(&p).unwrap();
+    assert_eq!(serde_json::from_str::<PaymentRequest>(&json).unwrap(), p);
+    let r = ReliefRequest {
+        member: MemberId::new(1),
+        kind: ReliefKind::Reduction {
+            pays: money("1.00"),
+        },
+        months: MonthRange::new(mo("2024-01"), mo("2024-12")).unwrap(),
+        reason: "低收入".into(),
+        requested_on: d(2024, 1, 2),
+        reported_to: OrgId::new(1),
+        reported_on: d(2024, 1, 3),
+    };
+    let json = serde_json::to_string(&r).unwrap();
+    assert_eq!(serde_json::from_str::<ReliefRequest>(&json).unwrap(), r);
+}

@@ -136,6 +136,26 @@ pub struct Explanation {
 /// 党费计算说明: explains `month`'s amount for `profile` under `version`,
 /// with `relief` if one covers the month.
 ///
+/// ```
+/// use dangjian::dues::{explain, DuesProfile, DuesRuleBook, Income, IncomeDeclaration, Money};
+/// use dangjian::member::OccupationCategory;
+/// use dangjian::MemberId;
+/// let m = |s: &str| s.parse::<Money>().unwrap();
+/// let mut p = DuesProfile::new(MemberId::new(1), "2020-07".parse()?);
+/// p.declare(IncomeDeclaration {
+///     from: "2024-01".parse()?,
+///     category: OccupationCategory::Retiree,
+///     income: Income::Pension { basic_pension: m("5000.01") },
+/// })?;
+/// let book = DuesRuleBook::national();
+/// let month = "2024-06".parse()?;
+/// let e = explain(book.rules_for(&[], month)?, &p, month, None)?;
+/// assert_eq!(e.amount, m("50.00")); // above 5000: 1% on the whole pension
+/// assert_eq!(e.rule_version, "dues-2017");
+/// assert!(e.to_string().contains("1%"));
+/// # Ok::<(), dangjian::dues::DuesError>(())
+/// ```
+///
 /// # Errors
 /// [`DuesError::MonthBeforeJoining`] and [`DuesError::NoDeclaration`] (see
 /// [`DuesProfile::declaration_for`]).

@@ -478,6 +478,35 @@ impl MemberBalance {
     }
 }
 
+/// A member's balance while it is being rebuilt.
+#[derive(Default)]
+struct Acc {
+    months: Vec<(Month, MonthBalance)>,
+    totals: MemberBalance,
+}
+
+impl Acc {
+    fn cell(&mut self, month: Month) -> Option<&mut MonthBalance> {
+        let i = match self.months.last() {
+            Some((last, _)) if *last == month => self.months.len() - 1,
+            Some((last, _)) if *last > month => {
+                match self.months.binary_search_by_key(&month, |(m, _)| *m) {
+                    Ok(i) => i,
+                    Err(i) => {
+                        self.months.insert(i, (month, MonthBalance::default()));
+                        i
+                    }
+                }
+            }
+            _ => {
+                self.months.push((month, MonthBalance::default()));
+                self.months.len() - 1
+            }
+        };
+        self.months.get_mut(i).map(|(_, c)| c)
+    }
+}
+
 /// 余额 (balances of every member), rebuilt from ledger entries in any
 /// order: the result does not depend on the order of ingestion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -510,9 +539,13 @@ impl Balances {
                 reversed.insert(*reverses);
             }
         }
-        let mut members: FxHashMap<MemberId, MemberBalance> = FxHashMap::default();
+        let is_reversed = |id: &EntryId| !reversed.is_empty() && reversed.contains(id);
+        // Months accumulate in a vector per member (entries mostly arrive
+        // in month order, so a month is usually the last one or new), then
+        // become a map once at the end.
+        let mut acc: FxHashMap<MemberId, Acc> = FxHashMap::default();
         for e in entries {
-            if reversed.contains(&e.id) {
+            if is_reversed(&e.id) {
                 continue;
             }
             match &e.kind {
@@ -522,9 +555,9 @@ impl Balances {
                     amount,
                     ..
                 } => {
-                    let b = members.entry(*member).or_default();
-                    let cell = b.months.entry(*month).or_default();
-                    cell.assessed = cell.assessed.saturating_add(*amount);
+                    if let Some(cell) = acc.entry(*member).or_default().cell(*month) {
+                        cell.assessed = cell.assessed.saturating_add(*amount);
+                    }
                 }
                 LedgerEntryKind::Payment {
                     member,
@@ -532,7 +565,7 @@ impl Balances {
                     voluntary,
                     ..
                 } => {
-                    let b = members.entry(*member).or_default();
+                    let b = &mut acc.entry(*member).or_default().totals;
                     b.paid = b.paid.saturating_add(amount.saturating_sub(*voluntary));
                     b.voluntary = b.voluntary.saturating_add(*voluntary);
                 }
@@ -542,38 +575,44 @@ impl Balances {
                     month,
                     amount,
                 } => {
-                    if reversed.contains(payment) {
+                    if is_reversed(payment) {
                         continue;
                     }
-                    let b = members.entry(*member).or_default();
-                    b.allocated = b.allocated.saturating_add(*amount);
-                    let cell = b.months.entry(*month).or_default();
-                    cell.allocated = cell.allocated.saturating_add(*amount);
+                    let a = acc.entry(*member).or_default();
+                    a.totals.allocated = a.totals.allocated.saturating_add(*amount);
+                    if let Some(cell) = a.cell(*month) {
+                        cell.allocated = cell.allocated.saturating_add(*amount);
+                    }
                 }
                 LedgerEntryKind::Reversal { .. } => {}
                 LedgerEntryKind::Exemption { relief } => {
-                    members
-                        .entry(relief.member)
+                    acc.entry(relief.member)
                         .or_default()
+                        .totals
                         .reliefs
                         .push(relief.clone());
                 }
             }
         }
-        for b in members.values_mut() {
-            if b.reliefs.is_empty() {
-                continue;
-            }
-            b.reliefs.sort_by_key(|r| r.months);
-            let MemberBalance {
-                months, reliefs, ..
-            } = b;
-            for r in reliefs.iter() {
-                for (_, cell) in months.range_mut(r.months.first..=r.months.last) {
-                    cell.exempted = r.exempted(cell.assessed);
+        let members = acc
+            .into_iter()
+            .map(|(id, a)| {
+                let mut b = a.totals;
+                b.months = a.months.into_iter().collect();
+                if !b.reliefs.is_empty() {
+                    b.reliefs.sort_by_key(|r| r.months);
+                    let MemberBalance {
+                        months, reliefs, ..
+                    } = &mut b;
+                    for r in reliefs.iter() {
+                        for (_, cell) in months.range_mut(r.months.first..=r.months.last) {
+                            cell.exempted = r.exempted(cell.assessed);
+                        }
+                    }
                 }
-            }
-        }
+                (id, b)
+            })
+            .collect();
         Self { members }
     }
 

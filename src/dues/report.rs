@@ -341,6 +341,25 @@ mod tests {
             serde_json::from_str::<BranchMonthReport>(&json).ok(),
             Some(r)
         );
+        let u = UnpaidLine {
+            member: MemberId::new(1),
+            months: vec![month],
+            amount: Money::from_fen(3000),
+        };
+        let json = serde_json::to_string(&u).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<UnpaidLine>(&json).ok(), Some(u));
+        let a = crate::dues::ArrearsLine {
+            member: MemberId::new(1),
+            consecutive_unpaid: 1,
+            run: crate::dues::MonthRange::new(month, month).ok(),
+            unpaid_months: vec![month],
+            owed: Money::from_fen(3000),
+        };
+        let json = serde_json::to_string(&a).unwrap_or_default();
+        assert_eq!(
+            serde_json::from_str::<crate::dues::ArrearsLine>(&json).ok(),
+            Some(a)
+        );
         let s = MemberStatement::build(MemberId::new(1), vec![]);
         let json = serde_json::to_string(&s).unwrap_or_default();
         assert_eq!(serde_json::from_str::<MemberStatement>(&json).ok(), Some(s));
