@@ -768,3 +768,55 @@ fn service_types_round_trip() {
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(serde_json::from_str::<ReliefRequest>(&json).unwrap(), r);
 }
+
+#[tokio::test]
+async fn a_rule_change_mid_year_leaves_past_months_as_they_were() {
+    use dangjian::RuleBook;
+    use dangjian::dues::{DuesRules, Rounding};
+    use dangjian::rules::{RuleVersion, Versioned};
+    let w = world_on(Arc::new(MemoryStore::new()), d(2024, 6, 20)).await;
+    let t = treasurer(w.branch_a);
+    let m = earner(&w, w.branch_a, 1, "2989").await; // 14.945 → 14.95 at the fen
+    let june = w.dj.dues_explanation(&t, m, mo("2024-06")).await.unwrap();
+    assert_eq!(june.amount, money("14.95"));
+    let run =
+        w.dj.assess_dues_month(&t, w.branch_a, mo("2024-06"))
+            .await
+            .unwrap();
+    assert_eq!(run.assessed.len(), 1);
+    // Branch A's subtree adopts a variant from 1 July: rounding to the jiao.
+    let mut book = RuleBook::national();
+    let jiao = DuesRules {
+        rounding: Rounding::JIAO_HALF_UP,
+        ..DuesRules::dues_2017()
+    };
+    let versions = Versioned::new(vec![RuleVersion {
+        name: "branch-a-2024h2".into(),
+        effective_from: d(2024, 7, 1),
+        rules: jiao,
+    }])
+    .unwrap();
+    book.dues.adopt(w.branch_a, versions).unwrap();
+    let dj = w.dj.clone().with_rules(book);
+    w.clock.set_date(d(2024, 8, 2));
+    let again = dj.dues_explanation(&t, m, mo("2024-06")).await.unwrap();
+    assert_eq!(
+        (again.amount, again.rule_version.as_str()),
+        (money("14.95"), "dues-2017")
+    );
+    let july = dj.dues_explanation(&t, m, mo("2024-07")).await.unwrap();
+    assert_eq!(
+        (july.amount, july.rule_version.as_str()),
+        (money("14.90"), "branch-a-2024h2")
+    );
+    // Another subtree keeps the national rule.
+    let other = earner(&w, w.branch_b, 2, "2989").await;
+    let theirs = dj
+        .dues_explanation(&Actor::member(other), other, mo("2024-07"))
+        .await
+        .unwrap();
+    assert_eq!(theirs.amount, money("14.95"));
+    // June's stored assessment is unchanged.
+    let s = dj.dues_statement(&t, m).await.unwrap();
+    assert_eq!(s.lines[0].assessed, money("14.95"));
+}

@@ -128,7 +128,7 @@ pub struct SelfDepartureCase {
     pub status: CaseStatus,
 }
 
-/// The decision closing a case.
+/// 处理决定 (the decision closing a case) [Charter Art. 9].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CaseDecision {

@@ -25,7 +25,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// One computation, step by step (no relief applied).
+/// 计算过程 (one computation, step by step; no relief applied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Computation {
     /// The band, for rate-based categories.

@@ -287,7 +287,7 @@ pub struct NewPayment {
     pub allocations: Vec<(Month, Money)>,
 }
 
-/// What recording a payment did.
+/// 缴费结果 (what recording a payment did).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PaymentOutcome {
@@ -509,7 +509,7 @@ impl Acc {
 
 /// 余额 (balances of every member), rebuilt from ledger entries in any
 /// order: the result does not depend on the order of ingestion.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Balances {
     members: FxHashMap<MemberId, MemberBalance>,
 }
@@ -641,6 +641,13 @@ impl Balances {
     /// Whether there is no balance at all.
     pub fn is_empty(&self) -> bool {
         self.members.is_empty()
+    }
+}
+
+impl fmt::Debug for Balances {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Ordered by member id, so the output is deterministic.
+        f.debug_map().entries(self.to_sorted()).finish()
     }
 }
 

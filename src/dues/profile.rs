@@ -44,7 +44,7 @@ pub enum Income {
     None,
 }
 
-/// One line of how a base was derived, for the explanation.
+/// 基数推导 (one line of how a base was derived, for the explanation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BaseStep {
     /// What the line is (`月工资总额`, `− 个人所得税` …).
