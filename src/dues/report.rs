@@ -59,8 +59,16 @@ impl BranchMonthReport {
     /// entries of other branches are ignored except for reliefs and
     /// reversals, which apply to the member wherever recorded).
     pub fn build(entries: &[LedgerEntry], branch: OrgId, month: Month) -> Self {
+        Self::build_all(entries, &[branch], month)
+            .pop()
+            .unwrap_or_else(|| Self::empty(branch, month))
+    }
+
+    /// The reports of every branch in `branches` (in that order) for
+    /// `month`, in one pass over `entries`.
+    pub fn build_all(entries: &[LedgerEntry], branches: &[OrgId], month: Month) -> Vec<Self> {
         let mut reversed: FxHashSet<EntryId> = FxHashSet::default();
-        let mut reliefs: FxHashMap<MemberId, Vec<&Relief>> = FxHashMap::default();
+        let mut reliefs: FxHashMap<MemberId, &Relief> = FxHashMap::default();
         for e in entries {
             if let LedgerEntryKind::Reversal { reverses, .. } = &e.kind {
                 reversed.insert(*reverses);
@@ -69,16 +77,17 @@ impl BranchMonthReport {
         for e in entries {
             if let LedgerEntryKind::Exemption { relief } = &e.kind {
                 if !reversed.contains(&e.id) && relief.months.contains(month) {
-                    reliefs.entry(relief.member).or_default().push(relief);
+                    reliefs.entry(relief.member).or_insert(relief);
                 }
             }
         }
-        // Per member: (assessed, exempted, allocated) for the month.
-        let mut cells: BTreeMap<MemberId, (Money, Money, Money)> = BTreeMap::new();
-        let mut r = Self::empty(branch, month);
+        let wanted: BTreeSet<OrgId> = branches.iter().copied().collect();
+        // Per branch and member: (assessed, allocated) for the month.
+        let mut cells: BTreeMap<(OrgId, MemberId), (Money, Money)> = BTreeMap::new();
+        let mut voluntary: BTreeMap<OrgId, Money> = BTreeMap::new();
         for e in entries
             .iter()
-            .filter(|e| e.branch == branch && !reversed.contains(&e.id))
+            .filter(|e| wanted.contains(&e.branch) && !reversed.contains(&e.id))
         {
             match &e.kind {
                 LedgerEntryKind::Assessment {
@@ -87,7 +96,7 @@ impl BranchMonthReport {
                     amount,
                     ..
                 } if *m == month => {
-                    let c = cells.entry(*member).or_default();
+                    let c = cells.entry((e.branch, *member)).or_default();
                     c.0 = c.0.saturating_add(*amount);
                 }
                 LedgerEntryKind::Allocation {
@@ -96,23 +105,30 @@ impl BranchMonthReport {
                     month: m,
                     amount,
                 } if *m == month && !reversed.contains(payment) => {
-                    let c = cells.entry(*member).or_default();
-                    c.2 = c.2.saturating_add(*amount);
+                    let c = cells.entry((e.branch, *member)).or_default();
+                    c.1 = c.1.saturating_add(*amount);
                 }
                 LedgerEntryKind::Payment {
-                    voluntary,
+                    voluntary: v,
                     received_on,
                     ..
                 } if Month::of(*received_on) == month => {
-                    r.voluntary = r.voluntary.saturating_add(*voluntary);
+                    let t = voluntary.entry(e.branch).or_default();
+                    *t = t.saturating_add(*v);
                 }
                 _ => {}
             }
         }
-        for (member, (assessed, _, allocated)) in &mut cells {
+        let mut reports: BTreeMap<OrgId, Self> = wanted
+            .iter()
+            .map(|b| (*b, Self::empty(*b, month)))
+            .collect();
+        for ((branch, member), (assessed, allocated)) in &cells {
+            let Some(r) = reports.get_mut(branch) else {
+                continue;
+            };
             let exempted = reliefs
                 .get(member)
-                .and_then(|v| v.first())
                 .map_or(Money::ZERO, |rl| rl.exempted(*assessed));
             let due = assessed.saturating_sub(exempted).non_negative();
             r.expected = r.expected.saturating_add(*assessed);
@@ -128,7 +144,20 @@ impl BranchMonthReport {
                 r.assessed_members += 1;
             }
         }
-        r
+        for (b, v) in voluntary {
+            if let Some(r) = reports.get_mut(&b) {
+                r.voluntary = v;
+            }
+        }
+        branches
+            .iter()
+            .map(|b| {
+                reports
+                    .get(b)
+                    .cloned()
+                    .unwrap_or_else(|| Self::empty(*b, month))
+            })
+            .collect()
     }
 
     /// 汇总: sums `reports` (one per branch) into a report for `root`.

@@ -550,10 +550,7 @@ impl Dangjian {
         }
         let branches = tree.branches_in(org);
         let entries = self.store.dues_entries_of_branches(&branches).await?;
-        Ok(branches
-            .iter()
-            .map(|b| BranchMonthReport::build(&entries, *b, month))
-            .collect())
+        Ok(BranchMonthReport::build_all(&entries, &branches, month))
     }
 
     /// 未缴名单: the members of `org`'s subtree owing for months up to the
