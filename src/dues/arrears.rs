@@ -40,7 +40,7 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
     let mut run_last: Option<Month> = None;
     let mut run_first: Option<Month> = None;
     let mut expected_prev: Option<Month> = None;
-    for (m, cell) in b.months.range(..=as_of).rev() {
+    for (m, cell) in b.months.up_to(as_of).rev() {
         if !cell.is_unpaid() || expected_prev.is_some_and(|e| e != *m) {
             break;
         }
@@ -51,10 +51,12 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
     }
     let mut unpaid_months = Vec::new();
     let mut owed = Money::ZERO;
-    for (m, cell) in b.months.range(..=as_of) {
-        if cell.is_unpaid() {
-            unpaid_months.push(*m);
-            owed = owed.saturating_add(cell.outstanding());
+    if run > 0 || b.months.up_to(as_of).any(|(_, c)| c.is_unpaid()) {
+        for (m, cell) in b.months.up_to(as_of) {
+            if cell.is_unpaid() {
+                unpaid_months.push(*m);
+                owed = owed.saturating_add(cell.outstanding());
+            }
         }
     }
     ArrearsLine {

@@ -416,18 +416,136 @@ pub struct MonthBalance {
 
 impl MonthBalance {
     /// What is due after relief.
+    #[inline]
     pub fn due(&self) -> Money {
-        self.assessed.saturating_sub(self.exempted).non_negative()
+        if self.exempted.is_zero() {
+            self.assessed
+        } else {
+            self.assessed.saturating_sub(self.exempted).non_negative()
+        }
     }
 
     /// What is still owed.
+    #[inline]
     pub fn outstanding(&self) -> Money {
-        self.due().saturating_sub(self.allocated).non_negative()
+        let due = self.due();
+        if self.allocated < due {
+            due.saturating_sub(self.allocated)
+        } else {
+            Money::ZERO
+        }
     }
 
     /// Whether the month is unpaid (something is owed).
+    #[inline]
     pub fn is_unpaid(&self) -> bool {
-        !self.outstanding().is_zero()
+        self.allocated < self.due()
+    }
+}
+
+/// 月度余额表 (a member's months): sorted by month, contiguous in memory
+/// (the arrears scan and the rebuild walk it for every member);
+/// serialized as a map from month to balance.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(
+    from = "BTreeMap<Month, MonthBalance>",
+    into = "BTreeMap<Month, MonthBalance>"
+)]
+pub struct MonthBalances(Vec<(Month, MonthBalance)>);
+
+impl From<BTreeMap<Month, MonthBalance>> for MonthBalances {
+    fn from(m: BTreeMap<Month, MonthBalance>) -> Self {
+        Self(m.into_iter().collect())
+    }
+}
+
+impl From<MonthBalances> for BTreeMap<Month, MonthBalance> {
+    fn from(m: MonthBalances) -> Self {
+        m.0.into_iter().collect()
+    }
+}
+
+impl MonthBalances {
+    /// Room for `n` months.
+    pub fn with_capacity(n: usize) -> Self {
+        Self(Vec::with_capacity(n))
+    }
+
+    /// The month's balance.
+    pub fn get(&self, month: &Month) -> Option<&MonthBalance> {
+        self.0
+            .binary_search_by_key(month, |(m, _)| *m)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, b)| b)
+    }
+
+    /// The month's balance, created empty when missing.
+    pub fn cell(&mut self, month: Month) -> Option<&mut MonthBalance> {
+        let i = match self.0.last() {
+            Some((last, _)) if *last == month => self.0.len() - 1,
+            Some((last, _)) if *last > month => {
+                match self.0.binary_search_by_key(&month, |(m, _)| *m) {
+                    Ok(i) => i,
+                    Err(i) => {
+                        self.0.insert(i, (month, MonthBalance::default()));
+                        i
+                    }
+                }
+            }
+            _ => {
+                self.0.push((month, MonthBalance::default()));
+                self.0.len() - 1
+            }
+        };
+        self.0.get_mut(i).map(|(_, c)| c)
+    }
+
+    /// Sets a month's balance.
+    pub fn insert(&mut self, month: Month, balance: MonthBalance) {
+        if let Some(c) = self.cell(month) {
+            *c = balance;
+        }
+    }
+
+    /// Every month, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Month, &MonthBalance)> {
+        self.0.iter().map(|(m, b)| (m, b))
+    }
+
+    /// The balances, oldest first.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &MonthBalance> {
+        self.0.iter().map(|(_, b)| b)
+    }
+
+    /// The months up to `last` (inclusive), oldest first.
+    pub fn up_to(&self, last: Month) -> impl DoubleEndedIterator<Item = (&Month, &MonthBalance)> {
+        let end = self.0.partition_point(|(m, _)| *m <= last);
+        self.0
+            .get(..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|(m, b)| (m, b))
+    }
+
+    fn between_mut(&mut self, range: MonthRange) -> impl Iterator<Item = &mut MonthBalance> {
+        let start = self.0.partition_point(|(m, _)| *m < range.first);
+        let end = self.0.partition_point(|(m, _)| *m <= range.last);
+        self.0
+            .get_mut(start..end.max(start))
+            .unwrap_or_default()
+            .iter_mut()
+            .map(|(_, b)| b)
+    }
+
+    /// The number of months.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -435,7 +553,7 @@ impl MonthBalance {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MemberBalance {
     /// Months with an assessment or an allocation.
-    pub months: BTreeMap<Month, MonthBalance>,
+    pub months: MonthBalances,
     /// Paid as dues (payments less their voluntary part).
     pub paid: Money,
     /// Paid voluntarily.
@@ -451,7 +569,7 @@ impl MemberBalance {
     /// the first one (carried on a transfer letter, §8).
     pub fn paid_up_to(&self) -> Option<Month> {
         let mut last = None;
-        for (m, b) in &self.months {
+        for (m, b) in self.months.iter() {
             if b.is_unpaid() {
                 break;
             }
@@ -475,35 +593,6 @@ impl MemberBalance {
     /// The relief covering `month`, if any.
     pub fn relief_for(&self, month: Month) -> Option<&Relief> {
         self.reliefs.iter().find(|r| r.months.contains(month))
-    }
-}
-
-/// A member's balance while it is being rebuilt.
-#[derive(Default)]
-struct Acc {
-    months: Vec<(Month, MonthBalance)>,
-    totals: MemberBalance,
-}
-
-impl Acc {
-    fn cell(&mut self, month: Month) -> Option<&mut MonthBalance> {
-        let i = match self.months.last() {
-            Some((last, _)) if *last == month => self.months.len() - 1,
-            Some((last, _)) if *last > month => {
-                match self.months.binary_search_by_key(&month, |(m, _)| *m) {
-                    Ok(i) => i,
-                    Err(i) => {
-                        self.months.insert(i, (month, MonthBalance::default()));
-                        i
-                    }
-                }
-            }
-            _ => {
-                self.months.push((month, MonthBalance::default()));
-                self.months.len() - 1
-            }
-        };
-        self.months.get_mut(i).map(|(_, c)| c)
     }
 }
 
@@ -543,7 +632,8 @@ impl Balances {
         // Months accumulate in a vector per member (entries mostly arrive
         // in month order, so a month is usually the last one or new), then
         // become a map once at the end.
-        let mut acc: FxHashMap<MemberId, Acc> = FxHashMap::default();
+        let mut acc: FxHashMap<MemberId, MemberBalance> =
+            FxHashMap::with_capacity_and_hasher(entries.len() / 64, Default::default());
         for e in entries {
             if is_reversed(&e.id) {
                 continue;
@@ -555,7 +645,12 @@ impl Balances {
                     amount,
                     ..
                 } => {
-                    if let Some(cell) = acc.entry(*member).or_default().cell(*month) {
+                    if let Some(cell) = acc
+                        .entry(*member)
+                        .or_insert_with(new_balance)
+                        .months
+                        .cell(*month)
+                    {
                         cell.assessed = cell.assessed.saturating_add(*amount);
                     }
                 }
@@ -565,7 +660,7 @@ impl Balances {
                     voluntary,
                     ..
                 } => {
-                    let b = &mut acc.entry(*member).or_default().totals;
+                    let b = acc.entry(*member).or_insert_with(new_balance);
                     b.paid = b.paid.saturating_add(amount.saturating_sub(*voluntary));
                     b.voluntary = b.voluntary.saturating_add(*voluntary);
                 }
@@ -578,41 +673,36 @@ impl Balances {
                     if is_reversed(payment) {
                         continue;
                     }
-                    let a = acc.entry(*member).or_default();
-                    a.totals.allocated = a.totals.allocated.saturating_add(*amount);
-                    if let Some(cell) = a.cell(*month) {
+                    let a = acc.entry(*member).or_insert_with(new_balance);
+                    a.allocated = a.allocated.saturating_add(*amount);
+                    if let Some(cell) = a.months.cell(*month) {
                         cell.allocated = cell.allocated.saturating_add(*amount);
                     }
                 }
                 LedgerEntryKind::Reversal { .. } => {}
                 LedgerEntryKind::Exemption { relief } => {
                     acc.entry(relief.member)
-                        .or_default()
-                        .totals
+                        .or_insert_with(new_balance)
                         .reliefs
                         .push(relief.clone());
                 }
             }
         }
-        let members = acc
-            .into_iter()
-            .map(|(id, a)| {
-                let mut b = a.totals;
-                b.months = a.months.into_iter().collect();
-                if !b.reliefs.is_empty() {
-                    b.reliefs.sort_by_key(|r| r.months);
-                    let MemberBalance {
-                        months, reliefs, ..
-                    } = &mut b;
-                    for r in reliefs.iter() {
-                        for (_, cell) in months.range_mut(r.months.first..=r.months.last) {
-                            cell.exempted = r.exempted(cell.assessed);
-                        }
-                    }
+        for b in acc.values_mut() {
+            if b.reliefs.is_empty() {
+                continue;
+            }
+            b.reliefs.sort_by_key(|r| r.months);
+            let MemberBalance {
+                months, reliefs, ..
+            } = b;
+            for r in reliefs.iter() {
+                for cell in months.between_mut(r.months) {
+                    cell.exempted = r.exempted(cell.assessed);
                 }
-                (id, b)
-            })
-            .collect();
+            }
+        }
+        let members = acc;
         Self { members }
     }
 
@@ -641,6 +731,13 @@ impl Balances {
     /// Whether there is no balance at all.
     pub fn is_empty(&self) -> bool {
         self.members.is_empty()
+    }
+}
+
+fn new_balance() -> MemberBalance {
+    MemberBalance {
+        months: MonthBalances::with_capacity(16),
+        ..MemberBalance::default()
     }
 }
 

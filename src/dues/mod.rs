@@ -29,7 +29,7 @@ pub use arrears::{ArrearsLine, CaseStatus, SelfDepartureCase, scan_arrears};
 pub use calc::{Assessor, CompactMember, Explanation, amount_for, explain};
 pub use ledger::{
     Balances, EntryId, ExternalPaymentId, LedgerEntry, LedgerEntryKind, MonthBalance,
-    NewLedgerEntry, PayAhead, Relief, ReliefKind, allocate,
+    MonthBalances, NewLedgerEntry, PayAhead, Relief, ReliefKind, allocate,
 };
 pub use money::{Money, Rounding, RoundingMode, RoundingUnit};
 pub use profile::{DuesProfile, Income, IncomeDeclaration};
