@@ -7,6 +7,7 @@
 //! match on.
 
 use crate::access::Denied;
+use crate::dues::DuesError;
 use crate::election::ElectionError;
 use crate::lifecycle::TransitionError;
 use crate::member::{ContactError, IdNumberError, MembershipError, RegistrationError};
@@ -65,6 +66,9 @@ pub enum Error {
     /// 选举与表决: an election, ballot, motion or appraisal rule.
     #[error("vote: {0}")]
     Election(#[from] ElectionError),
+    /// A dues rule or bad dues input (党费).
+    #[error("dues: {0}")]
+    Dues(#[from] DuesError),
     /// 越权: the actor may not do this.
     #[error("permission denied: {0}")]
     PermissionDenied(Denied),
@@ -94,6 +98,7 @@ impl Error {
             }
             Self::Election(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
             Self::Election(_) => ErrorKind::RuleViolation,
+            Self::Dues(e) => dues_kind(e),
             Self::PermissionDenied(_) => ErrorKind::PermissionDenied,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Duplicate(_) | Self::Conflict(_) => ErrorKind::Conflict,
@@ -104,6 +109,29 @@ impl Error {
     /// Whether this is a refusal for lack of scope.
     pub fn is_permission_denied(&self) -> bool {
         self.kind() == ErrorKind::PermissionDenied
+    }
+}
+
+fn dues_kind(e: &DuesError) -> ErrorKind {
+    use DuesError as D;
+    match e {
+        D::NotANumber { .. }
+        | D::TooManyDecimals { .. }
+        | D::Negative { .. }
+        | D::NonPositivePayment(_)
+        | D::DeductionsExceedIncome { .. }
+        | D::UnknownCategory(_)
+        | D::IncomeDoesNotFitCategory { .. }
+        | D::InvalidMonth(_)
+        | D::InvalidRules(_)
+        | D::InvalidPaymentId
+        | D::ReasonRequired
+        | D::Overflow
+        | D::VoluntaryExceedsPayment { .. }
+        | D::InTheFuture(_) => ErrorKind::InvalidInput,
+        D::UnknownEntry(_) => ErrorKind::NotFound,
+        D::PaymentIdConflict(_) => ErrorKind::Conflict,
+        _ => ErrorKind::RuleViolation,
     }
 }
 

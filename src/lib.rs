@@ -9,6 +9,7 @@
 pub mod access;
 pub mod adapters;
 pub mod clock;
+pub mod dues;
 pub mod election;
 mod error;
 pub mod ids;

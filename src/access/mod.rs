@@ -40,6 +40,10 @@ pub enum Role {
     /// 平台管理员: the integrator's administrator of the whole platform
     /// (sets up the tree).
     PlatformAdmin,
+    /// 支部组织委员/党费收缴人 (branch treasurer): collects and records dues
+    /// for one branch, nothing else (refused by every member-management,
+    /// record and organisation check).
+    BranchTreasurer,
 }
 
 /// 管理范围: the part of the organisation an actor acts on.
@@ -91,6 +95,23 @@ impl Actor {
         }
     }
 
+    /// The treasurer collecting dues for `branch` (dues only).
+    ///
+    /// ```
+    /// use dangjian::access::{Actor, Role, Scope};
+    /// use dangjian::{MemberId, OrgId};
+    /// let t = Actor::branch_treasurer(MemberId::new(5), OrgId::new(2));
+    /// assert_eq!(t.role(), Role::BranchTreasurer);
+    /// assert_eq!(t.scope(), Scope::Subtree(OrgId::new(2)));
+    /// ```
+    pub fn branch_treasurer(member: MemberId, branch: OrgId) -> Self {
+        Self {
+            member: Some(member),
+            role: Role::BranchTreasurer,
+            scope: Scope::Subtree(branch),
+        }
+    }
+
     /// A committee member or organiser of `org` (a committee or general
     /// branch), acting on its whole subtree.
     pub fn committee_officer(member: MemberId, org: OrgId) -> Self {
@@ -135,7 +156,14 @@ impl Actor {
     }
 
     fn is_officer(&self) -> bool {
-        !matches!(self.role, Role::Member)
+        matches!(
+            self.role,
+            Role::BranchOfficer | Role::CommitteeOfficer | Role::PlatformAdmin
+        )
+    }
+
+    fn is_dues_officer(&self) -> bool {
+        self.is_officer() || self.role == Role::BranchTreasurer
     }
 
     fn is_self(&self, member: MemberId) -> bool {
@@ -179,6 +207,12 @@ pub enum Action {
     CastBallot,
     /// 查看结果: read a vote's published results.
     ReadVoteResults,
+    /// Read a member's dues statement.
+    ReadDues,
+    /// Read a branch's or subtree's dues ledger and reports.
+    ReadBranchDues,
+    /// Record dues (assessments, payments, reliefs, reversals, cases).
+    ManageDues,
 }
 
 /// 越权: the refusal, saying who tried what on what.
@@ -361,6 +395,69 @@ pub fn check_manage_org(
     let target = parent.map_or_else(|| "a new root".to_owned(), |p| p.to_string());
     ok.then_some(())
         .ok_or_else(|| deny(actor, Action::ManageOrg, target))
+}
+
+/// May `actor` read member `member`'s dues statement (党费明细)? The member
+/// themselves; a treasurer, secretary or committee officer covering the
+/// member's home branch (seed 004: 三级管理).
+///
+/// ```
+/// use dangjian::access::{check_read_dues, Actor, Placement};
+/// use dangjian::org::{BranchForm, OrgKind, OrgTree, Organisation};
+/// use dangjian::{MemberId, OrgId};
+/// let org = |id, kind, parent| Organisation {
+///     id: OrgId::new(id), name: format!("org {id}").parse().unwrap(), kind, parent, version: 0,
+/// };
+/// let branch = OrgKind::Branch(BranchForm::Physical);
+/// let tree = OrgTree::from_orgs([
+///     org(1, OrgKind::GrassrootsCommittee, None),
+///     org(2, branch.clone(), Some(OrgId::new(1))),
+///     org(3, branch, Some(OrgId::new(1))),
+/// ])?;
+/// let p = Placement { home: OrgId::new(2), mobile_location: None, dual: None, online: vec![] };
+/// let m = MemberId::new(7);
+/// assert!(check_read_dues(&Actor::member(m), m, &p, &tree).is_ok());
+/// assert!(check_read_dues(&Actor::branch_treasurer(MemberId::new(1), OrgId::new(2)), m, &p, &tree).is_ok());
+/// assert!(check_read_dues(&Actor::branch_treasurer(MemberId::new(1), OrgId::new(3)), m, &p, &tree).is_err());
+/// assert!(check_read_dues(&Actor::member(MemberId::new(8)), m, &p, &tree).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_read_dues(
+    actor: &Actor,
+    member: MemberId,
+    p: &Placement,
+    tree: &OrgTree,
+) -> Result<(), Denied> {
+    (actor.is_self(member) || (actor.is_dues_officer() && actor.covers_org(p.home, tree)))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::ReadDues, member))
+}
+
+/// May `actor` read the dues of organisation `org` (its ledger, reports,
+/// unpaid list)? A treasurer or secretary of a branch covering it; a
+/// committee officer covering it (its subtree).
+///
+/// # Errors
+/// [`Denied`] otherwise (members included).
+pub fn check_read_branch_dues(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
+    (actor.is_dues_officer() && actor.covers_org(org, tree))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::ReadBranchDues, org))
+}
+
+/// May `actor` record dues for branch `branch` (assessments, payments,
+/// reliefs, reversals, self-departure cases)? Its treasurer or secretary,
+/// or a committee officer covering it.
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_manage_dues(actor: &Actor, branch: OrgId, tree: &OrgTree) -> Result<(), Denied> {
+    (actor.is_dues_officer() && actor.covers_org(branch, tree))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::ManageDues, branch))
 }
 
 /// 组织投票: may `actor` open, run (check-in, written opinions) and close a

@@ -71,3 +71,16 @@ impl PgStore {
 
 sql_store!(PgStore, Postgres);
 sql_vote_store!(PgStore, Postgres, " FOR UPDATE");
+sql_dues_store!(PgStore, Postgres, rust_decimal::Decimal);
+
+impl PgStore {
+    /// Money as PostgreSQL keeps it: `NUMERIC(14,2)`, yuan.
+    fn money_col(m: crate::dues::Money) -> rust_decimal::Decimal {
+        m.amount()
+    }
+
+    fn money_from_col(d: rust_decimal::Decimal) -> Result<crate::dues::Money, StoreError> {
+        crate::dues::Money::try_new(d)
+            .map_err(|e| super::sql::corrupt(format!("`{d}` is not an amount in yuan: {e}")))
+    }
+}

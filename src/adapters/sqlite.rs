@@ -82,3 +82,18 @@ impl SqliteStore {
 
 sql_store!(SqliteStore, Sqlite);
 sql_vote_store!(SqliteStore, Sqlite, "");
+sql_dues_store!(SqliteStore, Sqlite, String);
+
+impl SqliteStore {
+    /// Money as SQLite keeps it: exact decimal text, yuan.
+    fn money_col(m: crate::dues::Money) -> String {
+        m.amount().to_string()
+    }
+
+    fn money_from_col(text: String) -> Result<crate::dues::Money, StoreError> {
+        text.parse::<rust_decimal::Decimal>()
+            .ok()
+            .and_then(|d| crate::dues::Money::try_new(d).ok())
+            .ok_or_else(|| super::sql::corrupt(format!("`{text}` is not an amount in yuan")))
+    }
+}

@@ -7,12 +7,16 @@
 //! anything is read for the caller or written. Rules run on plain values
 //! from the core; the store is written once, atomically, at the end.
 
+mod dues;
 mod member;
 mod org;
 mod record;
 mod votes;
 
+pub use dues::{ArrearsScan, AssessmentRun, PaymentRequest, ReliefRequest};
+
 use crate::clock::{Clock, SystemClock};
+use crate::dues::DuesRuleBook;
 use crate::lifecycle::DevelopmentRules;
 use crate::org::StructureRules;
 use crate::period::WorkCalendar;
@@ -36,6 +40,8 @@ pub struct RuleBook {
     pub election: Versioned<crate::election::ElectionRules>,
     /// 民主评议 (the 优秀 cap, the anonymous minimum group).
     pub appraisal: crate::election::AppraisalRules,
+    /// Dues (Dues 2008, Dues 2017) and local variants per subtree.
+    pub dues: DuesRuleBook,
 }
 
 impl RuleBook {
@@ -47,6 +53,7 @@ impl RuleBook {
             calendar: WorkCalendar::default(),
             election: crate::election::national_election_rules(),
             appraisal: crate::election::AppraisalRules::default(),
+            dues: DuesRuleBook::national(),
         }
     }
 }

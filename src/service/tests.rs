@@ -4,11 +4,14 @@
 use super::Dangjian;
 use crate::access::{Actor, Placement};
 use crate::clock::FixedClock;
+use crate::dues::DuesProfile;
+use crate::dues::arrears::SelfDepartureCase;
+use crate::dues::ledger::{LedgerEntry, NewLedgerEntry, NewPayment, PaymentOutcome};
 use crate::lifecycle::{ImportedStage, TransitionRequest};
 use crate::member::{Entry, Member, MembershipKind, MembershipRequest, NewMember, Registration};
 use crate::org::{BranchForm, NewOrganisation, OrgKind, OrgTree, Organisation};
 use crate::record::{NewRecordEntry, RecordEntry};
-use crate::store::{MemberStore, OrgStore, RecordStore, StoreError, StoreErrorKind};
+use crate::store::{DuesStore, MemberStore, OrgStore, RecordStore, StoreError, StoreErrorKind};
 use crate::{ErrorKind, MemberId, OrgId};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -50,6 +53,23 @@ mockall::mock! {
         async fn voters(&self, id: crate::election::VoteId) -> Result<std::collections::BTreeSet<MemberId>, StoreError>;
         async fn close_vote(&self, id: crate::election::VoteId) -> Result<crate::election::VoteRecord, StoreError>;
         async fn sealed_ballots(&self, id: crate::election::VoteId) -> Result<Vec<crate::election::SealedBallot>, StoreError>;
+    }
+    #[async_trait]
+    impl DuesStore for Db {
+        async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError>;
+        async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError>;
+        async fn dues_profiles(&self, members: &[MemberId]) -> Result<Vec<DuesProfile>, StoreError>;
+        async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError>;
+        async fn append_assessments(&self, entries: Vec<NewLedgerEntry>) -> Result<Vec<LedgerEntry>, StoreError>;
+        async fn record_payment(&self, payment: NewPayment, record: Option<NewRecordEntry>, based_on: u64) -> Result<PaymentOutcome, StoreError>;
+        async fn append_dues_entry(&self, entry: NewLedgerEntry, based_on: u64) -> Result<LedgerEntry, StoreError>;
+        async fn dues_entries_of_member(&self, member: MemberId) -> Result<Vec<LedgerEntry>, StoreError>;
+        async fn dues_entries_of_members(&self, members: &[MemberId]) -> Result<Vec<LedgerEntry>, StoreError>;
+        async fn dues_entries_of_branches(&self, branches: &[OrgId]) -> Result<Vec<LedgerEntry>, StoreError>;
+        async fn open_departure_cases(&self, cases: Vec<SelfDepartureCase>) -> Result<Vec<SelfDepartureCase>, StoreError>;
+        async fn departure_case(&self, id: u64) -> Result<Option<SelfDepartureCase>, StoreError>;
+        async fn departure_cases(&self, branches: &[OrgId]) -> Result<Vec<SelfDepartureCase>, StoreError>;
+        async fn update_departure_case(&self, case: SelfDepartureCase) -> Result<SelfDepartureCase, StoreError>;
     }
 }
 
@@ -220,4 +240,102 @@ async fn store_failures_keep_their_kind() {
     };
     let err = dj.create_org(&committee, new).await;
     assert_eq!(err.err().map(|e| e.kind()), Some(ErrorKind::Store));
+}
+
+mod dues {
+    //! Dues services against the mock: a refused actor never reaches a
+    //! dues write (or read).
+
+    use super::*;
+    use crate::dues::ledger::PayAhead;
+    use crate::dues::{Income, IncomeDeclaration, Money, Month};
+    use crate::member::OccupationCategory;
+    use crate::service::dues::PaymentRequest;
+
+    fn payment() -> PaymentRequest {
+        PaymentRequest {
+            member: MemberId::new(5),
+            payment_id: "WX1".parse().unwrap_or_else(|_| unreachable!()),
+            amount: Money::from_fen(3000),
+            voluntary: Money::ZERO,
+            received_on: d(2024, 6, 1),
+            for_month: None,
+            pay_ahead: PayAhead::Monthly,
+        }
+    }
+
+    fn denied<T: std::fmt::Debug>(r: Result<T, crate::Error>) {
+        assert_eq!(r.err().map(|e| e.kind()), Some(ErrorKind::PermissionDenied));
+    }
+
+    #[tokio::test]
+    async fn another_branch_treasurer_cannot_record_a_payment() {
+        let mut db = db();
+        db.expect_record_payment().never();
+        db.expect_dues_version().never();
+        db.expect_dues_entries_of_member().never();
+        let dj = service(db);
+        let other = Actor::branch_treasurer(MemberId::new(9), BRANCH_B);
+        denied(dj.record_dues_payment(&other, payment()).await);
+        let me = Actor::member(MemberId::new(5));
+        denied(dj.record_dues_payment(&me, payment()).await);
+    }
+
+    #[tokio::test]
+    async fn a_member_reads_only_their_own_statement() {
+        let mut db = db();
+        db.expect_dues_entries_of_member()
+            .times(1)
+            .returning(|_| Ok(vec![]));
+        let dj = service(db);
+        let me = Actor::member(MemberId::new(5));
+        assert!(dj.dues_statement(&me, MemberId::new(5)).await.is_ok());
+        denied(
+            dj.dues_statement(&Actor::member(MemberId::new(6)), MemberId::new(5))
+                .await,
+        );
+        denied(
+            dj.dues_report(&me, BRANCH_A, Month::of(d(2024, 6, 1)))
+                .await,
+        );
+    }
+
+    #[tokio::test]
+    async fn refused_declarations_and_reliefs_write_nothing() {
+        let mut db = db();
+        db.expect_put_dues_profile().never();
+        db.expect_append_dues_entry().never();
+        db.expect_append_assessments().never();
+        // A reversal looks the entry up (the recording branch may correct
+        // it after a transfer); for another branch nothing matches.
+        db.expect_dues_entries_of_member().returning(|_| Ok(vec![]));
+        let dj = service(db);
+        let other = Actor::branch_officer(MemberId::new(9), BRANCH_B);
+        let decl = IncomeDeclaration {
+            from: Month::of(d(2024, 1, 1)),
+            category: OccupationCategory::Student,
+            income: Income::None,
+        };
+        denied(dj.declare_dues_income(&other, MemberId::new(5), decl).await);
+        denied(
+            dj.assess_dues_month(&other, BRANCH_A, Month::of(d(2024, 6, 1)))
+                .await,
+        );
+        denied(
+            dj.reverse_dues_entry(&other, MemberId::new(5), crate::dues::EntryId::new(1), "x")
+                .await,
+        );
+    }
+
+    #[tokio::test]
+    async fn a_treasurer_cannot_manage_members() {
+        let mut db = db();
+        db.expect_update_member().never();
+        db.expect_get_member().never();
+        let dj = service(db);
+        let treasurer = Actor::branch_treasurer(MemberId::new(9), BRANCH_A);
+        let req = TransitionRequest::BecomeActivist { on: d(2024, 6, 1) };
+        denied(dj.transition(&treasurer, MemberId::new(5), req).await);
+        denied(dj.activity_record(&treasurer, MemberId::new(5)).await);
+    }
 }

@@ -10,9 +10,12 @@
 //! numbers and employee numbers themselves, so two concurrent registrations
 //! of one person cannot both succeed.
 
+mod dues;
 mod error;
 pub mod memory;
 mod votes;
+
+pub use dues::*;
 
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
@@ -97,7 +100,7 @@ pub trait RecordStore: Send + Sync {
 }
 
 /// Everything a service needs: implemented for any type that implements the
-/// three store traits.
-pub trait Store: OrgStore + MemberStore + RecordStore + VoteStore {}
+/// store traits.
+pub trait Store: OrgStore + MemberStore + RecordStore + DuesStore + VoteStore {}
 
-impl<T: OrgStore + MemberStore + RecordStore + VoteStore> Store for T {}
+impl<T: OrgStore + MemberStore + RecordStore + DuesStore + VoteStore> Store for T {}

@@ -32,8 +32,10 @@ where
     concurrent_inserts_of_one_person_store_one(make().await).await;
     concurrent_updates_of_one_version_store_one(make().await).await;
     votes::run_all(&make).await;
+    dues::run_all(&make).await;
 }
 
+pub mod dues;
 pub mod votes;
 
 async fn org(

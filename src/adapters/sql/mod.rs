@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 mod store_impl;
 #[macro_use]
 mod votes_impl;
+#[macro_use]
+mod dues_impl;
 
 /// An organisation row: id, name, kind (JSON), parent, version.
 pub(crate) type OrgRow = (i64, String, String, Option<i64>, i64);

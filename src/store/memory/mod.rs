@@ -5,6 +5,8 @@
 //! so every trait method is atomic: all its checks run before its first
 //! change.
 
+mod dues;
+
 use super::{MemberStore, OrgStore, RecordStore, StoreError, StoreErrorKind, UniqueField};
 use crate::access::Placement;
 use crate::member::{EmployeeNo, IdNumber, Member, NewMember};
@@ -30,6 +32,7 @@ struct Inner {
     by_online: HashMap<OrgId, BTreeSet<MemberId>>,
     records: HashMap<MemberId, Vec<RecordEntry>>,
     votes: votes::VoteState,
+    dues: dues::DuesState,
 }
 
 /// 内存存储: every store trait, in memory.

@@ -1,0 +1,109 @@
+//! 党费存储 (dues storage): profiles, the append-only ledger and
+//! self-departure cases.
+//!
+//! Every write that must not be split is one method: a payment with its
+//! allocations and its activity-record entry ([`DuesStore::record_payment`]),
+//! a batch of assessments. The ledger has no update and no delete. A
+//! payment's external id is unique: recording it again returns the first
+//! payment and changes nothing, also under concurrency. Writes that depend
+//! on what the caller read of a member's ledger name the version they read
+//! ([`DuesStore::dues_version`]); a stale write is refused with
+//! [`StoreErrorKind::Conflict`](super::StoreErrorKind::Conflict).
+
+use super::StoreError;
+use crate::dues::DuesProfile;
+use crate::dues::arrears::SelfDepartureCase;
+use crate::dues::ledger::{LedgerEntry, NewLedgerEntry, NewPayment, PaymentOutcome};
+use crate::record::NewRecordEntry;
+use crate::{MemberId, OrgId};
+use async_trait::async_trait;
+
+/// 党费存储: what a backend implements for dues.
+#[async_trait]
+pub trait DuesStore: Send + Sync {
+    /// Creates or replaces a member's dues profile.
+    async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError>;
+
+    /// One member's profile.
+    async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError>;
+
+    /// The profiles of `members` that exist, ordered by member id.
+    async fn dues_profiles(&self, members: &[MemberId]) -> Result<Vec<DuesProfile>, StoreError>;
+
+    /// The version of a member's ledger: the number of entries about the
+    /// member (0 for none).
+    async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError>;
+
+    /// Appends assessments, all or none. Refuses
+    /// ([`Rejected`](super::StoreErrorKind::Rejected)) an entry that is not
+    /// an assessment, or a month already assessed (and not reversed) for
+    /// the member.
+    async fn append_assessments(
+        &self,
+        entries: Vec<NewLedgerEntry>,
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
+
+    /// Records a payment, its allocations and its activity-record entry in
+    /// one atomic step. When the external payment id is already stored,
+    /// returns [`PaymentOutcome::AlreadyRecorded`] and changes nothing.
+    /// Otherwise refuses a stale `based_on` (`Conflict`), allocations
+    /// larger than the dues part of the payment (`Rejected`), and an
+    /// activity-record entry of another member (`Rejected`).
+    async fn record_payment(
+        &self,
+        payment: NewPayment,
+        record: Option<NewRecordEntry>,
+        based_on: u64,
+    ) -> Result<PaymentOutcome, StoreError>;
+
+    /// Appends a reversal or an exemption for a member whose ledger is at
+    /// version `based_on`. Refuses a stale version (`Conflict`), a reversal
+    /// of an unknown entry (`NotFound`) or of one that cannot be reversed,
+    /// an exemption overlapping another, and any other kind (`Rejected`).
+    async fn append_dues_entry(
+        &self,
+        entry: NewLedgerEntry,
+        based_on: u64,
+    ) -> Result<LedgerEntry, StoreError>;
+
+    /// The entries about `member` (any branch), oldest first.
+    async fn dues_entries_of_member(
+        &self,
+        member: MemberId,
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
+
+    /// The entries about any of `members`, ordered by id.
+    async fn dues_entries_of_members(
+        &self,
+        members: &[MemberId],
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
+
+    /// The entries recorded by any of `branches`, ordered by id.
+    async fn dues_entries_of_branches(
+        &self,
+        branches: &[OrgId],
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
+
+    /// Opens cases (ids assigned by the store), skipping a member who
+    /// already has an open case; returns the cases opened.
+    async fn open_departure_cases(
+        &self,
+        cases: Vec<SelfDepartureCase>,
+    ) -> Result<Vec<SelfDepartureCase>, StoreError>;
+
+    /// One case.
+    async fn departure_case(&self, id: u64) -> Result<Option<SelfDepartureCase>, StoreError>;
+
+    /// The cases of `branches`, ordered by id.
+    async fn departure_cases(
+        &self,
+        branches: &[OrgId],
+    ) -> Result<Vec<SelfDepartureCase>, StoreError>;
+
+    /// Replaces a case that is still open in the store (`Conflict` if it
+    /// was closed meanwhile, `NotFound` if unknown).
+    async fn update_departure_case(
+        &self,
+        case: SelfDepartureCase,
+    ) -> Result<SelfDepartureCase, StoreError>;
+}

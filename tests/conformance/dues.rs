@@ -1,0 +1,400 @@
+//! Dues conformance checks: written against [`Store`] only, so every
+//! backend (memory, SQLite, PostgreSQL) runs the same ones.
+
+use super::{new_member, two_branches};
+use crate::common::d;
+use chrono::{TimeZone, Utc};
+use dangjian::dues::arrears::{CaseStatus, SelfDepartureCase};
+use dangjian::dues::ledger::{
+    EntryId, LedgerEntryKind, NewLedgerEntry, NewPayment, PaymentOutcome, Relief, ReliefKind,
+};
+use dangjian::dues::{DuesProfile, Income, IncomeDeclaration, Money, Month, MonthRange};
+use dangjian::member::OccupationCategory;
+use dangjian::record::{Activity, NewRecordEntry};
+use dangjian::store::{Store, StoreErrorKind};
+use dangjian::{MemberId, OrgId};
+use std::sync::Arc;
+
+/// Runs every dues check against fresh stores from `make`.
+pub async fn run_all<F, Fut>(make: &F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Arc<dyn Store>>,
+{
+    profiles_round_trip(make().await).await;
+    assessments_are_unique_per_month(make().await).await;
+    payment_ids_are_idempotent_and_atomic(make().await).await;
+    concurrent_recordings_of_one_id_store_one(make().await).await;
+    stale_and_bad_payments_change_nothing(make().await).await;
+    reversals_and_exemptions_are_checked(make().await).await;
+    entries_by_branch_and_member(make().await).await;
+    departure_cases_open_once(make().await).await;
+}
+
+fn mo(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+async fn setup(store: &Arc<dyn Store>) -> (OrgId, OrgId, MemberId) {
+    let (_, a, b) = two_branches(store).await;
+    let m = store
+        .insert_member(new_member(store, a, 1).await)
+        .await
+        .unwrap();
+    (a, b, m.id)
+}
+
+fn assessment(branch: OrgId, member: MemberId, month: &str, fen: i64) -> NewLedgerEntry {
+    NewLedgerEntry {
+        branch,
+        recorded_on: d(2024, 6, 1),
+        kind: LedgerEntryKind::Assessment {
+            member,
+            month: mo(month),
+            amount: Money::from_fen(fen),
+            rule_version: "dues-2017".into(),
+        },
+    }
+}
+
+fn payment(
+    branch: OrgId,
+    member: MemberId,
+    id: &str,
+    fen: i64,
+    alloc: &[(&str, i64)],
+) -> NewPayment {
+    NewPayment {
+        payment: NewLedgerEntry {
+            branch,
+            recorded_on: d(2024, 6, 1),
+            kind: LedgerEntryKind::Payment {
+                member,
+                payment_id: id.parse().unwrap(),
+                amount: Money::from_fen(fen),
+                voluntary: Money::ZERO,
+                forward_to_central: false,
+                received_on: d(2024, 6, 1),
+            },
+        },
+        allocations: alloc
+            .iter()
+            .map(|(m, f)| (mo(m), Money::from_fen(*f)))
+            .collect(),
+    }
+}
+
+fn record(member: MemberId, fen: i64) -> NewRecordEntry {
+    NewRecordEntry {
+        member,
+        occurred_on: d(2024, 6, 1),
+        activity: Activity::DuesPaid {
+            amount: Money::from_fen(fen).amount(),
+            month: d(2024, 6, 1),
+        },
+        recorded_by: None,
+        recorded_at: Utc.with_ymd_and_hms(2024, 6, 1, 2, 0, 0).unwrap(),
+    }
+}
+
+fn relief(member: MemberId, branch: OrgId, first: &str, last: &str) -> NewLedgerEntry {
+    NewLedgerEntry {
+        branch,
+        recorded_on: d(2024, 6, 1),
+        kind: LedgerEntryKind::Exemption {
+            relief: Relief {
+                member,
+                kind: ReliefKind::Exemption,
+                months: MonthRange::new(mo(first), mo(last)).unwrap(),
+                reason: "困难".into(),
+                requested_on: d(2024, 5, 1),
+                approved_on: d(2024, 6, 1),
+                approved_by: branch,
+                reported_to: OrgId::new(1),
+                reported_on: d(2024, 6, 1),
+            },
+        },
+    }
+}
+
+async fn profiles_round_trip(store: Arc<dyn Store>) {
+    let (_, _, m) = setup(&store).await;
+    assert_eq!(store.dues_profile(m).await.unwrap(), None);
+    let mut p = DuesProfile::new(m, mo("2000-07"));
+    p.declare(IncomeDeclaration {
+        from: mo("2024-01"),
+        category: OccupationCategory::Retiree,
+        income: Income::Pension {
+            basic_pension: Money::from_fen(500_000),
+        },
+    })
+    .unwrap();
+    store.put_dues_profile(p.clone()).await.unwrap();
+    assert_eq!(store.dues_profile(m).await.unwrap(), Some(p.clone()));
+    assert_eq!(
+        store.dues_profiles(&[m, MemberId::new(999)]).await.unwrap(),
+        vec![p]
+    );
+}
+
+async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    let stored = store
+        .append_assessments(vec![
+            assessment(a, m, "2024-01", 9000),
+            assessment(a, m, "2024-02", 9000),
+        ])
+        .await
+        .unwrap();
+    assert!(stored[0].id < stored[1].id);
+    assert_eq!(store.dues_version(m).await.unwrap(), 2);
+    // A batch with one duplicate writes nothing.
+    let err = store
+        .append_assessments(vec![
+            assessment(a, m, "2024-03", 9000),
+            assessment(a, m, "2024-02", 1),
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(*err.kind(), StoreErrorKind::Rejected);
+    assert_eq!(store.dues_version(m).await.unwrap(), 2);
+    // After a reversal the month may be assessed again.
+    store
+        .append_dues_entry(
+            NewLedgerEntry {
+                branch: a,
+                recorded_on: d(2024, 6, 1),
+                kind: LedgerEntryKind::Reversal {
+                    member: m,
+                    reverses: stored[1].id,
+                    reason: "基数错".into(),
+                },
+            },
+            2,
+        )
+        .await
+        .unwrap();
+    store
+        .append_assessments(vec![assessment(a, m, "2024-02", 4500)])
+        .await
+        .unwrap();
+    assert_eq!(store.dues_version(m).await.unwrap(), 4);
+}
+
+async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    store
+        .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
+        .await
+        .unwrap();
+    let p = payment(a, m, "WX-1", 9000, &[("2024-01", 9000)]);
+    let first = store
+        .record_payment(p.clone(), Some(record(m, 9000)), 1)
+        .await
+        .unwrap();
+    let PaymentOutcome::Recorded {
+        payment: stored,
+        allocations,
+        record: Some(r),
+    } = first
+    else {
+        panic!("recorded with its record entry")
+    };
+    assert_eq!(allocations.len(), 1);
+    assert_eq!(r.member, m);
+    assert_eq!(store.records_of(m).await.unwrap().len(), 1);
+    // Again, even with a stale version: the first payment, nothing written.
+    let again = store
+        .record_payment(p, Some(record(m, 9000)), 0)
+        .await
+        .unwrap();
+    let PaymentOutcome::AlreadyRecorded {
+        payment: same,
+        allocations: same_alloc,
+    } = again
+    else {
+        panic!("already recorded")
+    };
+    assert_eq!(same, stored);
+    assert_eq!(same_alloc, allocations);
+    assert_eq!(store.dues_version(m).await.unwrap(), 3);
+    assert_eq!(store.records_of(m).await.unwrap().len(), 1);
+}
+
+async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    store
+        .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let store = store.clone();
+        let p = payment(a, m, "GW-32", 9000, &[("2024-01", 9000)]);
+        tasks.push(tokio::spawn(async move {
+            store.record_payment(p, Some(record(m, 9000)), 1).await
+        }));
+    }
+    let mut recorded = 0;
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            PaymentOutcome::Recorded { .. } => recorded += 1,
+            PaymentOutcome::AlreadyRecorded { .. } => {}
+        }
+    }
+    assert_eq!(recorded, 1);
+    let payments = store
+        .dues_entries_of_member(m)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| matches!(e.kind, LedgerEntryKind::Payment { .. }))
+        .count();
+    assert_eq!(payments, 1);
+    assert_eq!(store.records_of(m).await.unwrap().len(), 1);
+}
+
+async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    store
+        .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
+        .await
+        .unwrap();
+    let stale = store
+        .record_payment(payment(a, m, "S1", 9000, &[("2024-01", 9000)]), None, 0)
+        .await
+        .unwrap_err();
+    assert_eq!(*stale.kind(), StoreErrorKind::Conflict);
+    let over = store
+        .record_payment(payment(a, m, "S2", 100, &[("2024-01", 9000)]), None, 1)
+        .await
+        .unwrap_err();
+    assert_eq!(*over.kind(), StoreErrorKind::Rejected);
+    let other = store
+        .record_payment(
+            payment(a, m, "S3", 9000, &[]),
+            Some(record(MemberId::new(77), 9000)),
+            1,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(*other.kind(), StoreErrorKind::Rejected);
+    assert_eq!(store.dues_version(m).await.unwrap(), 1);
+    assert!(store.records_of(m).await.unwrap().is_empty());
+}
+
+async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    let rev = |target: u64| NewLedgerEntry {
+        branch: a,
+        recorded_on: d(2024, 6, 1),
+        kind: LedgerEntryKind::Reversal {
+            member: m,
+            reverses: EntryId::new(target),
+            reason: "x".into(),
+        },
+    };
+    let missing = store.append_dues_entry(rev(99), 0).await.unwrap_err();
+    assert_eq!(*missing.kind(), StoreErrorKind::NotFound);
+    let e = store
+        .append_dues_entry(relief(m, a, "2024-01", "2024-03"), 0)
+        .await
+        .unwrap();
+    let overlap = store
+        .append_dues_entry(relief(m, a, "2024-03", "2024-04"), 1)
+        .await
+        .unwrap_err();
+    assert_eq!(*overlap.kind(), StoreErrorKind::Rejected);
+    store.append_dues_entry(rev(e.id.get()), 1).await.unwrap();
+    let twice = store
+        .append_dues_entry(rev(e.id.get()), 2)
+        .await
+        .unwrap_err();
+    assert_eq!(*twice.kind(), StoreErrorKind::Rejected);
+    // The reversed exemption no longer blocks the months.
+    store
+        .append_dues_entry(relief(m, a, "2024-03", "2024-04"), 2)
+        .await
+        .unwrap();
+    // Other kinds are refused here; stale versions too.
+    let stale = store
+        .append_dues_entry(relief(m, a, "2025-01", "2025-01"), 0)
+        .await
+        .unwrap_err();
+    assert_eq!(*stale.kind(), StoreErrorKind::Conflict);
+    let wrong = store
+        .append_dues_entry(assessment(a, m, "2024-09", 1), 3)
+        .await
+        .unwrap_err();
+    assert_eq!(*wrong.kind(), StoreErrorKind::Rejected);
+    assert_eq!(store.dues_version(m).await.unwrap(), 3);
+}
+
+async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
+    let (a, b, m) = setup(&store).await;
+    let n = store
+        .insert_member(new_member(&store, b, 2).await)
+        .await
+        .unwrap()
+        .id;
+    store
+        .append_assessments(vec![
+            assessment(a, m, "2024-05", 100),
+            assessment(b, n, "2024-05", 200),
+            assessment(b, m, "2024-06", 100),
+        ])
+        .await
+        .unwrap();
+    let of_a = store.dues_entries_of_branches(&[a]).await.unwrap();
+    assert_eq!(of_a.len(), 1);
+    let of_b = store.dues_entries_of_branches(&[b, a]).await.unwrap();
+    assert_eq!(of_b.len(), 3);
+    assert!(of_b.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(store.dues_entries_of_member(m).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .dues_entries_of_members(&[n, m, n])
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+async fn departure_cases_open_once(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    let case = SelfDepartureCase {
+        id: 0,
+        member: m,
+        branch: a,
+        opened_on: d(2024, 6, 1),
+        months: MonthRange::new(mo("2024-01"), mo("2024-06")).unwrap(),
+        owed: Money::from_fen(54_000),
+        status: CaseStatus::Open,
+    };
+    let opened = store
+        .open_departure_cases(vec![case.clone(), case.clone()])
+        .await
+        .unwrap();
+    assert_eq!(opened.len(), 1);
+    assert!(
+        store
+            .open_departure_cases(vec![case])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let id = opened[0].id;
+    let closed = SelfDepartureCase {
+        status: CaseStatus::PassedToDecision { on: d(2024, 6, 2) },
+        ..opened[0].clone()
+    };
+    store.update_departure_case(closed.clone()).await.unwrap();
+    assert_eq!(
+        store.departure_case(id).await.unwrap(),
+        Some(closed.clone())
+    );
+    let err = store.update_departure_case(closed).await.unwrap_err();
+    assert_eq!(*err.kind(), StoreErrorKind::Conflict);
+    assert_eq!(store.departure_cases(&[a]).await.unwrap().len(), 1);
+}
