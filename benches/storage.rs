@@ -1,176 +1,112 @@
-//! Storage benchmarks (feature `sqlite`; PostgreSQL too when DATABASE_URL is
-//! set, e.g. under `scripts/test.sh`-style setups).
+//! Storage benchmarks (feature `sqlite`; PostgreSQL as well when
+//! DATABASE_URL points at a server, e.g. the one `scripts/test.sh` starts).
 //!
-//! - Bulk-import 100,000 members with memberships into a fresh SQLite file
-//!   through the adapter, and, in the same bench, a raw sqlx insert loop of
-//!   the same rows (already serialised) as the baseline. The ratio
-//!   (adapter ÷ raw throughput) is printed; the aim is at least 0.5.
+//! - Bulk import of 100,000 members with memberships into a fresh SQLite
+//!   file through the adapter, against a raw sqlx insert loop of the same
+//!   rows (already serialised) in the same bench; the ratio is printed from
+//!   interleaved pairs so that both sides see the same machine noise (aim:
+//!   the adapter reaches at least half the raw speed).
+//! - A county month through the services: 25,000 members, assess dues in
+//!   every branch, record 20,000 payments, produce the branch reports
+//!   (target on SQLite: under 3 s; PostgreSQL: reported).
 
-use chrono::NaiveDate;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{County, county_members, county_orgs, dues_profile};
 use criterion::{Criterion, criterion_group, criterion_main};
+use dangjian::access::Actor;
 use dangjian::adapters::SqliteStore;
-use dangjian::lifecycle::{self, ImportedStage, Lifecycle, TransitionContext};
-use dangjian::member::{
-    Contact, Identity, MembershipKind, MembershipRequest, Memberships, NewMember,
-    OccupationCategory, RegistrationStatus,
-};
-use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
-use dangjian::period::WorkCalendar;
-use dangjian::store::{MemberStore, OrgStore};
-use dangjian::{MemberId, OrgId};
+use dangjian::clock::FixedClock;
+use dangjian::dues::{LedgerEntryKind, Money, Month, PayAhead};
+use dangjian::member::NewMember;
+use dangjian::service::PaymentRequest;
+use dangjian::store::{MemberStore, Store};
+use dangjian::{Dangjian, MemberId};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const MEMBERS: u32 = 100_000;
-const BRANCHES: usize = 700;
-
 static FILE: AtomicUsize = AtomicUsize::new(0);
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn fresh_url() -> String {
+fn fresh_sqlite_url() -> String {
     let dir = std::env::temp_dir().join(format!("dangjian-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("b{}.db", FILE.fetch_add(1, Ordering::SeqCst)));
     format!("sqlite://{}", path.display())
 }
 
-/// A fresh store with a committee, 700 branches and 240 online branches.
-async fn fresh_store() -> (SqliteStore, Vec<OrgId>, Vec<OrgId>) {
-    let store = SqliteStore::connect(&fresh_url())
+/// A fresh PostgreSQL database on the DATABASE_URL server, if any.
+async fn fresh_pg_url() -> Option<String> {
+    use sqlx::Connection;
+    let url = std::env::var("DATABASE_URL").ok()?;
+    let name = format!(
+        "djbench_{}_{}",
+        std::process::id(),
+        FILE.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = sqlx::PgConnection::connect(&url).await.ok()?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let new = |name: String, kind, parent| NewOrganisation {
-        name: name.parse().unwrap_or_else(|e| panic!("{e}")),
-        kind,
-        parent,
-    };
-    let root = store
-        .insert_org(new("党委".into(), OrgKind::GrassrootsCommittee, None))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .id;
-    let mut branches = Vec::new();
-    for b in 0..BRANCHES {
-        let o = store
-            .insert_org(new(
-                format!("支部{b}"),
-                OrgKind::Branch(BranchForm::Physical),
-                Some(root),
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        branches.push(o.id);
-    }
-    let mut online = Vec::new();
-    for b in 0..240 {
-        let kind = OrgKind::Branch(BranchForm::Online {
-            theme: dangjian::org::OnlineTheme::YoungMembers,
-        });
-        online.push(
-            store
-                .insert_org(new(format!("网上支部{b}"), kind, Some(root)))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-                .id,
-        );
-    }
-    (store, branches, online)
+        .ok()?;
+    let (base, _) = url.rsplit_once('/')?;
+    Some(format!("{base}/{name}"))
 }
 
-async fn members(store: &SqliteStore, branches: &[OrgId], online: &[OrgId]) -> Vec<NewMember> {
-    let tree = store.org_tree().await.unwrap_or_else(|e| panic!("{e}"));
-    let rules = lifecycle::national_rules();
-    let calendar = WorkCalendar::default();
-    let none = |_: MemberId, _: NaiveDate| None;
-    let today = date(2024, 6, 1);
-    (0..MEMBERS)
-        .map(|n| {
-            let birth = date(1950, 1, 1) + chrono::Duration::days(i64::from(n / 1000));
-            let first17 = format!("330102{}{:03}", birth.format("%Y%m%d"), n % 1000);
-            let check = dangjian::member::identity::check_character(&first17).unwrap_or('0');
-            let id_number: dangjian::member::IdNumber = format!("{first17}{check}")
-                .parse()
-                .unwrap_or_else(|e| panic!("{e}"));
-            let ctx = TransitionContext {
-                birth_date: birth,
-                subject: MemberId::new(0),
-                today,
-                rules: &rules,
-                calendar: &calendar,
-                introducer_stage: &none,
-            };
-            let lifecycle = Lifecycle::import(
-                ImportedStage::Full {
-                    joined_on: date(2000, 7, 1),
-                    full_since: date(2001, 7, 1),
-                },
-                &ctx,
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-            let home = branches[n as usize % branches.len()];
-            let mut memberships =
-                Memberships::new(home, today, &tree).unwrap_or_else(|e| panic!("{e}"));
-            if n % 5 == 0 {
-                let join = MembershipRequest::Join {
-                    org: online[n as usize % online.len()],
-                    kind: MembershipKind::Online,
-                    on: today,
-                };
-                memberships = memberships
-                    .apply(&join, &tree, today)
-                    .unwrap_or_else(|e| panic!("{e}"));
-            }
-            NewMember {
-                identity: Identity {
-                    name: "党员".parse().unwrap_or_else(|e| panic!("{e}")),
-                    id_number,
-                },
-                contact: Contact {
-                    employee_no: Some(format!("E{n:06}").parse().unwrap_or_else(|e| panic!("{e}"))),
-                    ..Contact::default()
-                },
-                occupation: OccupationCategory::InService,
-                registration: RegistrationStatus::Pending {
-                    submitted_on: today,
-                },
-                lifecycle,
-                memberships,
-            }
-        })
-        .collect()
+async fn fresh_county(url: &str) -> (Arc<dyn Store>, County) {
+    let store = must(dangjian::adapters::connect(url).await);
+    let county = county_orgs(store.as_ref()).await;
+    (store, county)
 }
 
-/// The baseline: the same rows, already serialised, inserted by a bare
-/// sqlx loop in one transaction.
+/// The baseline: the same rows, already serialised, by a bare sqlx loop in
+/// one transaction.
 async fn raw_insert(store: &SqliteStore, rows: &[(String, String, i64, String, Vec<i64>)]) {
-    let mut tx = store.pool().begin().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut tx = must(store.pool().begin().await);
     for (id_number, employee_no, home, record, online) in rows {
-        let id: i64 = sqlx::query_scalar("INSERT INTO members (version, id_number, employee_no, home_org_id, record) VALUES (1, $1, $2, $3, $4) RETURNING id")
-            .bind(id_number).bind(employee_no).bind(home).bind(record)
-            .fetch_one(&mut *tx).await.unwrap_or_else(|e| panic!("{e}"));
+        let id: i64 = must(
+            sqlx::query_scalar("INSERT INTO members (version, id_number, employee_no, home_org_id, record) VALUES (1, $1, $2, $3, $4) RETURNING id")
+                .bind(id_number).bind(employee_no).bind(home).bind(record)
+                .fetch_one(&mut *tx).await,
+        );
         for org in online {
-            sqlx::query("INSERT INTO member_online (org_id, member_id) VALUES ($1, $2)")
-                .bind(org)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            must(
+                sqlx::query("INSERT INTO member_online (org_id, member_id) VALUES ($1, $2)")
+                    .bind(org)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await,
+            );
         }
     }
-    tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+    must(tx.commit().await);
 }
 
 fn bench_import(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (store0, branches, online) = rt.block_on(fresh_store());
-    let batch = rt.block_on(members(&store0, &branches, &online));
+    const MEMBERS: u32 = 100_000;
+    let rt = must(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+    );
+    let fresh = || {
+        rt.block_on(async {
+            let store = must(SqliteStore::connect(&fresh_sqlite_url()).await);
+            county_orgs(&store).await;
+            store
+        })
+    };
+    let batch: Vec<NewMember> = rt.block_on(async {
+        let (s, county) = fresh_county(&fresh_sqlite_url()).await;
+        let tree = must(s.org_tree().await);
+        county_members(&tree, &county, MEMBERS, false)
+    });
     let rows: Vec<(String, String, i64, String, Vec<i64>)> = batch
         .iter()
         .map(|m| {
@@ -181,75 +117,63 @@ fn bench_import(c: &mut Criterion) {
                     .as_ref()
                     .map(|e| e.as_str().to_owned())
                     .unwrap_or_default(),
-                m.memberships.home().get() as i64,
+                i64::try_from(m.memberships.home().get()).unwrap_or_default(),
                 serde_json::to_string(m).unwrap_or_default(),
                 m.memberships
                     .online()
                     .keys()
-                    .map(|o| o.get() as i64)
+                    .map(|o| i64::try_from(o.get()).unwrap_or_default())
                     .collect(),
             )
         })
         .collect();
     let mut g = c.benchmark_group("sqlite_bulk_import_100k");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
-    let mut adapter = Duration::ZERO;
-    let mut adapter_n = 0u32;
     g.bench_function("adapter/insert_members", |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let (store, _, _) = rt.block_on(fresh_store());
+                let store = fresh();
                 let input = batch.clone();
                 let t = Instant::now();
-                let stored = rt
-                    .block_on(store.insert_members(input))
-                    .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(
+                    must(rt.block_on(store.insert_members(input))).len(),
+                    MEMBERS as usize
+                );
                 total += t.elapsed();
-                assert_eq!(stored.len(), MEMBERS as usize);
                 rt.block_on(store.close());
             }
-            adapter += total;
-            adapter_n += iters as u32;
             total
         })
     });
-    let mut raw = Duration::ZERO;
-    let mut raw_n = 0u32;
     g.bench_function("baseline/raw_sqlx_loop", |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let (store, _, _) = rt.block_on(fresh_store());
+                let store = fresh();
                 let t = Instant::now();
                 rt.block_on(raw_insert(&store, &rows));
                 total += t.elapsed();
                 rt.block_on(store.close());
             }
-            raw += total;
-            raw_n += iters as u32;
             total
         })
     });
     g.finish();
-    // The ratio, measured on interleaved pairs so that both sides see the
-    // same machine noise.
     let (mut a, mut r) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..3 {
-        let (store, _, _) = rt.block_on(fresh_store());
+        let store = fresh();
         let input = batch.clone();
         let t = Instant::now();
-        rt.block_on(store.insert_members(input))
-            .unwrap_or_else(|e| panic!("{e}"));
+        must(rt.block_on(store.insert_members(input)));
         a += t.elapsed();
         rt.block_on(store.close());
-        let (store, _, _) = rt.block_on(fresh_store());
+        let store = fresh();
         let t = Instant::now();
         rt.block_on(raw_insert(&store, &rows));
         r += t.elapsed();
         rt.block_on(store.close());
     }
-    let _ = (adapter, adapter_n, raw, raw_n);
     println!(
         "bulk import of {MEMBERS} members into SQLite (3 interleaved pairs): adapter {:.3} s, raw sqlx loop {:.3} s; adapter reaches {:.2} of raw speed (aim >= 0.5)",
         a.as_secs_f64() / 3.0,
@@ -258,5 +182,98 @@ fn bench_import(c: &mut Criterion) {
     );
 }
 
-criterion_group!(storage, bench_import);
+/// A store with the county, 25,000 members and their dues profiles.
+async fn county_month_setup(url: &str) -> (Dangjian, County, Vec<MemberId>) {
+    let (store, county) = fresh_county(url).await;
+    let tree = must(store.org_tree().await);
+    let members = must(
+        store
+            .insert_members(county_members(&tree, &county, 25_000, true))
+            .await,
+    );
+    for (i, m) in members.iter().enumerate() {
+        must(
+            store
+                .put_dues_profile(dues_profile(m.id, u32::try_from(i).unwrap_or_default()))
+                .await,
+        );
+    }
+    let clock = Arc::new(FixedClock::on_date(common::date(2024, 6, 28)));
+    let dj = Dangjian::new(store, clock);
+    (dj, county, members.into_iter().map(|m| m.id).collect())
+}
+
+/// The timed part: assess June in every branch, record 20,000 payments,
+/// produce the branch reports of the whole county.
+async fn county_month(dj: &Dangjian, county: &County) -> usize {
+    let officer = Actor::committee_officer(MemberId::new(0), county.committee);
+    let june = must("2024-06".parse::<Month>());
+    let mut owed = Vec::new();
+    for branch in &county.branches {
+        let run = must(dj.assess_dues_month(&officer, *branch, june).await);
+        owed.extend(run.assessed.into_iter().filter_map(|e| match e.kind {
+            LedgerEntryKind::Assessment { member, amount, .. } => Some((member, amount)),
+            _ => None,
+        }));
+    }
+    for (k, (member, amount)) in owed.into_iter().take(20_000).enumerate() {
+        let req = PaymentRequest {
+            member,
+            payment_id: must(format!("WX202406{k:08}").parse()),
+            amount,
+            voluntary: Money::ZERO,
+            received_on: common::date(2024, 6, 20),
+            for_month: Some(june),
+            pay_ahead: PayAhead::Monthly,
+        };
+        must(dj.record_dues_payment(&officer, req).await);
+    }
+    must(
+        dj.dues_branch_reports(&officer, county.committee, june)
+            .await,
+    )
+    .len()
+}
+
+fn bench_county_month(c: &mut Criterion) {
+    let rt = must(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+    );
+    let mut g = c.benchmark_group("county_month");
+    g.sample_size(10).measurement_time(Duration::from_secs(30));
+    let mut backends = vec![("sqlite", None)];
+    if std::env::var("DATABASE_URL").is_ok() {
+        backends.push(("postgres", Some(())));
+    }
+    for (name, pg) in backends {
+        g.bench_function(
+            format!("{name}/25k_members_assess_20k_payments_reports"),
+            |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let url = match pg {
+                            None => fresh_sqlite_url(),
+                            Some(()) => rt
+                                .block_on(fresh_pg_url())
+                                .unwrap_or_else(|| panic!("DATABASE_URL")),
+                        };
+                        let (dj, county, _) = rt.block_on(county_month_setup(&url));
+                        let t = Instant::now();
+                        let reports = rt.block_on(county_month(&dj, &county));
+                        total += t.elapsed();
+                        assert!(reports >= county.branches.len());
+                    }
+                    total
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(storage, bench_import, bench_county_month);
 criterion_main!(storage);

@@ -56,6 +56,7 @@ pub async fn run_all(backend: Backend, fresh_url: fn() -> String) {
     activity_record_is_append_only_in_the_database(backend, &fresh_url()).await;
     write_killed_half_way_leaves_nothing(backend, &fresh_url()).await;
     times_and_amounts_round_trip_exactly(backend, &fresh_url()).await;
+    money_round_trips_through_the_amount_column(backend, &fresh_url()).await;
 }
 
 async fn schema_from_the_future(backend: Backend, url: &str) {
@@ -184,5 +185,54 @@ async fn times_and_amounts_round_trip_exactly(backend: Backend, url: &str) {
         written.push(store.append_record(entry(m.id, at, amount)).await.unwrap());
     }
     let read = store.records_of(m.id).await.unwrap();
+    assert_eq!(read, written);
+}
+
+/// Property: any amount the domain produces (yuan to the fen, up to the
+/// 12 integer digits of NUMERIC(14,2)) round-trips exactly through the
+/// ledger's amount column, which every read checks against the entry.
+async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str) {
+    use dangjian::dues::{LedgerEntryKind, Money, Month, NewLedgerEntry};
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    let fen = -99_999_999_999_999i64..=99_999_999_999_999i64;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut batch = Vec::new();
+    for k in 0..256i32 {
+        let amount = Money::from_fen(fen.clone().new_tree(&mut runner).unwrap().current());
+        let month = Month::new(2000 + k / 12, u32::try_from(k % 12 + 1).unwrap()).unwrap();
+        batch.push(NewLedgerEntry {
+            branch: m.home(),
+            recorded_on: chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+            kind: LedgerEntryKind::Assessment {
+                member: m.id,
+                month,
+                amount,
+                rule_version: "dues-2017".into(),
+            },
+        });
+    }
+    // The edges too.
+    for (k, fen) in [
+        (300, 0i64),
+        (301, 1),
+        (302, -1),
+        (303, 99_999_999_999_999),
+        (304, -99_999_999_999_999),
+    ] {
+        let month = Month::new(2000 + k / 12, u32::try_from(k % 12 + 1).unwrap()).unwrap();
+        batch.push(NewLedgerEntry {
+            branch: m.home(),
+            recorded_on: chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+            kind: LedgerEntryKind::Assessment {
+                member: m.id,
+                month,
+                amount: Money::from_fen(fen),
+                rule_version: "dues-2017".into(),
+            },
+        });
+    }
+    let written = store.append_assessments(batch).await.unwrap();
+    let read = store.dues_entries_of_member(m.id).await.unwrap();
     assert_eq!(read, written);
 }
