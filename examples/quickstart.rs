@@ -330,9 +330,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .history()
     {
         println!(
-            "  {} {:?} → {}",
+            "  {} {} → {}",
             h.on,
-            h.from.map(|s| s.label_zh()),
+            h.from.map_or("(none)", |s| s.label_zh()),
             h.to.label_zh()
         );
     }
