@@ -3,7 +3,7 @@
 //!
 //! | feature | store | URL |
 //! |---|---|---|
-//! | (none) | [`MemoryStore`](crate::store::MemoryStore) | `memory:` |
+//! | (none) | [`store::MemoryStore`](crate::store::MemoryStore) | `memory:` |
 //! | `sqlite` | [`SqliteStore`] | `sqlite://path/to/file.db` |
 //! | `postgres` | [`PgStore`] | `postgres://user:password@host:port/db` |
 //!

@@ -3,7 +3,7 @@
 //! [`Dangjian`] is the facade an integrator holds: a store, a clock and the
 //! rule book. Every method takes the calling [`Actor`](crate::access::Actor)
 //! first; a call outside the actor's scope returns
-//! [`Error::PermissionDenied`](crate::Error::PermissionDenied) before
+//! [`crate::Error::PermissionDenied`] before
 //! anything is read for the caller or written. Rules run on plain values
 //! from the core; the store is written once, atomically, at the end.
 
