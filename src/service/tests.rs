@@ -30,6 +30,7 @@ mockall::mock! {
         async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
         async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
         async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
+        async fn get_members(&self, ids: &[MemberId]) -> Result<Vec<Member>, StoreError>;
         async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError>;
         async fn find_by_id_number(&self, id_number: &crate::member::IdNumber) -> Result<Option<Member>, StoreError>;
         async fn find_by_employee_no(&self, no: &crate::member::EmployeeNo) -> Result<Option<Member>, StoreError>;
@@ -62,6 +63,7 @@ mockall::mock! {
         async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError>;
         async fn append_assessments(&self, entries: Vec<NewLedgerEntry>) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn record_payment(&self, payment: NewPayment, record: Option<NewRecordEntry>, based_on: u64) -> Result<PaymentOutcome, StoreError>;
+        async fn record_payments(&self, batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
         async fn append_dues_entry(&self, entry: NewLedgerEntry, based_on: u64) -> Result<LedgerEntry, StoreError>;
         async fn dues_entries_of_member(&self, member: MemberId) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn dues_entries_of_members(&self, members: &[MemberId]) -> Result<Vec<LedgerEntry>, StoreError>;
