@@ -917,3 +917,58 @@ async fn a_batch_of_payments_gives_what_one_by_one_gives_and_checks_scope_per_it
         .unwrap();
     assert!(denied(own.into_iter().next().unwrap()));
 }
+
+#[tokio::test]
+async fn assessing_a_subtree_gives_the_runs_of_each_branch() {
+    let make = || async {
+        let w = world_2024().await;
+        let a1 = earner(&w, w.branch_a, 1, "6000").await;
+        let a2 = earner(&w, w.branch_a, 2, "9000").await;
+        let b1 = earner(&w, w.branch_b, 3, "6000").await;
+        let _unprofiled = w.full_member(w.branch_b, 4).await.id;
+        // One already assessed before the run.
+        w.dj.assess_dues_month(&treasurer(w.branch_b), w.branch_b, mo("2024-01"))
+            .await
+            .unwrap();
+        (w, [a1, a2, b1])
+    };
+    let (wt, members) = make().await;
+    let (wb, _) = make().await;
+    let officer = Actor::committee_officer(MemberId::new(905), wt.committee);
+    assert!(denied(
+        wt.dj
+            .assess_dues_month_in(&treasurer(wt.branch_a), wt.committee, mo("2024-01"))
+            .await
+    ));
+    let whole = wt
+        .dj
+        .assess_dues_month_in(&officer, wt.committee, mo("2024-01"))
+        .await
+        .unwrap();
+    let mut one_by_one = Vec::new();
+    for run in &whole {
+        one_by_one.push(
+            wb.dj
+                .assess_dues_month(&officer, run.branch, mo("2024-01"))
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(whole, one_by_one);
+    assert!(
+        whole
+            .iter()
+            .any(|r| r.branch == wt.branch_a && r.assessed.len() == 2)
+    );
+    assert!(
+        whole
+            .iter()
+            .any(|r| r.branch == wt.branch_b && r.already_assessed.len() == 1)
+    );
+    for m in members {
+        assert_eq!(
+            wt.dj.dues_statement(&officer, m).await.unwrap(),
+            wb.dj.dues_statement(&officer, m).await.unwrap()
+        );
+    }
+}

@@ -195,57 +195,118 @@ impl Dangjian {
         if tree.get(branch).is_none() {
             return Err(Error::NotFound(branch.to_string()));
         }
-        let version = self.rules.dues.rules_for(&chain(&tree, branch), month)?;
+        let mut runs = self.assess_branches(&tree, &[branch], month).await?;
+        runs.pop()
+            .ok_or_else(|| Error::Conflict("the assessment run went missing".into()))
+    }
+
+    /// 按月核定（全辖区） (assess a whole subtree): assesses every member
+    /// of every branch in `org`'s subtree for `month`, as
+    /// [`Dangjian::assess_dues_month`] would branch by branch, with one read
+    /// of the members, profiles and ledgers and one write; one run per
+    /// branch, in the order of [`OrgTree::branches_in`].
+    ///
+    /// # Errors
+    /// `PermissionDenied` unless a dues officer covers `org`; `NotFound`;
+    /// `Dues` when no rule version applies to the month in some branch
+    /// (then nothing is written).
+    pub async fn assess_dues_month_in(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        month: Month,
+    ) -> Result<Vec<AssessmentRun>, Error> {
+        let tree = self.store.org_tree().await?;
+        access::check_manage_dues(actor, org, &tree)?;
+        if tree.get(org).is_none() {
+            return Err(Error::NotFound(org.to_string()));
+        }
+        self.assess_branches(&tree, &tree.branches_in(org), month)
+            .await
+    }
+
+    /// Assesses `branches` (already checked) with one read and one write.
+    async fn assess_branches(
+        &self,
+        tree: &OrgTree,
+        branches: &[OrgId],
+        month: Month,
+    ) -> Result<Vec<AssessmentRun>, Error> {
+        let versions = branches
+            .iter()
+            .map(|b| self.rules.dues.rules_for(&chain(tree, *b), month))
+            .collect::<Result<Vec<_>, _>>()?;
         let members: Vec<Member> = self
             .store
-            .members_by_home(&[branch])
+            .members_by_home(branches)
             .await?
             .into_iter()
             .filter(|m| m.lifecycle.stage().is_member())
             .filter(|m| home_from(m).is_none_or(|f| f <= month))
             .collect();
         let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-        let profiles = self.store.dues_profiles(&ids).await?;
+        let profiles: std::collections::HashMap<MemberId, DuesProfile> = self
+            .store
+            .dues_profiles(&ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.member, p))
+            .collect();
         let entries = self.store.dues_entries_of_members(&ids).await?;
         let balances = Balances::rebuild(&entries);
-        let mut run = AssessmentRun {
-            branch,
-            month,
-            assessed: Vec::new(),
-            already_assessed: Vec::new(),
-            skipped: Vec::new(),
-        };
-        let today = self.clock.today();
-        let mut new = Vec::new();
-        for id in ids {
-            let done = balances
-                .member(id)
-                .and_then(|b| b.months.get(&month))
-                .is_some_and(|c| !c.assessed.is_zero());
-            if done {
-                run.already_assessed.push(id);
-                continue;
-            }
-            let Some(p) = profiles.iter().find(|p| p.member == id) else {
-                run.skipped.push((id, "no dues profile".into()));
-                continue;
-            };
-            match calc::monthly_amount(&version.rules, p, month) {
-                Ok((_, amount)) => new.push(NewLedgerEntry {
-                    branch,
-                    recorded_on: today,
-                    kind: LedgerEntryKind::Assessment {
-                        member: id,
-                        month,
-                        amount,
-                        rule_version: version.name.clone(),
-                    },
-                }),
-                Err(e) => run.skipped.push((id, e.to_string())),
-            }
+        let mut by_home: std::collections::HashMap<OrgId, Vec<MemberId>> =
+            std::collections::HashMap::new();
+        for m in &members {
+            by_home.entry(m.home()).or_default().push(m.id);
         }
-        run.assessed = self.store.append_assessments(new).await?;
-        Ok(run)
+        let today = self.clock.today();
+        let mut runs = Vec::with_capacity(branches.len());
+        let mut new = Vec::new();
+        let mut counts = Vec::with_capacity(branches.len());
+        for (branch, version) in branches.iter().zip(versions) {
+            let mut run = AssessmentRun {
+                branch: *branch,
+                month,
+                assessed: Vec::new(),
+                already_assessed: Vec::new(),
+                skipped: Vec::new(),
+            };
+            let before = new.len();
+            for id in by_home.remove(branch).unwrap_or_default() {
+                let done = balances
+                    .member(id)
+                    .and_then(|b| b.months.get(&month))
+                    .is_some_and(|c| !c.assessed.is_zero());
+                if done {
+                    run.already_assessed.push(id);
+                    continue;
+                }
+                let Some(p) = profiles.get(&id) else {
+                    run.skipped.push((id, "no dues profile".into()));
+                    continue;
+                };
+                match calc::monthly_amount(&version.rules, p, month) {
+                    Ok((_, amount)) => new.push(NewLedgerEntry {
+                        branch: *branch,
+                        recorded_on: today,
+                        kind: LedgerEntryKind::Assessment {
+                            member: id,
+                            month,
+                            amount,
+                            rule_version: version.name.clone(),
+                        },
+                    }),
+                    Err(e) => run.skipped.push((id, e.to_string())),
+                }
+            }
+            counts.push(new.len().saturating_sub(before));
+            runs.push(run);
+        }
+        let mut stored = self.store.append_assessments(new).await?.into_iter();
+        for (run, n) in runs.iter_mut().zip(counts) {
+            run.assessed = stored.by_ref().take(n).collect();
+        }
+        Ok(runs)
     }
 
     /// 冲正: cancels a ledger entry with a compensating entry (a payment's
