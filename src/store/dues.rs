@@ -3,7 +3,8 @@
 //!
 //! Every write that must not be split is one method: a payment with its
 //! allocations and its activity-record entry ([`DuesStore::record_payment`]),
-//! a batch of assessments. The ledger has no update and no delete. A
+//! a batch of payments ([`DuesStore::record_payments`]), a batch of
+//! assessments. The ledger has no update and no delete. A
 //! payment's external id is unique: recording it again returns the first
 //! payment and changes nothing, also under concurrency. Writes that depend
 //! on what the caller read of a member's ledger name the version they read
