@@ -28,6 +28,7 @@ where
     stale_and_bad_payments_change_nothing(make().await).await;
     batch_payments_store_exactly_the_good_items(make().await).await;
     concurrent_batches_of_one_id_store_one(make().await).await;
+    large_batches_cross_statement_chunks(make().await).await;
     reversals_and_exemptions_are_checked(make().await).await;
     entries_by_branch_and_member(make().await).await;
     departure_cases_open_once(make().await).await;
@@ -624,4 +625,93 @@ async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
     assert_eq!(store.records_of(m).await.unwrap().len(), 1);
     assert_eq!(store.records_of(m2).await.unwrap().len(), 1);
     assert_eq!(store.dues_version(m).await.unwrap(), 3);
+}
+
+/// More rows than one multi-row statement takes (1,000), two rows of a
+/// member in one call (assessments, allocations): every row comes back to
+/// its own member and payment.
+async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
+    let (a, _, _) = setup(&store).await;
+    let mut news = Vec::new();
+    for n in 10..1_110 {
+        news.push(new_member(&store, a, n).await);
+    }
+    let members: Vec<MemberId> = store
+        .insert_members(news)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let assessments: Vec<NewLedgerEntry> = members
+        .iter()
+        .flat_map(|m| {
+            [
+                assessment(a, *m, "2024-01", 9000),
+                assessment(a, *m, "2024-02", 4000),
+            ]
+        })
+        .collect();
+    let stored = store.append_assessments(assessments.clone()).await.unwrap();
+    assert_eq!(stored.len(), assessments.len());
+    for (s, n) in stored.iter().zip(&assessments) {
+        assert_eq!(s.kind, n.kind);
+    }
+    let batch = members
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            (
+                payment(
+                    a,
+                    *m,
+                    &format!("BIG-{k}"),
+                    13000,
+                    &[("2024-01", 9000), ("2024-02", 4000)],
+                ),
+                Some(record(*m, 13000)),
+                2,
+            )
+        })
+        .collect();
+    let out = store.record_payments(batch).await.unwrap();
+    assert_eq!(out.len(), members.len());
+    for (k, (o, m)) in out.into_iter().zip(&members).enumerate() {
+        let Ok(PaymentOutcome::Recorded {
+            payment,
+            allocations,
+            record: Some(r),
+        }) = o
+        else {
+            panic!("item {k} recorded")
+        };
+        assert!(
+            matches!(&payment.kind, LedgerEntryKind::Payment { member, payment_id, .. }
+            if member == m && payment_id.to_string() == format!("BIG-{k}"))
+        );
+        assert_eq!(r.member, *m);
+        let months: Vec<Month> = allocations
+            .iter()
+            .map(|e| match e.kind {
+                LedgerEntryKind::Allocation {
+                    member,
+                    payment: p,
+                    month,
+                    ..
+                } => {
+                    assert_eq!((member, p), (*m, payment.id));
+                    month
+                }
+                _ => panic!("an allocation"),
+            })
+            .collect();
+        assert_eq!(months, [mo("2024-01"), mo("2024-02")]);
+        if k % 500 == 0 || k + 1 == members.len() {
+            let mine = store.dues_entries_of_member(*m).await.unwrap();
+            assert_eq!(mine.len(), 5);
+            assert!(mine.contains(&payment) && allocations.iter().all(|x| mine.contains(x)));
+            assert_eq!(store.records_of(*m).await.unwrap(), vec![r]);
+            assert_eq!(store.dues_version(*m).await.unwrap(), 5);
+        }
+    }
 }
