@@ -40,6 +40,38 @@ fn fresh_sqlite_url() -> String {
     format!("sqlite://{}", path.display())
 }
 
+/// Deletes a bench SQLite file with its `-wal` and `-shm` companions (and
+/// the bench folder once it is empty).
+fn remove_sqlite(url: &str) {
+    let Some(path) = url.strip_prefix("sqlite://") else {
+        return;
+    };
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+/// Drops a bench database made by [`fresh_pg_url`] (closing whatever
+/// connection is left).
+async fn drop_pg(url: &str) {
+    use sqlx::Connection;
+    let (Ok(admin), Some((_, name))) = (std::env::var("DATABASE_URL"), url.rsplit_once('/')) else {
+        return;
+    };
+    if !name.starts_with("djbench_") {
+        return;
+    }
+    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
+        let _ = conn.close().await;
+    }
+}
+
 /// A fresh PostgreSQL database on the DATABASE_URL server, if any.
 async fn fresh_pg_url() -> Option<String> {
     use sqlx::Connection;
@@ -97,15 +129,25 @@ fn bench_import(c: &mut Criterion) {
     );
     let fresh = || {
         rt.block_on(async {
-            let store = must(SqliteStore::connect(&fresh_sqlite_url()).await);
+            let url = fresh_sqlite_url();
+            let store = must(SqliteStore::connect(&url).await);
             county_orgs(&store).await;
-            store
+            (store, url)
         })
     };
+    let done = |store: SqliteStore, url: String| {
+        rt.block_on(store.close());
+        drop(store);
+        remove_sqlite(&url);
+    };
     let batch: Vec<NewMember> = rt.block_on(async {
-        let (s, county) = fresh_county(&fresh_sqlite_url()).await;
+        let url = fresh_sqlite_url();
+        let (s, county) = fresh_county(&url).await;
         let tree = must(s.org_tree().await);
-        county_members(&tree, &county, MEMBERS, false)
+        let batch = county_members(&tree, &county, MEMBERS, false);
+        drop(s);
+        remove_sqlite(&url);
+        batch
     });
     let rows: Vec<(String, String, i64, String, Vec<i64>)> = batch
         .iter()
@@ -133,7 +175,7 @@ fn bench_import(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let store = fresh();
+                let (store, url) = fresh();
                 let input = batch.clone();
                 let t = Instant::now();
                 assert_eq!(
@@ -141,7 +183,7 @@ fn bench_import(c: &mut Criterion) {
                     MEMBERS as usize
                 );
                 total += t.elapsed();
-                rt.block_on(store.close());
+                done(store, url);
             }
             total
         })
@@ -150,11 +192,11 @@ fn bench_import(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let store = fresh();
+                let (store, url) = fresh();
                 let t = Instant::now();
                 rt.block_on(raw_insert(&store, &rows));
                 total += t.elapsed();
-                rt.block_on(store.close());
+                done(store, url);
             }
             total
         })
@@ -162,17 +204,17 @@ fn bench_import(c: &mut Criterion) {
     g.finish();
     let (mut a, mut r) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..3 {
-        let store = fresh();
+        let (store, url) = fresh();
         let input = batch.clone();
         let t = Instant::now();
         must(rt.block_on(store.insert_members(input)));
         a += t.elapsed();
-        rt.block_on(store.close());
-        let store = fresh();
+        done(store, url);
+        let (store, url) = fresh();
         let t = Instant::now();
         rt.block_on(raw_insert(&store, &rows));
         r += t.elapsed();
-        rt.block_on(store.close());
+        done(store, url);
     }
     println!(
         "bulk import of {MEMBERS} members into SQLite (3 interleaved pairs): adapter {:.3} s, raw sqlx loop {:.3} s; adapter reaches {:.2} of raw speed (aim >= 0.5)",
@@ -203,21 +245,30 @@ async fn county_month_setup(url: &str) -> (Dangjian, County, Vec<MemberId>) {
     (dj, county, members.into_iter().map(|m| m.id).collect())
 }
 
-/// The timed part: assess June in every branch, record 20,000 payments,
-/// produce the branch reports of the whole county.
+/// The timed part: assess June in every branch (one run over the county's
+/// subtree), record 20,000 payments (one batch), produce the branch reports
+/// of the whole county.
 async fn county_month(dj: &Dangjian, county: &County) -> usize {
     let officer = Actor::committee_officer(MemberId::new(0), county.committee);
     let june = must("2024-06".parse::<Month>());
+    let t = Instant::now();
+    // The whole county in one assessment run (one read, one write).
+    let runs = must(
+        dj.assess_dues_month_in(&officer, county.committee, june)
+            .await,
+    );
     let mut owed = Vec::new();
-    for branch in &county.branches {
-        let run = must(dj.assess_dues_month(&officer, *branch, june).await);
+    for run in runs {
         owed.extend(run.assessed.into_iter().filter_map(|e| match e.kind {
             LedgerEntryKind::Assessment { member, amount, .. } => Some((member, amount)),
             _ => None,
         }));
     }
-    for (k, (member, amount)) in owed.into_iter().take(20_000).enumerate() {
-        let req = PaymentRequest {
+    let reqs: Vec<PaymentRequest> = owed
+        .into_iter()
+        .take(20_000)
+        .enumerate()
+        .map(|(k, (member, amount))| PaymentRequest {
             member,
             payment_id: must(format!("WX202406{k:08}").parse()),
             amount,
@@ -225,14 +276,30 @@ async fn county_month(dj: &Dangjian, county: &County) -> usize {
             received_on: common::date(2024, 6, 20),
             for_month: Some(june),
             pay_ahead: PayAhead::Monthly,
-        };
-        must(dj.record_dues_payment(&officer, req).await);
+        })
+        .collect();
+    let assessed = t.elapsed();
+    let t = Instant::now();
+    let n = reqs.len();
+    let outcomes = must(dj.record_dues_payments(&officer, reqs).await);
+    assert_eq!(outcomes.len(), n);
+    for o in outcomes {
+        must(o);
     }
-    must(
+    let paid = t.elapsed();
+    let t = Instant::now();
+    let reports = must(
         dj.dues_branch_reports(&officer, county.committee, june)
             .await,
     )
-    .len()
+    .len();
+    println!(
+        "county month: assess {:.3} s, {n} payments {:.3} s, reports {:.3} s",
+        assessed.as_secs_f64(),
+        paid.as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
+    reports
 }
 
 fn bench_county_month(c: &mut Criterion) {
@@ -266,6 +333,11 @@ fn bench_county_month(c: &mut Criterion) {
                         let reports = rt.block_on(county_month(&dj, &county));
                         total += t.elapsed();
                         assert!(reports >= county.branches.len());
+                        drop(dj);
+                        match pg {
+                            None => remove_sqlite(&url),
+                            Some(()) => rt.block_on(drop_pg(&url)),
+                        }
                     }
                     total
                 })

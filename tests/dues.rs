@@ -820,3 +820,155 @@ async fn a_rule_change_mid_year_leaves_past_months_as_they_were() {
     let s = dj.dues_statement(&t, m).await.unwrap();
     assert_eq!(s.lines[0].assessed, money("14.95"));
 }
+
+/// Two identical worlds: payments of branch A (and one of branch B) for the
+/// batch and the one-by-one paths.
+async fn batch_world() -> (World, MemberId, MemberId, MemberId) {
+    let w = world_2024().await;
+    let m1 = earner(&w, w.branch_a, 1, "6000").await;
+    let m2 = earner(&w, w.branch_a, 2, "6000").await;
+    let other = earner(&w, w.branch_b, 3, "6000").await;
+    for b in [w.branch_a, w.branch_b] {
+        w.dj.assess_dues_month(&treasurer(b), b, mo("2024-01"))
+            .await
+            .unwrap();
+    }
+    (w, m1, m2, other)
+}
+
+fn batch_requests(m1: MemberId, m2: MemberId, other: MemberId) -> Vec<PaymentRequest> {
+    let on = d(2024, 1, 5);
+    let mut ahead = pay(m1, "K5", "90.00", on);
+    ahead.pay_ahead = PayAhead::Quarterly;
+    vec![
+        pay(m1, "K1", "90.00", on),
+        pay(other, "K2", "90.00", on), // another branch: refused
+        pay(m1, "K1", "90.00", on),    // the same id again
+        pay(m2, "K3", "0", on),        // not a payment
+        pay(m2, "K4", "90.00", on),
+        ahead,                      // m1 again, a month ahead
+        pay(m2, "K1", "90.00", on), // m1's id for another member
+        pay(MemberId::new(9999), "K6", "90.00", on),
+    ]
+}
+
+fn comparable(r: Result<PaymentOutcome, Error>) -> Result<PaymentOutcome, (ErrorKind, String)> {
+    r.map_err(|e| (e.kind(), e.to_string()))
+}
+
+#[tokio::test]
+async fn a_batch_of_payments_gives_what_one_by_one_gives_and_checks_scope_per_item() {
+    let (wb, m1, m2, other) = batch_world().await;
+    let (ws, ..) = batch_world().await;
+    let t = treasurer(wb.branch_a);
+    let batch: Vec<_> = wb
+        .dj
+        .record_dues_payments(&t, batch_requests(m1, m2, other))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(comparable)
+        .collect();
+    let mut single = Vec::new();
+    for req in batch_requests(m1, m2, other) {
+        single.push(comparable(ws.dj.record_dues_payment(&t, req).await));
+    }
+    assert_eq!(batch, single);
+    let kinds: Vec<Option<ErrorKind>> = batch
+        .iter()
+        .map(|r| r.as_ref().err().map(|e| e.0))
+        .collect();
+    assert_eq!(kinds[1], Some(ErrorKind::PermissionDenied));
+    assert_eq!(kinds[7], Some(ErrorKind::NotFound));
+    assert!(kinds[3].is_some() && kinds[6].is_some());
+    assert!(matches!(batch[0], Ok(PaymentOutcome::Recorded { .. })));
+    assert!(matches!(
+        batch[2],
+        Ok(PaymentOutcome::AlreadyRecorded { .. })
+    ));
+    assert!(matches!(batch[4], Ok(PaymentOutcome::Recorded { .. })));
+    assert!(matches!(batch[5], Ok(PaymentOutcome::Recorded { .. })));
+    // The same ledgers, the same activity records; nothing for the refused.
+    let officer = Actor::committee_officer(MemberId::new(905), wb.committee);
+    for m in [m1, m2, other] {
+        let a = wb.dj.dues_statement(&officer, m).await.unwrap();
+        let b = ws.dj.dues_statement(&officer, m).await.unwrap();
+        assert_eq!(a, b);
+        assert_eq!(
+            wb.dj.activity_record(&wb.admin(), m).await.unwrap(),
+            ws.dj.activity_record(&ws.admin(), m).await.unwrap()
+        );
+    }
+    let other_statement = wb.dj.dues_statement(&officer, other).await.unwrap();
+    assert!(
+        !other_statement
+            .entries
+            .iter()
+            .any(|e| matches!(e.kind, LedgerEntryKind::Payment { .. }))
+    );
+    // A member's own actor may not record anything: every item refused.
+    let own = wb
+        .dj
+        .record_dues_payments(
+            &Actor::member(m1),
+            vec![pay(m1, "Z1", "90.00", d(2024, 1, 5))],
+        )
+        .await
+        .unwrap();
+    assert!(denied(own.into_iter().next().unwrap()));
+}
+
+#[tokio::test]
+async fn assessing_a_subtree_gives_the_runs_of_each_branch() {
+    let make = || async {
+        let w = world_2024().await;
+        let a1 = earner(&w, w.branch_a, 1, "6000").await;
+        let a2 = earner(&w, w.branch_a, 2, "9000").await;
+        let b1 = earner(&w, w.branch_b, 3, "6000").await;
+        let _unprofiled = w.full_member(w.branch_b, 4).await.id;
+        // One already assessed before the run.
+        w.dj.assess_dues_month(&treasurer(w.branch_b), w.branch_b, mo("2024-01"))
+            .await
+            .unwrap();
+        (w, [a1, a2, b1])
+    };
+    let (wt, members) = make().await;
+    let (wb, _) = make().await;
+    let officer = Actor::committee_officer(MemberId::new(905), wt.committee);
+    assert!(denied(
+        wt.dj
+            .assess_dues_month_in(&treasurer(wt.branch_a), wt.committee, mo("2024-01"))
+            .await
+    ));
+    let whole = wt
+        .dj
+        .assess_dues_month_in(&officer, wt.committee, mo("2024-01"))
+        .await
+        .unwrap();
+    let mut one_by_one = Vec::new();
+    for run in &whole {
+        one_by_one.push(
+            wb.dj
+                .assess_dues_month(&officer, run.branch, mo("2024-01"))
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(whole, one_by_one);
+    assert!(
+        whole
+            .iter()
+            .any(|r| r.branch == wt.branch_a && r.assessed.len() == 2)
+    );
+    assert!(
+        whole
+            .iter()
+            .any(|r| r.branch == wt.branch_b && r.already_assessed.len() == 1)
+    );
+    for m in members {
+        assert_eq!(
+            wt.dj.dues_statement(&officer, m).await.unwrap(),
+            wb.dj.dues_statement(&officer, m).await.unwrap()
+        );
+    }
+}

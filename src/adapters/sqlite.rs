@@ -83,6 +83,7 @@ impl SqliteStore {
 sql_store!(SqliteStore, Sqlite);
 sql_vote_store!(SqliteStore, Sqlite, "");
 sql_dues_store!(SqliteStore, Sqlite, String);
+sql_dues_batch!(SqliteStore, Sqlite, String, "");
 
 impl SqliteStore {
     /// Money as SQLite keeps it: exact decimal text, yuan.

@@ -12,14 +12,12 @@ use crate::dues::arrears::{self, ArrearsLine, CaseDecision, SelfDepartureCase};
 use crate::dues::calc::{self, Explanation};
 use crate::dues::ledger::{
     self, Balances, EntryId, ExternalPaymentId, LedgerEntry, LedgerEntryKind, NewLedgerEntry,
-    NewPayment, PayAhead, PaymentOutcome, Relief, ReliefKind,
+    PayAhead, Relief, ReliefKind,
 };
 use crate::dues::report::{self, BranchMonthReport, MemberStatement, UnpaidLine};
 use crate::dues::{DuesError, DuesProfile, IncomeDeclaration, Money, Month, MonthRange};
 use crate::member::{Member, MembershipRequest};
 use crate::org::OrgTree;
-use crate::record::{Activity, NewRecordEntry};
-use crate::store::StoreErrorKind;
 use crate::{Error, MemberId, OrgId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -90,7 +88,7 @@ pub struct ArrearsScan {
     pub opened: Vec<SelfDepartureCase>,
 }
 
-const RETRIES: usize = 8;
+pub(super) const RETRIES: usize = 8;
 
 /// The month from which `m`'s current home holds the member's dues: the
 /// month of the latest transfer, or from the start when never transferred
@@ -104,20 +102,20 @@ fn home_from(m: &Member) -> Option<Month> {
     transferred.then(|| Month::of(m.memberships.home_since()))
 }
 
-fn chain(tree: &OrgTree, branch: OrgId) -> Vec<OrgId> {
+pub(super) fn chain(tree: &OrgTree, branch: OrgId) -> Vec<OrgId> {
     let mut c = vec![branch];
     c.extend(tree.ancestors(branch));
     c
 }
 
-fn pays_from(m: &Member) -> Result<Month, DuesError> {
+pub(super) fn pays_from(m: &Member) -> Result<Month, DuesError> {
     m.lifecycle
         .probation_start()
         .map(Month::of)
         .ok_or(DuesError::NotAMember(m.id))
 }
 
-fn same_payment(e: &LedgerEntry, req: &PaymentRequest) -> bool {
+pub(super) fn same_payment(e: &LedgerEntry, req: &PaymentRequest) -> bool {
     matches!(&e.kind, LedgerEntryKind::Payment { member, amount, voluntary, .. }
         if *member == req.member && *amount == req.amount && *voluntary == req.voluntary)
 }
@@ -197,223 +195,118 @@ impl Dangjian {
         if tree.get(branch).is_none() {
             return Err(Error::NotFound(branch.to_string()));
         }
-        let version = self.rules.dues.rules_for(&chain(&tree, branch), month)?;
+        let mut runs = self.assess_branches(&tree, &[branch], month).await?;
+        runs.pop()
+            .ok_or_else(|| Error::Conflict("the assessment run went missing".into()))
+    }
+
+    /// 按月核定（全辖区） (assess a whole subtree): assesses every member
+    /// of every branch in `org`'s subtree for `month`, as
+    /// [`Dangjian::assess_dues_month`] would branch by branch, with one read
+    /// of the members, profiles and ledgers and one write; one run per
+    /// branch, in the order of [`OrgTree::branches_in`].
+    ///
+    /// # Errors
+    /// `PermissionDenied` unless a dues officer covers `org`; `NotFound`;
+    /// `Dues` when no rule version applies to the month in some branch
+    /// (then nothing is written).
+    pub async fn assess_dues_month_in(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        month: Month,
+    ) -> Result<Vec<AssessmentRun>, Error> {
+        let tree = self.store.org_tree().await?;
+        access::check_manage_dues(actor, org, &tree)?;
+        if tree.get(org).is_none() {
+            return Err(Error::NotFound(org.to_string()));
+        }
+        self.assess_branches(&tree, &tree.branches_in(org), month)
+            .await
+    }
+
+    /// Assesses `branches` (already checked) with one read and one write.
+    async fn assess_branches(
+        &self,
+        tree: &OrgTree,
+        branches: &[OrgId],
+        month: Month,
+    ) -> Result<Vec<AssessmentRun>, Error> {
+        let versions = branches
+            .iter()
+            .map(|b| self.rules.dues.rules_for(&chain(tree, *b), month))
+            .collect::<Result<Vec<_>, _>>()?;
         let members: Vec<Member> = self
             .store
-            .members_by_home(&[branch])
+            .members_by_home(branches)
             .await?
             .into_iter()
             .filter(|m| m.lifecycle.stage().is_member())
             .filter(|m| home_from(m).is_none_or(|f| f <= month))
             .collect();
         let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-        let profiles = self.store.dues_profiles(&ids).await?;
+        let profiles: std::collections::HashMap<MemberId, DuesProfile> = self
+            .store
+            .dues_profiles(&ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.member, p))
+            .collect();
         let entries = self.store.dues_entries_of_members(&ids).await?;
         let balances = Balances::rebuild(&entries);
-        let mut run = AssessmentRun {
-            branch,
-            month,
-            assessed: Vec::new(),
-            already_assessed: Vec::new(),
-            skipped: Vec::new(),
-        };
+        let mut by_home: std::collections::HashMap<OrgId, Vec<MemberId>> =
+            std::collections::HashMap::new();
+        for m in &members {
+            by_home.entry(m.home()).or_default().push(m.id);
+        }
         let today = self.clock.today();
+        let mut runs = Vec::with_capacity(branches.len());
         let mut new = Vec::new();
-        for id in ids {
-            let done = balances
-                .member(id)
-                .and_then(|b| b.months.get(&month))
-                .is_some_and(|c| !c.assessed.is_zero());
-            if done {
-                run.already_assessed.push(id);
-                continue;
-            }
-            let Some(p) = profiles.iter().find(|p| p.member == id) else {
-                run.skipped.push((id, "no dues profile".into()));
-                continue;
+        let mut counts = Vec::with_capacity(branches.len());
+        for (branch, version) in branches.iter().zip(versions) {
+            let mut run = AssessmentRun {
+                branch: *branch,
+                month,
+                assessed: Vec::new(),
+                already_assessed: Vec::new(),
+                skipped: Vec::new(),
             };
-            match calc::monthly_amount(&version.rules, p, month) {
-                Ok((_, amount)) => new.push(NewLedgerEntry {
-                    branch,
-                    recorded_on: today,
-                    kind: LedgerEntryKind::Assessment {
-                        member: id,
-                        month,
-                        amount,
-                        rule_version: version.name.clone(),
-                    },
-                }),
-                Err(e) => run.skipped.push((id, e.to_string())),
-            }
-        }
-        run.assessed = self.store.append_assessments(new).await?;
-        Ok(run)
-    }
-
-    /// 缴纳党费: records a payment with its allocations (oldest unpaid
-    /// month first) and the activity-record entry, atomically. The same
-    /// external payment id recorded again returns the first payment
-    /// ([`PaymentOutcome::AlreadyRecorded`]) and changes nothing.
-    ///
-    /// # Errors
-    /// `PermissionDenied` unless a dues officer covers the home branch;
-    /// `Dues` for a payment of zero or less, a voluntary part above the
-    /// amount, a month before the member joined, paying further ahead than
-    /// the consent allows (or past the year without leave), the same id
-    /// with other content; `Conflict` if the ledger kept changing.
-    pub async fn record_dues_payment(
-        &self,
-        actor: &Actor,
-        req: PaymentRequest,
-    ) -> Result<PaymentOutcome, Error> {
-        let placement = self.placement_of(req.member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, placement.home, &tree)?;
-        let today = self.clock.today();
-        if req.amount.is_negative() || req.amount.is_zero() {
-            return Err(DuesError::NonPositivePayment(req.amount).into());
-        }
-        if req.voluntary.is_negative() {
-            return Err(DuesError::Negative {
-                field: "voluntary",
-                amount: req.voluntary,
-            }
-            .into());
-        }
-        if req.voluntary > req.amount {
-            return Err(DuesError::VoluntaryExceedsPayment {
-                amount: req.amount,
-                voluntary: req.voluntary,
-            }
-            .into());
-        }
-        if req.received_on > today {
-            return Err(DuesError::InTheFuture(req.received_on).into());
-        }
-        let m = self.dues_member(req.member).await?;
-        let from = pays_from(&m)?;
-        if let Some(f) = req.for_month.filter(|f| *f < from) {
-            return Err(DuesError::MonthBeforeJoining {
-                member: req.member,
-                month: f,
-                pays_from: from,
-            }
-            .into());
-        }
-        let current = Month::of(today);
-        let limit = req.pay_ahead.limit(current)?;
-        let chain = chain(&tree, placement.home);
-        let rules_now = self.rules.dues.rules_for(&chain, current)?;
-        let profile = self.store.dues_profile(req.member).await?;
-        let mut last_err = None;
-        for _ in 0..RETRIES {
-            let version = self.store.dues_version(req.member).await?;
-            let entries = self.store.dues_entries_of_member(req.member).await?;
-            if let Some(first) = entries.iter().find(|e| {
-                matches!(&e.kind, LedgerEntryKind::Payment { payment_id, .. } if *payment_id == req.payment_id)
-            }) {
-                if !same_payment(first, &req) {
-                    return Err(DuesError::PaymentIdConflict(req.payment_id.to_string()).into());
+            let before = new.len();
+            for id in by_home.remove(branch).unwrap_or_default() {
+                let done = balances
+                    .member(id)
+                    .and_then(|b| b.months.get(&month))
+                    .is_some_and(|c| !c.assessed.is_zero());
+                if done {
+                    run.already_assessed.push(id);
+                    continue;
                 }
-                let allocations = entries
-                    .iter()
-                    .filter(|e| {
-                        matches!(e.kind, LedgerEntryKind::Allocation { payment, .. } if payment == first.id)
-                    })
-                    .cloned()
-                    .collect();
-                return Ok(PaymentOutcome::AlreadyRecorded {
-                    payment: first.clone(),
-                    allocations,
-                });
-            }
-            let balances = Balances::rebuild(&entries);
-            let mb = balances.member(req.member).cloned().unwrap_or_default();
-            let mut owed: Vec<(Month, Money)> = mb
-                .months
-                .iter()
-                .filter(|(mo, c)| **mo >= from && !c.assessed.is_zero())
-                .map(|(mo, c)| (*mo, c.outstanding()))
-                .collect();
-            // Months not yet assessed, from after the last assessed one (or
-            // the current month) up to the limit, at the computed amount.
-            let last_assessed = mb
-                .months
-                .iter()
-                .filter(|(_, c)| !c.assessed.is_zero())
-                .map(|(mo, _)| *mo)
-                .next_back();
-            let mut mo = last_assessed
-                .map_or(current.max(from), |l| l.next())
-                .max(from);
-            while mo <= limit {
-                if let Some(p) = &profile {
-                    let v = self.rules.dues.rules_for(&chain, mo)?;
-                    let (_, due) = calc::monthly_amount(&v.rules, p, mo)?;
-                    let due = mb
-                        .relief_for(mo)
-                        .map_or(due, |r| due.saturating_sub(r.exempted(due)));
-                    let paid = mb.months.get(&mo).map_or(Money::ZERO, |c| c.allocated);
-                    owed.push((mo, due.saturating_sub(paid).non_negative()));
+                let Some(p) = profiles.get(&id) else {
+                    run.skipped.push((id, "no dues profile".into()));
+                    continue;
+                };
+                match calc::monthly_amount(&version.rules, p, month) {
+                    Ok((_, amount)) => new.push(NewLedgerEntry {
+                        branch: *branch,
+                        recorded_on: today,
+                        kind: LedgerEntryKind::Assessment {
+                            member: id,
+                            month,
+                            amount,
+                            rule_version: version.name.clone(),
+                        },
+                    }),
+                    Err(e) => run.skipped.push((id, e.to_string())),
                 }
-                mo = mo.next();
             }
-            let dues_part = req.amount.saturating_sub(req.voluntary);
-            let allocations = if dues_part.is_zero() {
-                Vec::new()
-            } else {
-                ledger::allocate(dues_part, &owed, limit)?
-            };
-            let first_month = allocations.first().map_or(current, |a| a.0);
-            let record = NewRecordEntry {
-                member: req.member,
-                occurred_on: req.received_on,
-                activity: Activity::DuesPaid {
-                    amount: req.amount.amount(),
-                    month: first_month.first_day(),
-                },
-                recorded_by: Some(placement.home),
-                recorded_at: self.clock.now(),
-            };
-            record.validate(today)?;
-            let payment = NewPayment {
-                payment: NewLedgerEntry {
-                    branch: placement.home,
-                    recorded_on: today,
-                    kind: LedgerEntryKind::Payment {
-                        member: req.member,
-                        payment_id: req.payment_id.clone(),
-                        amount: req.amount,
-                        voluntary: req.voluntary,
-                        forward_to_central: req.voluntary >= rules_now.rules.large_voluntary,
-                        received_on: req.received_on,
-                    },
-                },
-                allocations,
-            };
-            match self
-                .store
-                .record_payment(payment, Some(record), version)
-                .await
-            {
-                Ok(PaymentOutcome::AlreadyRecorded {
-                    payment,
-                    allocations,
-                }) => {
-                    if !same_payment(&payment, &req) {
-                        return Err(DuesError::PaymentIdConflict(req.payment_id.to_string()).into());
-                    }
-                    return Ok(PaymentOutcome::AlreadyRecorded {
-                        payment,
-                        allocations,
-                    });
-                }
-                Ok(done) => return Ok(done),
-                Err(e) if *e.kind() == StoreErrorKind::Conflict => last_err = Some(e),
-                Err(e) => return Err(e.into()),
-            }
+            counts.push(new.len().saturating_sub(before));
+            runs.push(run);
         }
-        Err(last_err.map_or_else(|| Error::Conflict("dues ledger busy".into()), Error::from))
+        let mut stored = self.store.append_assessments(new).await?.into_iter();
+        for (run, n) in runs.iter_mut().zip(counts) {
+            run.assessed = stored.by_ref().take(n).collect();
+        }
+        Ok(runs)
     }
 
     /// 冲正: cancels a ledger entry with a compensating entry (a payment's

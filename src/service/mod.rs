@@ -10,6 +10,7 @@
 mod dues;
 mod member;
 mod org;
+mod payments;
 mod record;
 mod votes;
 

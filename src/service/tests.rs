@@ -30,6 +30,7 @@ mockall::mock! {
         async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
         async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
         async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
+        async fn get_members(&self, ids: &[MemberId]) -> Result<Vec<Member>, StoreError>;
         async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError>;
         async fn find_by_id_number(&self, id_number: &crate::member::IdNumber) -> Result<Option<Member>, StoreError>;
         async fn find_by_employee_no(&self, no: &crate::member::EmployeeNo) -> Result<Option<Member>, StoreError>;
@@ -62,6 +63,7 @@ mockall::mock! {
         async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError>;
         async fn append_assessments(&self, entries: Vec<NewLedgerEntry>) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn record_payment(&self, payment: NewPayment, record: Option<NewRecordEntry>, based_on: u64) -> Result<PaymentOutcome, StoreError>;
+        async fn record_payments(&self, batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
         async fn append_dues_entry(&self, entry: NewLedgerEntry, based_on: u64) -> Result<LedgerEntry, StoreError>;
         async fn dues_entries_of_member(&self, member: MemberId) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn dues_entries_of_members(&self, members: &[MemberId]) -> Result<Vec<LedgerEntry>, StoreError>;
@@ -279,6 +281,50 @@ mod dues {
         denied(dj.record_dues_payment(&other, payment()).await);
         let me = Actor::member(MemberId::new(5));
         denied(dj.record_dues_payment(&me, payment()).await);
+    }
+
+    /// A full member of BRANCH_A, as the service registers it.
+    async fn member_of_a() -> Option<Member> {
+        let mut maker = db();
+        maker.expect_find_by_id_number().returning(|_| Ok(None));
+        maker.expect_find_by_employee_no().returning(|_| Ok(None));
+        maker
+            .expect_insert_member()
+            .returning(|new| Ok(new.into_member(MemberId::new(5))));
+        let reg = Registration::new()
+            .name("张三".parse().ok()?)
+            .id_number("11010519491231002X".parse().ok()?)
+            .home(BRANCH_A)
+            .entry(Entry::Import(ImportedStage::Full {
+                joined_on: d(1980, 1, 1),
+                full_since: d(1981, 1, 1),
+            }));
+        let committee = Actor::committee_officer(MemberId::new(9), COMMITTEE);
+        service(maker).register(&committee, reg).await.ok()
+    }
+
+    #[tokio::test]
+    async fn a_batch_item_out_of_scope_is_refused_and_nothing_is_written() {
+        let member = member_of_a().await;
+        assert!(member.is_some());
+        let mut db = db();
+        db.expect_get_members()
+            .returning(move |_| Ok(member.clone().into_iter().collect()));
+        db.expect_dues_profiles()
+            .withf(|ids| ids.is_empty())
+            .returning(|_| Ok(vec![]));
+        db.expect_dues_entries_of_members().never();
+        db.expect_record_payments().never();
+        db.expect_record_payment().never();
+        let dj = service(db);
+        let other = Actor::branch_treasurer(MemberId::new(9), BRANCH_B);
+        let out = dj.record_dues_payments(&other, vec![payment()]).await;
+        let mut out = out.unwrap_or_default().into_iter();
+        denied(
+            out.next()
+                .unwrap_or_else(|| Err(crate::Error::NotFound("item".into()))),
+        );
+        assert!(out.next().is_none());
     }
 
     #[tokio::test]

@@ -3,7 +3,8 @@
 //!
 //! Every write that must not be split is one method: a payment with its
 //! allocations and its activity-record entry ([`DuesStore::record_payment`]),
-//! a batch of assessments. The ledger has no update and no delete. A
+//! a batch of payments ([`DuesStore::record_payments`]), a batch of
+//! assessments. The ledger has no update and no delete. A
 //! payment's external id is unique: recording it again returns the first
 //! payment and changes nothing, also under concurrency. Writes that depend
 //! on what the caller read of a member's ledger name the version they read
@@ -55,6 +56,21 @@ pub trait DuesStore: Send + Sync {
         record: Option<NewRecordEntry>,
         based_on: u64,
     ) -> Result<PaymentOutcome, StoreError>;
+
+    /// 批量缴费 (batch payments): records many payments in one atomic
+    /// write. Each item follows the rules of [`DuesStore::record_payment`],
+    /// applied in the order given (an item's `based_on` counts the entries
+    /// of the items before it for the same member): an external id already
+    /// stored, or stored by an earlier item of the batch, gives that item
+    /// [`PaymentOutcome::AlreadyRecorded`] and changes nothing; a stale
+    /// `based_on` gives that item `Conflict`; allocations above the dues
+    /// part or an activity-record entry of another member give it
+    /// `Rejected`. All accepted items are committed together; the outer
+    /// error means nothing was stored.
+    async fn record_payments(
+        &self,
+        batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>,
+    ) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
 
     /// Appends a reversal or an exemption for a member whose ledger is at
     /// version `based_on`. Refuses a stale version (`Conflict`), a reversal

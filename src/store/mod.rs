@@ -63,6 +63,10 @@ pub trait MemberStore: Send + Sync {
     /// One record.
     async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
 
+    /// 批量读取党员 (several records): the records of `ids` that exist,
+    /// ordered by id.
+    async fn get_members(&self, ids: &[MemberId]) -> Result<Vec<Member>, StoreError>;
+
     /// Where a member sits, for access checks; cheaper than the whole record.
     async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError>;
 

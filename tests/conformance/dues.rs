@@ -26,6 +26,9 @@ where
     payment_ids_are_idempotent_and_atomic(make().await).await;
     concurrent_recordings_of_one_id_store_one(make().await).await;
     stale_and_bad_payments_change_nothing(make().await).await;
+    batch_payments_store_exactly_the_good_items(make().await).await;
+    concurrent_batches_of_one_id_store_one(make().await).await;
+    large_batches_cross_statement_chunks(make().await).await;
     reversals_and_exemptions_are_checked(make().await).await;
     entries_by_branch_and_member(make().await).await;
     departure_cases_open_once(make().await).await;
@@ -397,4 +400,318 @@ async fn departure_cases_open_once(store: Arc<dyn Store>) {
     let err = store.update_departure_case(closed).await.unwrap_err();
     assert_eq!(*err.kind(), StoreErrorKind::Conflict);
     assert_eq!(store.departure_cases(&[a]).await.unwrap().len(), 1);
+}
+
+fn kind_of(
+    r: &Result<PaymentOutcome, dangjian::store::StoreError>,
+) -> Result<&'static str, StoreErrorKind> {
+    match r {
+        Ok(PaymentOutcome::Recorded { .. }) => Ok("recorded"),
+        Ok(PaymentOutcome::AlreadyRecorded { .. }) => Ok("already"),
+        Err(e) => Err(e.kind().clone()),
+    }
+}
+
+async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
+    let (a, _, m1) = setup(&store).await;
+    let m2 = store
+        .insert_member(new_member(&store, a, 2).await)
+        .await
+        .unwrap()
+        .id;
+    store
+        .append_assessments(vec![
+            assessment(a, m1, "2024-01", 9000),
+            assessment(a, m1, "2024-02", 9000),
+            assessment(a, m2, "2024-01", 9000),
+        ])
+        .await
+        .unwrap();
+    let old = store
+        .record_payment(payment(a, m1, "OLD", 9000, &[("2024-01", 9000)]), None, 2)
+        .await
+        .unwrap();
+    let PaymentOutcome::Recorded {
+        payment: old_payment,
+        allocations: old_alloc,
+        ..
+    } = old
+    else {
+        panic!("recorded")
+    };
+    assert_eq!(store.dues_version(m1).await.unwrap(), 4);
+    let batch = vec![
+        // 0: good (m1 at version 4).
+        (
+            payment(a, m1, "B1", 9000, &[("2024-02", 9000)]),
+            Some(record(m1, 9000)),
+            4,
+        ),
+        // 1: the same external id again inside the batch.
+        (
+            payment(a, m1, "B1", 9000, &[("2024-02", 9000)]),
+            Some(record(m1, 9000)),
+            6,
+        ),
+        // 2: an id stored before (a stale version does not matter).
+        (
+            payment(a, m1, "OLD", 9000, &[("2024-01", 9000)]),
+            Some(record(m1, 9000)),
+            0,
+        ),
+        // 3: stale.
+        (
+            payment(a, m2, "B2", 9000, &[("2024-01", 9000)]),
+            Some(record(m2, 9000)),
+            0,
+        ),
+        // 4: over-allocated.
+        (payment(a, m2, "B3", 100, &[("2024-01", 9000)]), None, 1),
+        // 5: the record of another member.
+        (payment(a, m2, "B4", 9000, &[]), Some(record(m1, 9000)), 1),
+        // 6: good.
+        (
+            payment(a, m2, "B5", 9000, &[("2024-01", 9000)]),
+            Some(record(m2, 9000)),
+            1,
+        ),
+        // 7: good, after item 0 of the same member.
+        (payment(a, m1, "B6", 100, &[]), Some(record(m1, 100)), 6),
+    ];
+    let out = store.record_payments(batch).await.unwrap();
+    let kinds: Vec<_> = out.iter().map(kind_of).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Ok("recorded"),
+            Ok("already"),
+            Ok("already"),
+            Err(StoreErrorKind::Conflict),
+            Err(StoreErrorKind::Rejected),
+            Err(StoreErrorKind::Rejected),
+            Ok("recorded"),
+            Ok("recorded"),
+        ]
+    );
+    let Ok(PaymentOutcome::Recorded {
+        payment: b1,
+        allocations: b1_alloc,
+        record: Some(r1),
+    }) = &out[0]
+    else {
+        panic!("item 0 recorded")
+    };
+    assert_eq!(r1.member, m1);
+    assert_eq!(b1_alloc.len(), 1);
+    assert!(
+        matches!(b1_alloc[0].kind, LedgerEntryKind::Allocation { payment, month, .. } if payment == b1.id && month == mo("2024-02"))
+    );
+    let Ok(PaymentOutcome::AlreadyRecorded {
+        payment: again,
+        allocations: again_alloc,
+    }) = &out[1]
+    else {
+        panic!("item 1 already recorded")
+    };
+    assert_eq!((again, again_alloc), (b1, b1_alloc));
+    let Ok(PaymentOutcome::AlreadyRecorded {
+        payment: o,
+        allocations: oa,
+    }) = &out[2]
+    else {
+        panic!("item 2 already recorded")
+    };
+    assert_eq!((o, oa), (&old_payment, &old_alloc));
+    let Ok(PaymentOutcome::Recorded {
+        record: Some(r6),
+        allocations: a6,
+        ..
+    }) = &out[6]
+    else {
+        panic!("item 6 recorded")
+    };
+    assert_eq!((r6.member, a6.len()), (m2, 1));
+    // Exactly the good items are stored, with their record entries.
+    let ids_of = |entries: Vec<dangjian::dues::LedgerEntry>| -> Vec<String> {
+        entries
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                LedgerEntryKind::Payment { payment_id, .. } => Some(payment_id.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        ids_of(store.dues_entries_of_member(m1).await.unwrap()),
+        ["OLD", "B1", "B6"]
+    );
+    assert_eq!(
+        ids_of(store.dues_entries_of_member(m2).await.unwrap()),
+        ["B5"]
+    );
+    assert_eq!(store.dues_version(m1).await.unwrap(), 7);
+    assert_eq!(store.dues_version(m2).await.unwrap(), 3);
+    assert_eq!(store.records_of(m1).await.unwrap().len(), 2);
+    assert_eq!(store.records_of(m2).await.unwrap().len(), 1);
+    let stored_ids: Vec<EntryId> = store
+        .dues_entries_of_member(m1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert!(stored_ids.contains(&b1.id) && stored_ids.contains(&b1_alloc[0].id));
+    // An empty batch is fine.
+    assert!(store.record_payments(Vec::new()).await.unwrap().is_empty());
+}
+
+async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    let m2 = store
+        .insert_member(new_member(&store, a, 2).await)
+        .await
+        .unwrap()
+        .id;
+    store
+        .append_assessments(vec![
+            assessment(a, m, "2024-01", 9000),
+            assessment(a, m2, "2024-01", 9000),
+        ])
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for k in 0..32 {
+        let store = store.clone();
+        let batch = vec![
+            (
+                payment(a, m2, &format!("OWN-{k}"), 100, &[]),
+                Some(record(m2, 100)),
+                1,
+            ),
+            (
+                payment(a, m, "GW-B32", 9000, &[("2024-01", 9000)]),
+                Some(record(m, 9000)),
+                1,
+            ),
+        ];
+        tasks.push(tokio::spawn(
+            async move { store.record_payments(batch).await },
+        ));
+    }
+    let (mut shared, mut own) = (0, 0);
+    for t in tasks {
+        let out = t.await.unwrap().unwrap();
+        let kinds: Vec<_> = out.iter().map(kind_of).collect();
+        match kinds[0] {
+            Ok("recorded") => own += 1,
+            Err(StoreErrorKind::Conflict) => {}
+            ref other => panic!("own item: {other:?}"),
+        }
+        match kinds[1] {
+            Ok("recorded") => shared += 1,
+            Ok("already") => {}
+            ref other => panic!("shared item: {other:?}"),
+        }
+    }
+    assert_eq!((shared, own), (1, 1));
+    let payments = |entries: Vec<dangjian::dues::LedgerEntry>| {
+        entries
+            .into_iter()
+            .filter(|e| matches!(e.kind, LedgerEntryKind::Payment { .. }))
+            .count()
+    };
+    assert_eq!(payments(store.dues_entries_of_member(m).await.unwrap()), 1);
+    assert_eq!(payments(store.dues_entries_of_member(m2).await.unwrap()), 1);
+    assert_eq!(store.records_of(m).await.unwrap().len(), 1);
+    assert_eq!(store.records_of(m2).await.unwrap().len(), 1);
+    assert_eq!(store.dues_version(m).await.unwrap(), 3);
+}
+
+/// More rows than one multi-row statement takes (1,000), two rows of a
+/// member in one call (assessments, allocations): every row comes back to
+/// its own member and payment.
+async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
+    let (a, _, _) = setup(&store).await;
+    let mut news = Vec::new();
+    for n in 10..1_110 {
+        news.push(new_member(&store, a, n).await);
+    }
+    let members: Vec<MemberId> = store
+        .insert_members(news)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let assessments: Vec<NewLedgerEntry> = members
+        .iter()
+        .flat_map(|m| {
+            [
+                assessment(a, *m, "2024-01", 9000),
+                assessment(a, *m, "2024-02", 4000),
+            ]
+        })
+        .collect();
+    let stored = store.append_assessments(assessments.clone()).await.unwrap();
+    assert_eq!(stored.len(), assessments.len());
+    for (s, n) in stored.iter().zip(&assessments) {
+        assert_eq!(s.kind, n.kind);
+    }
+    let batch = members
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            (
+                payment(
+                    a,
+                    *m,
+                    &format!("BIG-{k}"),
+                    13000,
+                    &[("2024-01", 9000), ("2024-02", 4000)],
+                ),
+                Some(record(*m, 13000)),
+                2,
+            )
+        })
+        .collect();
+    let out = store.record_payments(batch).await.unwrap();
+    assert_eq!(out.len(), members.len());
+    for (k, (o, m)) in out.into_iter().zip(&members).enumerate() {
+        let Ok(PaymentOutcome::Recorded {
+            payment,
+            allocations,
+            record: Some(r),
+        }) = o
+        else {
+            panic!("item {k} recorded")
+        };
+        assert!(
+            matches!(&payment.kind, LedgerEntryKind::Payment { member, payment_id, .. }
+            if member == m && payment_id.to_string() == format!("BIG-{k}"))
+        );
+        assert_eq!(r.member, *m);
+        let months: Vec<Month> = allocations
+            .iter()
+            .map(|e| match e.kind {
+                LedgerEntryKind::Allocation {
+                    member,
+                    payment: p,
+                    month,
+                    ..
+                } => {
+                    assert_eq!((member, p), (*m, payment.id));
+                    month
+                }
+                _ => panic!("an allocation"),
+            })
+            .collect();
+        assert_eq!(months, [mo("2024-01"), mo("2024-02")]);
+        if k % 500 == 0 || k + 1 == members.len() {
+            let mine = store.dues_entries_of_member(*m).await.unwrap();
+            assert_eq!(mine.len(), 5);
+            assert!(mine.contains(&payment) && allocations.iter().all(|x| mine.contains(x)));
+            assert_eq!(store.records_of(*m).await.unwrap(), vec![r]);
+            assert_eq!(store.dues_version(*m).await.unwrap(), 5);
+        }
+    }
 }

@@ -246,51 +246,17 @@ macro_rules! sql_dues_store {
                 &self,
                 entries: Vec<$crate::dues::NewLedgerEntry>,
             ) -> Result<Vec<$crate::dues::LedgerEntry>, $crate::store::StoreError> {
-                use $crate::adapters::sql::{map_err, to_db};
-                use $crate::dues::LedgerEntryKind as K;
-                use $crate::store::{StoreError, StoreErrorKind};
-                let mut tx = self.begin_write().await?;
-                let mut stored = Vec::with_capacity(entries.len());
-                for e in entries {
-                    let K::Assessment { member, month, .. } = &e.kind else {
-                        return Err(StoreError::new(StoreErrorKind::Rejected, "only assessments may be appended here"));
-                    };
-                    let (member, month) = (*member, *month);
-                    let m = to_db(member.get())?;
-                    let taken: Option<i64> = sqlx::query_scalar(
-                        "SELECT entry_id FROM dues_assessed WHERE member_id = $1 AND month = $2",
-                    )
-                    .bind(m)
-                    .bind(month.index())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                    if taken.is_some() {
-                        return Err(StoreError::new(
-                            StoreErrorKind::Rejected,
-                            format!("{member} is already assessed for {month}"),
-                        ));
-                    }
-                    let entry = Self::insert_ledger(&mut tx, e, None).await?;
-                    sqlx::query("INSERT INTO dues_assessed (member_id, month, entry_id) VALUES ($1, $2, $3)")
-                        .bind(m)
-                        .bind(month.index())
-                        .bind(to_db(entry.id.get())?)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    sqlx::query(
-                        "INSERT INTO dues_heads (member_id, version) VALUES ($1, 1) \
-                         ON CONFLICT (member_id) DO UPDATE SET version = dues_heads.version + 1",
-                    )
-                    .bind(m)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                    stored.push(entry);
-                }
-                tx.commit().await.map_err(map_err)?;
-                Ok(stored)
+                self.assessments_batch(entries).await
+            }
+
+            async fn record_payments(
+                &self,
+                batch: Vec<($crate::dues::ledger::NewPayment, Option<$crate::record::NewRecordEntry>, u64)>,
+            ) -> Result<
+                Vec<Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError>>,
+                $crate::store::StoreError,
+            > {
+                self.payments_batch(batch).await
             }
 
             async fn record_payment(
@@ -300,27 +266,9 @@ macro_rules! sql_dues_store {
                 based_on: u64,
             ) -> Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError> {
                 use $crate::adapters::sql::{conflict, map_err, not_found, to_db};
-                use $crate::dues::{LedgerEntryKind as K, Money, NewLedgerEntry};
-                use $crate::store::{StoreError, StoreErrorKind};
-                let rejected = |m: String| StoreError::new(StoreErrorKind::Rejected, m);
-                let K::Payment { member, payment_id, amount, voluntary, .. } = &payment.payment.kind else {
-                    return Err(rejected("a payment entry is required".into()));
-                };
-                let (member, payment_id) = (*member, payment_id.as_str().to_owned());
-                let dues_part = amount.saturating_sub(*voluntary);
-                let allocated = payment
-                    .allocations
-                    .iter()
-                    .try_fold(Money::ZERO, |a, (_, x)| (!x.is_negative()).then(|| a.saturating_add(*x)))
-                    .ok_or_else(|| rejected("a negative allocation".into()))?;
-                if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
-                    return Err(rejected(format!(
-                        "allocations {allocated} exceed the dues part {dues_part} of the payment"
-                    )));
-                }
-                if record.as_ref().is_some_and(|r| r.member != member) {
-                    return Err(rejected("the activity-record entry belongs to another member".into()));
-                }
+                use $crate::dues::{LedgerEntryKind as K, NewLedgerEntry};
+                use $crate::store::StoreErrorKind;
+                let (member, payment_id) = Self::check_payment(&payment, record.as_ref())?;
                 let m = to_db(member.get())?;
                 let mut tx = self.begin_write().await?;
                 if let Some(done) = Self::existing_payment(&mut tx, &payment_id).await? {

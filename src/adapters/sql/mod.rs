@@ -17,6 +17,8 @@ mod store_impl;
 mod votes_impl;
 #[macro_use]
 mod dues_impl;
+#[macro_use]
+pub(crate) mod dues_batch;
 
 /// An organisation row: id, name, kind (JSON), parent, version.
 pub(crate) type OrgRow = (i64, String, String, Option<i64>, i64);
@@ -33,6 +35,13 @@ pub(crate) type RecordRow = (
     Option<i64>,
     chrono::DateTime<chrono::Utc>,
 );
+
+/// Ids bound in one `IN (…)` list: well under SQLite's 32,766 and
+/// PostgreSQL's 65,535 parameters per statement.
+pub(crate) const IN_CHUNK: usize = 5_000;
+
+/// Rows in one multi-row `INSERT` (at most 8 parameters a row).
+pub(crate) const ROW_CHUNK: usize = 1_000;
 
 /// A domain id as the database keeps it (`BIGINT`).
 pub(crate) fn to_db(raw: u64) -> Result<i64, StoreError> {

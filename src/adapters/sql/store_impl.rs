@@ -237,6 +237,36 @@ macro_rules! sql_store {
                 Ok(self.select_members(sql, Some(id)).await?.into_iter().next())
             }
 
+            async fn get_members(
+                &self,
+                ids: &[$crate::MemberId],
+            ) -> Result<Vec<$crate::member::Member>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, member_from_row, to_db, IN_CHUNK};
+                let mut ids = ids.iter().map(|m| to_db(m.get())).collect::<Result<Vec<_>, _>>()?;
+                ids.sort_unstable();
+                ids.dedup();
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(IN_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, version, home_org_id, record FROM members WHERE id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY id");
+                    for row in qb
+                        .build_query_as::<$crate::adapters::sql::MemberRow>()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?
+                    {
+                        out.push(member_from_row(row)?);
+                    }
+                }
+                Ok(out)
+            }
+
             async fn placement(
                 &self,
                 id: $crate::MemberId,

@@ -152,6 +152,83 @@ impl Inner {
     }
 }
 
+/// One payment under the store's write lock: every check before the first
+/// change, so a refused payment changes nothing.
+fn record_one(
+    inner: &mut Inner,
+    payment: NewPayment,
+    record: Option<NewRecordEntry>,
+    based_on: u64,
+) -> Result<PaymentOutcome, StoreError> {
+    let LedgerEntryKind::Payment {
+        member,
+        payment_id,
+        amount,
+        voluntary,
+        ..
+    } = &payment.payment.kind
+    else {
+        return Err(rejected("a payment entry is required"));
+    };
+    let member = *member;
+    if let Some(idx) = inner.dues.by_payment_id.get(payment_id.as_str()) {
+        return inner
+            .dues
+            .payment_outcome(*idx)
+            .ok_or_else(|| StoreError::new(StoreErrorKind::Corrupt, "payment index broken"));
+    }
+    inner.dues.check_version(member, based_on)?;
+    let dues_part = amount.saturating_sub(*voluntary);
+    let allocated = payment
+        .allocations
+        .iter()
+        .try_fold(Money::ZERO, |a, (_, x)| {
+            (!x.is_negative()).then(|| a.saturating_add(*x))
+        })
+        .ok_or_else(|| rejected("a negative allocation"))?;
+    if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
+        return Err(rejected(format!(
+            "allocations {allocated} exceed the dues part {dues_part} of the payment"
+        )));
+    }
+    if record.as_ref().is_some_and(|r| r.member != member) {
+        return Err(rejected(
+            "the activity-record entry belongs to another member",
+        ));
+    }
+    if record.is_some() && !inner.members.contains_key(&member) {
+        return Err(StoreError::new(
+            StoreErrorKind::NotFound,
+            format!("{member} not found"),
+        ));
+    }
+    let branch = payment.payment.branch;
+    let recorded_on = payment.payment.recorded_on;
+    let stored = inner.dues.push(payment.payment);
+    let allocations = payment
+        .allocations
+        .into_iter()
+        .map(|(month, amount)| {
+            inner.dues.push(NewLedgerEntry {
+                branch,
+                recorded_on,
+                kind: LedgerEntryKind::Allocation {
+                    member,
+                    payment: stored.id,
+                    month,
+                    amount,
+                },
+            })
+        })
+        .collect();
+    let record = record.map(|r| inner.append(r));
+    Ok(PaymentOutcome::Recorded {
+        payment: stored,
+        allocations,
+        record,
+    })
+}
+
 #[async_trait]
 impl DuesStore for MemoryStore {
     async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError> {
@@ -203,73 +280,18 @@ impl DuesStore for MemoryStore {
         based_on: u64,
     ) -> Result<PaymentOutcome, StoreError> {
         let mut inner = self.write()?;
-        let LedgerEntryKind::Payment {
-            member,
-            payment_id,
-            amount,
-            voluntary,
-            ..
-        } = &payment.payment.kind
-        else {
-            return Err(rejected("a payment entry is required"));
-        };
-        let member = *member;
-        if let Some(idx) = inner.dues.by_payment_id.get(payment_id.as_str()) {
-            return inner
-                .dues
-                .payment_outcome(*idx)
-                .ok_or_else(|| StoreError::new(StoreErrorKind::Corrupt, "payment index broken"));
-        }
-        inner.dues.check_version(member, based_on)?;
-        let dues_part = amount.saturating_sub(*voluntary);
-        let allocated = payment
-            .allocations
-            .iter()
-            .try_fold(Money::ZERO, |a, (_, x)| {
-                (!x.is_negative()).then(|| a.saturating_add(*x))
-            })
-            .ok_or_else(|| rejected("a negative allocation"))?;
-        if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
-            return Err(rejected(format!(
-                "allocations {allocated} exceed the dues part {dues_part} of the payment"
-            )));
-        }
-        if record.as_ref().is_some_and(|r| r.member != member) {
-            return Err(rejected(
-                "the activity-record entry belongs to another member",
-            ));
-        }
-        if record.is_some() && !inner.members.contains_key(&member) {
-            return Err(StoreError::new(
-                StoreErrorKind::NotFound,
-                format!("{member} not found"),
-            ));
-        }
-        let branch = payment.payment.branch;
-        let recorded_on = payment.payment.recorded_on;
-        let stored = inner.dues.push(payment.payment);
-        let allocations = payment
-            .allocations
+        record_one(&mut inner, payment, record, based_on)
+    }
+
+    async fn record_payments(
+        &self,
+        batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>,
+    ) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError> {
+        let mut inner = self.write()?;
+        Ok(batch
             .into_iter()
-            .map(|(month, amount)| {
-                inner.dues.push(NewLedgerEntry {
-                    branch,
-                    recorded_on,
-                    kind: LedgerEntryKind::Allocation {
-                        member,
-                        payment: stored.id,
-                        month,
-                        amount,
-                    },
-                })
-            })
-            .collect();
-        let record = record.map(|r| inner.append(r));
-        Ok(PaymentOutcome::Recorded {
-            payment: stored,
-            allocations,
-            record,
-        })
+            .map(|(payment, record, based_on)| record_one(&mut inner, payment, record, based_on))
+            .collect())
     }
 
     async fn append_dues_entry(

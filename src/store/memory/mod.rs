@@ -266,6 +266,15 @@ impl MemberStore for MemoryStore {
         Ok(self.read()?.members.get(&id).cloned())
     }
 
+    async fn get_members(&self, ids: &[MemberId]) -> Result<Vec<Member>, StoreError> {
+        let inner = self.read()?;
+        let ids: std::collections::BTreeSet<MemberId> = ids.iter().copied().collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| inner.members.get(id).cloned())
+            .collect())
+    }
+
     async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError> {
         Ok(self
             .read()?
