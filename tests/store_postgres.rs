@@ -62,7 +62,7 @@ async fn postgres_store_conforms() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_faults() {
-    sql_faults::run_all(sql_faults::Backend::Postgres, fresh_url).await;
+    sql_faults::run_all(sql_faults::Backend::Postgres, &fresh_url).await;
 }
 
 #[tokio::test]

@@ -11,33 +11,36 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static N: AtomicUsize = AtomicUsize::new(0);
 
-/// A fresh database file in a temporary folder (kept until the process
-/// ends, so the stores can outlive the call).
-fn fresh_url() -> String {
-    let dir = std::env::temp_dir().join(format!("dangjian-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// A fresh database file in `dir` (a temporary folder each test owns and
+/// removes when it ends).
+fn fresh_url(dir: &tempfile::TempDir) -> String {
     let n = N.fetch_add(1, Ordering::SeqCst);
-    let path = dir.join(format!("db{n}.sqlite"));
-    let _ = std::fs::remove_file(&path);
-    format!("sqlite://{}", path.display())
+    format!(
+        "sqlite://{}",
+        dir.path().join(format!("db{n}.sqlite")).display()
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_conforms() {
-    conformance::run_all(|| async {
-        Arc::new(SqliteStore::connect(&fresh_url()).await.unwrap()) as Arc<dyn Store>
+    let dir = tempfile::tempdir().unwrap();
+    let dir = &dir;
+    conformance::run_all(|| async move {
+        Arc::new(SqliteStore::connect(&fresh_url(dir)).await.unwrap()) as Arc<dyn Store>
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_faults() {
-    sql_faults::run_all(sql_faults::Backend::Sqlite, fresh_url).await;
+    let dir = tempfile::tempdir().unwrap();
+    sql_faults::run_all(sql_faults::Backend::Sqlite, &|| fresh_url(&dir)).await;
 }
 
 #[tokio::test]
 async fn reopening_the_file_gives_the_same_state() {
-    let url = fresh_url();
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_url(&dir);
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap()) as Arc<dyn Store>;
     let m = conformance::seed_one_member(&store).await;
     drop(store);
@@ -47,7 +50,8 @@ async fn reopening_the_file_gives_the_same_state() {
 
 #[tokio::test]
 async fn a_read_only_file_refuses_writes_with_a_typed_error() {
-    let url = fresh_url();
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_url(&dir);
     let store = SqliteStore::connect(&url).await.unwrap();
     store.close().await;
     // As root, file permissions do not stop writes; SQLite's read-only mode
@@ -78,7 +82,8 @@ async fn a_read_only_file_refuses_writes_with_a_typed_error() {
 #[tokio::test]
 async fn ballot_table_has_no_voter_column_and_no_sequential_key() {
     use sqlx::Connection;
-    let url = fresh_url();
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_url(&dir);
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
     let names: Vec<String> =

@@ -50,7 +50,7 @@ async fn raw(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Error> 
     }
 }
 
-pub async fn run_all(backend: Backend, fresh_url: fn() -> String) {
+pub async fn run_all(backend: Backend, fresh_url: &dyn Fn() -> String) {
     schema_from_the_future(backend, &fresh_url()).await;
     hand_edited_row_is_corrupt(backend, &fresh_url()).await;
     activity_record_is_append_only_in_the_database(backend, &fresh_url()).await;
