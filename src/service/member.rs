@@ -275,11 +275,7 @@ impl Dangjian {
     /// # Errors
     /// `PermissionDenied` outside the actor's scope; `NotFound`.
     pub async fn subtree_members(&self, actor: &Actor, root: OrgId) -> Result<Vec<Member>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, root, &tree)?;
-        if tree.get(root).is_none() {
-            return Err(Error::NotFound(root.to_string()));
-        }
+        let tree = self.readable_tree(actor, root).await?;
         Ok(self.store.members_by_home(&tree.subtree(root)).await?)
     }
 

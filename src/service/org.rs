@@ -82,8 +82,7 @@ impl Dangjian {
     /// # Errors
     /// `PermissionDenied` outside the actor's scope; `NotFound`.
     pub async fn org(&self, actor: &Actor, org: OrgId) -> Result<Organisation, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, org, &tree)?;
+        let tree = self.readable_tree(actor, org).await?;
         tree.get(org)
             .cloned()
             .ok_or_else(|| Error::NotFound(org.to_string()))
@@ -94,11 +93,7 @@ impl Dangjian {
     /// # Errors
     /// `PermissionDenied` outside the actor's scope; `NotFound`.
     pub async fn subtree(&self, actor: &Actor, root: OrgId) -> Result<Vec<Organisation>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, root, &tree)?;
-        if tree.get(root).is_none() {
-            return Err(Error::NotFound(root.to_string()));
-        }
+        let tree = self.readable_tree(actor, root).await?;
         Ok(tree
             .subtree(root)
             .into_iter()
@@ -111,11 +106,7 @@ impl Dangjian {
     /// # Errors
     /// `PermissionDenied` outside the actor's scope; `NotFound`.
     pub async fn ancestors(&self, actor: &Actor, org: OrgId) -> Result<Vec<Organisation>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, org, &tree)?;
-        if tree.get(org).is_none() {
-            return Err(Error::NotFound(org.to_string()));
-        }
+        let tree = self.readable_tree(actor, org).await?;
         Ok(tree
             .ancestors(org)
             .into_iter()
@@ -135,11 +126,7 @@ impl Dangjian {
         actor: &Actor,
         root: OrgId,
     ) -> Result<Vec<Finding>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, root, &tree)?;
-        if tree.get(root).is_none() {
-            return Err(Error::NotFound(root.to_string()));
-        }
+        let tree = self.readable_tree(actor, root).await?;
         let today = self.clock.today();
         let rules = self
             .rules
@@ -168,5 +155,19 @@ impl Dangjian {
             .into_iter()
             .filter(|f| tree.is_within(f.org(), root))
             .collect())
+    }
+
+    /// The tree, once `actor` may read `org` and `org` exists.
+    pub(super) async fn readable_tree(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+    ) -> Result<std::sync::Arc<crate::org::OrgTree>, Error> {
+        let tree = self.store.org_tree().await?;
+        access::check_read_org(actor, org, &tree)?;
+        if tree.get(org).is_none() {
+            return Err(Error::NotFound(org.to_string()));
+        }
+        Ok(tree)
     }
 }

@@ -55,29 +55,21 @@ macro_rules! sql_dues_store {
                 new: $crate::dues::NewLedgerEntry,
                 payment_entry: Option<i64>,
             ) -> Result<$crate::dues::LedgerEntry, $crate::store::StoreError> {
-                use $crate::adapters::sql::{from_db, map_err, to_db, to_json};
-                use $crate::dues::LedgerEntryKind as K;
-                let (kind, amount, payment_id) = match &new.kind {
-                    K::Assessment { amount, .. } => ("assessment", Some(*amount), None),
-                    K::Payment { amount, payment_id, .. } => {
-                        ("payment", Some(*amount), Some(payment_id.as_str().to_owned()))
-                    }
-                    K::Allocation { amount, .. } => ("allocation", Some(*amount), None),
-                    K::Reversal { .. } => ("reversal", None, None),
-                    K::Exemption { .. } => ("exemption", None, None),
-                };
+                use $crate::adapters::sql::{from_db, map_err};
+                let (branch, recorded_on, member, kind, amount, payment_id, payment_entry, entry) =
+                    Self::ledger_binds(&new, payment_entry)?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO dues_ledger (branch_id, recorded_on, member_id, kind, amount, \
                      payment_id, payment_entry, entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
-                .bind(to_db(new.branch.get())?)
-                .bind(new.recorded_on)
-                .bind(to_db(new.kind.member().get())?)
+                .bind(branch)
+                .bind(recorded_on)
+                .bind(member)
                 .bind(kind)
-                .bind(amount.map(Self::money_col))
+                .bind(amount)
                 .bind(payment_id)
                 .bind(payment_entry)
-                .bind(to_json(&new.kind)?)
+                .bind(entry)
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -133,27 +125,6 @@ macro_rules! sql_dues_store {
                     .into_iter()
                     .map(Self::ledger_from_row)
                     .collect()
-            }
-
-            /// The payment already stored under `payment_id`, with its
-            /// allocations.
-            async fn existing_payment(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                payment_id: &str,
-            ) -> Result<Option<$crate::dues::ledger::PaymentOutcome>, $crate::store::StoreError> {
-                use $crate::adapters::sql::map_err;
-                let id: Option<i64> = sqlx::query_scalar("SELECT id FROM dues_ledger WHERE payment_id = $1")
-                    .bind(payment_id)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_err)?;
-                let Some(id) = id else { return Ok(None) };
-                let mut entries = Self::ledger_where(conn, "id", &[id]).await?;
-                let payment = entries
-                    .pop()
-                    .ok_or_else(|| $crate::adapters::sql::corrupt("payment row vanished"))?;
-                let allocations = Self::ledger_where(conn, "payment_entry", &[id]).await?;
-                Ok(Some($crate::dues::ledger::PaymentOutcome::AlreadyRecorded { payment, allocations }))
             }
 
             fn case_from_row(
@@ -265,63 +236,11 @@ macro_rules! sql_dues_store {
                 record: Option<$crate::record::NewRecordEntry>,
                 based_on: u64,
             ) -> Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError> {
-                use $crate::adapters::sql::{conflict, map_err, not_found, to_db};
-                use $crate::dues::{LedgerEntryKind as K, NewLedgerEntry};
-                use $crate::store::StoreErrorKind;
-                let (member, payment_id) = Self::check_payment(&payment, record.as_ref())?;
-                let m = to_db(member.get())?;
-                let mut tx = self.begin_write().await?;
-                if let Some(done) = Self::existing_payment(&mut tx, &payment_id).await? {
-                    return Ok(done);
-                }
-                let added = u64::try_from(payment.allocations.len()).unwrap_or(u64::MAX).saturating_add(1);
-                if !Self::bump_head(&mut tx, m, based_on, added).await? {
-                    // Another writer got there first: the same payment (then
-                    // it is already recorded) or another change (a conflict).
-                    drop(tx);
-                    let mut conn = self.pool.acquire().await.map_err(map_err)?;
-                    return match Self::existing_payment(&mut conn, &payment_id).await? {
-                        Some(done) => Ok(done),
-                        None => Err(conflict(format!("the dues ledger of {member}"))),
-                    };
-                }
-                if record.is_some() {
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1")
-                        .bind(m)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    if exists.is_none() {
-                        return Err(not_found(member));
-                    }
-                }
-                let (branch, recorded_on) = (payment.payment.branch, payment.payment.recorded_on);
-                let stored = match Self::insert_ledger(&mut tx, payment.payment, None).await {
-                    Ok(p) => p,
-                    Err(e) if matches!(e.kind(), StoreErrorKind::Rejected) => {
-                        // A concurrent writer stored the same external id.
-                        drop(tx);
-                        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-                        return Self::existing_payment(&mut conn, &payment_id).await?.ok_or(e);
-                    }
-                    Err(e) => return Err(e),
-                };
-                let pid = to_db(stored.id.get())?;
-                let mut allocations = Vec::with_capacity(payment.allocations.len());
-                for (month, amount) in payment.allocations {
-                    let new = NewLedgerEntry {
-                        branch,
-                        recorded_on,
-                        kind: K::Allocation { member, payment: stored.id, month, amount },
-                    };
-                    allocations.push(Self::insert_ledger(&mut tx, new, Some(pid)).await?);
-                }
-                let record = match record {
-                    Some(r) => Some(Self::insert_record(&mut tx, r).await?),
-                    None => None,
-                };
-                tx.commit().await.map_err(map_err)?;
-                Ok($crate::dues::ledger::PaymentOutcome::Recorded { payment: stored, allocations, record })
+                // One payment is a batch of one: the same rules, one code path.
+                self.payments_batch(vec![(payment, record, based_on)])
+                    .await?
+                    .pop()
+                    .unwrap_or_else(|| Err($crate::adapters::sql::corrupt("the batch returned no result")))
             }
 
             async fn append_dues_entry(
