@@ -104,3 +104,15 @@ mod tests {
         assert_eq!(format!("{:?}", OrgId::new(5)), "org#5");
     }
 }
+
+id_type!(
+    /// 自行脱党案件标识: the id of a self-departure case opened by the
+    /// arrears scan.
+    ///
+    /// ```
+    /// use dangjian::CaseId;
+    /// assert_eq!(CaseId::new(4).to_string(), "case#4");
+    /// ```
+    CaseId,
+    "case"
+);

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
@@ -22,6 +23,6 @@ pub mod rules;
 pub mod service;
 pub mod store;
 
-pub use error::{Error, ErrorKind, Result};
-pub use ids::{MemberId, OrgId, RecordId};
-pub use service::{Dangjian, RuleBook};
+pub use error::{Entity, Error, ErrorKind, Result};
+pub use ids::{CaseId, MemberId, OrgId, RecordId};
+pub use service::{Dangjian, RuleBook, Session};

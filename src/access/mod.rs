@@ -5,7 +5,7 @@
 //! branch and everything below it), or one member alone. The checks here are
 //! pure functions over the organisation tree and a member's [`Placement`];
 //! services call them before touching the store, so a refused call changes
-//! nothing. The rules (`../shared/DOMAIN.md` §2, seed 003):
+//! nothing. The rules (Branch 2018; `docs/RULES.md`, access):
 //!
 //! - a member's record and activity record are readable by the member, by
 //!   the home branch and its ancestors, and by a mobile member's
@@ -29,6 +29,7 @@ use std::fmt;
 /// 角色: what an actor is in the organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Role {
     /// 党员: an ordinary member (or applicant) acting for themselves.
     Member,
@@ -44,55 +45,126 @@ pub enum Role {
     /// for one branch, nothing else (refused by every member-management,
     /// record and organisation check).
     BranchTreasurer,
+    /// 系统任务 (scheduled work): scans, dispatch, pruning. Reads what its
+    /// scope covers and does the scheduled dues work (assessments, the
+    /// arrears scan, a gateway's payments); never manages members,
+    /// organisations or votes.
+    System,
+    /// 社会公众 (the public): reads only what is published to society.
+    Public,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Member => "a member",
+            Self::BranchOfficer => "a branch officer",
+            Self::CommitteeOfficer => "a committee officer",
+            Self::PlatformAdmin => "the platform administrator",
+            Self::BranchTreasurer => "a branch treasurer",
+            Self::System => "a scheduled job",
+            Self::Public => "the public",
+        })
+    }
 }
 
 /// 管理范围: the part of the organisation an actor acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Scope {
-    /// Everything (platform administration).
+    /// Everything (platform administration, platform-wide jobs).
     All,
     /// An organisation and everything below it.
     Subtree(OrgId),
     /// One member's own record.
     Member(MemberId),
+    /// What is published to society, nothing else.
+    Public,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::All => f.write_str("the whole platform"),
+            Self::Subtree(o) => write!(f, "the subtree of {o}"),
+            Self::Member(m) => write!(f, "{m} alone"),
+            Self::Public => f.write_str("what is published"),
+        }
+    }
+}
+
+/// 经办人: who is recorded as having acted (in the activity record and,
+/// later, the audit): a person by member id, or a scheduled job by name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ActedBy {
+    /// A member (an officer acting, or a member for themselves).
+    Member(MemberId),
+    /// A scheduled job, by the name it was given.
+    System(String),
+}
+
+impl fmt::Display for ActedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Member(m) => write!(f, "{m}"),
+            Self::System(name) => write!(f, "system:{name}"),
+        }
+    }
 }
 
 /// 操作者: who is calling, in what role and scope.
 ///
+/// An actor is built by the integrator's authentication code (OA login,
+/// SSO, a scheduler), never read from a request: it has no `Deserialize`.
+/// The library trusts the actor it is given and enforces its scope. An
+/// officer's member id is optional; when given, it is recorded as the
+/// person who acted.
+///
 /// ```
-/// use dangjian::access::{Actor, Role, Scope};
+/// use dangjian::access::{ActedBy, Actor, Role, Scope};
 /// use dangjian::{MemberId, OrgId};
 /// let secretary = Actor::branch_officer(MemberId::new(5), OrgId::new(2));
 /// assert_eq!(secretary.role(), Role::BranchOfficer);
 /// assert_eq!(secretary.scope(), Scope::Subtree(OrgId::new(2)));
+/// assert_eq!(secretary.acted_by(), Some(ActedBy::Member(MemberId::new(5))));
+/// // An officer account not linked to a member record.
+/// let desk = Actor::branch_officer(None, OrgId::new(2));
+/// assert_eq!(desk.acted_by(), None);
 /// let me = Actor::member(MemberId::new(9));
 /// assert_eq!(me.scope(), Scope::Member(MemberId::new(9)));
+/// let job = Actor::system("nightly arrears scan");
+/// assert_eq!(job.acted_by(), Some(ActedBy::System("nightly arrears scan".into())));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor {
     member: Option<MemberId>,
     role: Role,
     scope: Scope,
+    name: Option<std::sync::Arc<str>>,
 }
 
 impl Actor {
-    /// A member acting for themselves.
-    pub fn member(member: MemberId) -> Self {
+    fn officer(member: impl Into<Option<MemberId>>, role: Role, scope: Scope) -> Self {
         Self {
-            member: Some(member),
-            role: Role::Member,
-            scope: Scope::Member(member),
+            member: member.into(),
+            role,
+            scope,
+            name: None,
         }
     }
 
-    /// A branch secretary or branch committee member of `branch`.
-    pub fn branch_officer(member: MemberId, branch: OrgId) -> Self {
-        Self {
-            member: Some(member),
-            role: Role::BranchOfficer,
-            scope: Scope::Subtree(branch),
-        }
+    /// A member acting for themselves.
+    pub fn member(member: MemberId) -> Self {
+        Self::officer(member, Role::Member, Scope::Member(member))
+    }
+
+    /// A branch secretary or branch committee member of `branch` (the
+    /// member id, if the account has one, is recorded as who acted).
+    pub fn branch_officer(member: impl Into<Option<MemberId>>, branch: OrgId) -> Self {
+        Self::officer(member, Role::BranchOfficer, Scope::Subtree(branch))
     }
 
     /// The treasurer collecting dues for `branch` (dues only).
@@ -104,31 +176,44 @@ impl Actor {
     /// assert_eq!(t.role(), Role::BranchTreasurer);
     /// assert_eq!(t.scope(), Scope::Subtree(OrgId::new(2)));
     /// ```
-    pub fn branch_treasurer(member: MemberId, branch: OrgId) -> Self {
-        Self {
-            member: Some(member),
-            role: Role::BranchTreasurer,
-            scope: Scope::Subtree(branch),
-        }
+    pub fn branch_treasurer(member: impl Into<Option<MemberId>>, branch: OrgId) -> Self {
+        Self::officer(member, Role::BranchTreasurer, Scope::Subtree(branch))
     }
 
     /// A committee member or organiser of `org` (a committee or general
     /// branch), acting on its whole subtree.
-    pub fn committee_officer(member: MemberId, org: OrgId) -> Self {
-        Self {
-            member: Some(member),
-            role: Role::CommitteeOfficer,
-            scope: Scope::Subtree(org),
-        }
+    pub fn committee_officer(member: impl Into<Option<MemberId>>, org: OrgId) -> Self {
+        Self::officer(member, Role::CommitteeOfficer, Scope::Subtree(org))
     }
 
     /// The platform administrator (not necessarily a member).
     pub fn platform_admin() -> Self {
+        Self::officer(None, Role::PlatformAdmin, Scope::All)
+    }
+
+    /// A scheduled job over the whole platform, recorded under `name`
+    /// (`"nightly arrears scan"`). See [`Actor::within`] to narrow it.
+    pub fn system(name: &str) -> Self {
         Self {
             member: None,
-            role: Role::PlatformAdmin,
+            role: Role::System,
             scope: Scope::All,
+            name: Some(name.into()),
         }
+    }
+
+    /// The public (社会公众): reads only what is published to society.
+    pub fn public() -> Self {
+        Self::officer(None, Role::Public, Scope::Public)
+    }
+
+    /// This scheduled job narrowed to `org`'s subtree (a county's own
+    /// job on a shared platform). Other actors are returned unchanged.
+    pub fn within(mut self, org: OrgId) -> Self {
+        if self.role == Role::System {
+            self.scope = Scope::Subtree(org);
+        }
+        self
     }
 
     /// The member behind the actor, if any.
@@ -146,12 +231,21 @@ impl Actor {
         self.scope
     }
 
+    /// Who is recorded as having acted: the member, or the job's name.
+    pub fn acted_by(&self) -> Option<ActedBy> {
+        match (&self.name, self.member) {
+            (Some(name), _) => Some(ActedBy::System(name.to_string())),
+            (None, Some(m)) => Some(ActedBy::Member(m)),
+            (None, None) => None,
+        }
+    }
+
     /// Whether the actor's scope covers organisation `org`.
     pub fn covers_org(&self, org: OrgId, tree: &OrgTree) -> bool {
         match self.scope {
             Scope::All => true,
             Scope::Subtree(root) => tree.is_within(org, root),
-            Scope::Member(_) => false,
+            Scope::Member(_) | Scope::Public => false,
         }
     }
 
@@ -162,13 +256,61 @@ impl Actor {
         )
     }
 
+    fn is_reader(&self) -> bool {
+        self.is_officer() || self.role == Role::System
+    }
+
     fn is_dues_officer(&self) -> bool {
-        self.is_officer() || self.role == Role::BranchTreasurer
+        self.is_officer() || matches!(self.role, Role::BranchTreasurer | Role::System)
     }
 
     fn is_self(&self, member: MemberId) -> bool {
         self.scope == Scope::Member(member)
     }
+}
+
+/// 可见: whether `subject` lies inside `actor`'s scope at all, whatever
+/// the role may do there.
+///
+/// The services answer a refusal on a subject the actor cannot see with
+/// [`crate::Error::NotFound`], the same answer as for an id that does not
+/// exist, so nobody can probe which ids exist outside their scope. A
+/// refusal on a visible subject is [`crate::Error::PermissionDenied`].
+pub fn visible(actor: &Actor, subject: &Subject<'_>, tree: &OrgTree) -> bool {
+    match subject {
+        Subject::Org(org) => actor.covers_org(*org, tree),
+        Subject::Member { id, placement: p } => {
+            actor.is_self(*id)
+                || [Some(p.home), p.mobile_location, p.dual]
+                    .into_iter()
+                    .flatten()
+                    .chain(p.online.iter().copied())
+                    .any(|o| actor.covers_org(o, tree))
+        }
+        Subject::Vote { org, on_roll } => *on_roll || actor.covers_org(*org, tree),
+    }
+}
+
+/// 对象: what a call acts on, located before the check.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Subject<'a> {
+    /// An organisation (and its subtree).
+    Org(OrgId),
+    /// A member, where they sit.
+    Member {
+        /// The member.
+        id: MemberId,
+        /// Where they sit.
+        placement: &'a Placement,
+    },
+    /// A vote of `org`; `on_roll` when the actor's member is on its roll.
+    Vote {
+        /// The organisation voting.
+        org: OrgId,
+        /// Whether the actor's member is on the roll.
+        on_roll: bool,
+    },
 }
 
 /// 党员所在: the organisations a member belongs to, as access checks need
@@ -230,16 +372,30 @@ pub struct Denied {
 
 impl fmt::Display for Denied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scope = match self.scope {
-            Scope::All => "all".to_owned(),
-            Scope::Subtree(o) => format!("subtree of {o}"),
-            Scope::Member(m) => format!("{m} only"),
-        };
         write!(
             f,
-            "{:?} with scope {scope} may not {:?} {}",
-            self.role, self.action, self.target
+            "{} acting on {} may not {} {}",
+            self.role, self.scope, self.action, self.target
         )
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ReadMember => "read the record of",
+            Self::ManageMember => "change the record of",
+            Self::ReadRecord => "read the activity record of",
+            Self::AppendRecord => "append to the activity record of",
+            Self::ReadOrg => "read",
+            Self::ManageOrg => "create or change organisations under",
+            Self::RunVote => "run the votes of",
+            Self::CastBallot => "cast a ballot in a vote of",
+            Self::ReadVoteResults => "read the results of a vote of",
+            Self::ReadDues => "read the dues of",
+            Self::ReadBranchDues => "read the dues ledger of",
+            Self::ManageDues => "record dues for",
+        })
     }
 }
 
@@ -254,6 +410,14 @@ fn deny(actor: &Actor, action: Action, target: impl fmt::Display) -> Denied {
 
 fn covers_home_line(actor: &Actor, p: &Placement, tree: &OrgTree) -> bool {
     actor.is_officer() && actor.covers_org(p.home, tree)
+}
+
+fn reads_home_line(actor: &Actor, p: &Placement, tree: &OrgTree) -> bool {
+    actor.is_reader() && actor.covers_org(p.home, tree)
+}
+
+fn reads_location(actor: &Actor, p: &Placement, tree: &OrgTree) -> bool {
+    actor.is_reader() && p.mobile_location.is_some_and(|o| actor.covers_org(o, tree))
 }
 
 fn covers_location(actor: &Actor, p: &Placement, tree: &OrgTree) -> bool {
@@ -274,9 +438,9 @@ pub fn check_read_member(
     tree: &OrgTree,
 ) -> Result<(), Denied> {
     let ok = actor.is_self(member)
-        || covers_home_line(actor, p, tree)
-        || covers_location(actor, p, tree)
-        || (actor.is_officer()
+        || reads_home_line(actor, p, tree)
+        || reads_location(actor, p, tree)
+        || (actor.is_reader()
             && (p.dual.is_some_and(|o| actor.covers_org(o, tree))
                 || p.online.iter().any(|o| actor.covers_org(*o, tree))));
     ok.then_some(())
@@ -301,7 +465,7 @@ pub fn check_manage_member(
 }
 
 /// May `actor` read member `member`'s activity record? Self, the home line
-/// and the current location (`../shared/DOMAIN.md` §2).
+/// and the current location (`docs/RULES.md`, access).
 ///
 /// ```
 /// use dangjian::access::{check_read_record, Actor, Placement};
@@ -334,8 +498,8 @@ pub fn check_read_record(
     tree: &OrgTree,
 ) -> Result<(), Denied> {
     let ok = actor.is_self(member)
-        || covers_home_line(actor, p, tree)
-        || covers_location(actor, p, tree);
+        || reads_home_line(actor, p, tree)
+        || reads_location(actor, p, tree);
     ok.then_some(())
         .ok_or_else(|| deny(actor, Action::ReadRecord, member))
 }
@@ -366,7 +530,7 @@ pub fn check_append_record(
 /// # Errors
 /// [`Denied`] otherwise.
 pub fn check_read_org(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
-    (actor.is_officer() && actor.covers_org(org, tree))
+    (actor.is_reader() && actor.covers_org(org, tree))
         .then_some(())
         .ok_or_else(|| deny(actor, Action::ReadOrg, org))
 }
@@ -399,7 +563,7 @@ pub fn check_manage_org(
 
 /// May `actor` read member `member`'s dues statement (党费明细)? The member
 /// themselves; a treasurer, secretary or committee officer covering the
-/// member's home branch (seed 004: 三级管理).
+/// member's home branch (三级管理, `docs/RULES.md`, access).
 ///
 /// ```
 /// use dangjian::access::{check_read_dues, Actor, Placement};

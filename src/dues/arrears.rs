@@ -115,7 +115,7 @@ pub enum CaseStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelfDepartureCase {
     /// Assigned by the store (0 before).
-    pub id: u64,
+    pub id: crate::CaseId,
     /// The member.
     pub member: MemberId,
     /// The branch that decides.
@@ -183,7 +183,7 @@ pub fn cases_to_open(
         .filter(|l| l.consecutive_unpaid >= threshold && !handled(l))
         .filter_map(|l| {
             Some(SelfDepartureCase {
-                id: 0,
+                id: crate::CaseId::new(0),
                 member: l.member,
                 branch: branch_of(l.member)?,
                 opened_on: today,
@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn decisions_need_an_open_case_and_a_reason() {
         let case = SelfDepartureCase {
-            id: 1,
+            id: crate::CaseId::new(1),
             member: MemberId::new(1),
             branch: OrgId::new(2),
             opened_on: month(8).first_day(),
@@ -279,7 +279,7 @@ mod tests {
         assert!(matches!(closed.status, CaseStatus::Justified { .. }));
         assert_eq!(
             closed.decide(CaseDecision::PassToDecision, day),
-            Err(DuesError::CaseNotOpen(1))
+            Err(DuesError::CaseNotOpen(crate::CaseId::new(1)))
         );
         let json = serde_json::to_string(&closed).unwrap_or_default();
         assert_eq!(

@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod money;
 pub mod profile;
 pub mod report;
+mod request;
 pub mod rules;
 
 pub use arrears::{ArrearsLine, CaseStatus, SelfDepartureCase, scan_arrears};
@@ -34,6 +35,10 @@ pub use ledger::{
 pub use money::{Money, Rounding, RoundingMode, RoundingUnit};
 pub use profile::{DuesProfile, Income, IncomeDeclaration};
 pub use report::{BranchMonthReport, MemberStatement, UnpaidLine};
+pub use request::{
+    ArrearsScan, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, PaymentRequest, ReliefRequest,
+    Reversal,
+};
 pub use rules::{AmountFixing, BaseDefinition, DuesRuleBook, DuesRules, RateBand};
 
 use crate::MemberId;
@@ -171,7 +176,7 @@ pub enum DuesError {
     },
     /// A self-departure case that is not open.
     #[error("self-departure case {0} is not open")]
-    CaseNotOpen(u64),
+    CaseNotOpen(crate::CaseId),
     /// A required reason is missing.
     #[error("a reason is required")]
     ReasonRequired,

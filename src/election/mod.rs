@@ -34,6 +34,7 @@ mod electorate;
 mod error;
 mod motion;
 mod receipt;
+mod request;
 mod rules;
 mod setup;
 mod tally;
@@ -50,6 +51,7 @@ pub use electorate::{Attendance, AttendanceMode, NotEntitledReason, Roll, Writte
 pub use error::ElectionError;
 pub use motion::{Motion, MotionKind, MotionReport, assembly_quorate};
 pub use receipt::{Receipt, SealedBallot, TrackingCode, seal};
+pub use request::{Appraise, Cast, CheckIn, NextRound, OpenElection, OpenMotion, RecordOpinion};
 pub use rules::{
     ElectionRules, MajorityBase, ReturnedComparedWith, national_election_rules, rules_1990,
     rules_2020,

@@ -61,7 +61,9 @@ mod stage;
 mod tests;
 
 pub use error::TransitionError;
-pub use request::{ImportedStage, LifecycleEvent, Training, TransitionRecord, TransitionRequest};
+pub use request::{
+    ImportedStage, LifecycleEvent, Training, Transition, TransitionRecord, TransitionRequest,
+};
 pub use rules::{DevelopmentRules, NoticePeriod, national_rules};
 pub use stage::{ExitReason, Stage, TransitionKind};
 

@@ -287,3 +287,21 @@ pub struct TransitionRecord {
     /// [Development 2014 Art. 13]
     pub activist_qualifies_on: Option<NaiveDate>,
 }
+
+/// 发展阶段变更请求 (one member's next step): the member and the dated
+/// step, for [`crate::service::LifecycleHandle::transition`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Transition {
+    /// The member.
+    pub member: MemberId,
+    /// The step.
+    pub request: TransitionRequest,
+}
+
+impl Transition {
+    /// `member` takes the step `request`.
+    pub fn new(member: MemberId, request: TransitionRequest) -> Self {
+        Self { member, request }
+    }
+}

@@ -188,24 +188,76 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     /// Assigned by the store.
-    pub id: MemberId,
+    pub(crate) id: MemberId,
     /// Bumped by the store on every write (optimistic concurrency).
-    pub version: u64,
+    pub(crate) version: u64,
     /// Name and identity number.
-    pub identity: Identity,
+    pub(crate) identity: Identity,
     /// Mobile, e-mail, employee number, IM ids.
-    pub contact: Contact,
+    pub(crate) contact: Contact,
     /// Drives dues.
-    pub occupation: OccupationCategory,
+    pub(crate) occupation: OccupationCategory,
     /// Pending or approved, with the member card.
-    pub registration: RegistrationStatus,
+    pub(crate) registration: RegistrationStatus,
     /// 发展阶段: where the person stands, with dated history.
-    pub lifecycle: Lifecycle,
+    pub(crate) lifecycle: Lifecycle,
     /// Home branch, online branches, mobile location, dual management.
-    pub memberships: Memberships,
+    pub(crate) memberships: Memberships,
 }
 
 impl Member {
+    /// Assigned by the store.
+    pub fn id(&self) -> MemberId {
+        self.id
+    }
+
+    /// Bumped by the store on every write (optimistic concurrency).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Name and identity number.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Mobile, e-mail, employee number, IM ids.
+    pub fn contact(&self) -> &Contact {
+        &self.contact
+    }
+
+    /// The occupation category (drives dues).
+    pub fn occupation(&self) -> OccupationCategory {
+        self.occupation
+    }
+
+    /// Pending or approved, with the member card.
+    pub fn registration(&self) -> &RegistrationStatus {
+        &self.registration
+    }
+
+    /// 发展阶段: where the person stands, with dated history.
+    pub fn lifecycle(&self) -> &Lifecycle {
+        &self.lifecycle
+    }
+
+    /// Home branch, online branches, mobile location, dual management.
+    pub fn memberships(&self) -> &Memberships {
+        &self.memberships
+    }
+
+    /// The stage today (by the lifecycle's last record).
+    pub fn stage(&self) -> crate::lifecycle::Stage {
+        self.lifecycle.stage()
+    }
+
+    /// The record with a new version number (for store implementations,
+    /// which bump it on every write).
+    pub fn with_version(mut self, version: u64) -> Self {
+        self.version = version;
+        self
+    }
+
     /// The home branch holding the organisational relationship.
     pub fn home(&self) -> OrgId {
         self.memberships.home()
@@ -239,14 +291,24 @@ pub struct NewMember {
 
 impl NewMember {
     /// The stored record, with the id and version the store assigned.
+    ///
+    /// A record inserted approved gets its member card issued from the
+    /// assigned id here (the card is a function of the id).
     pub fn into_member(self, id: MemberId) -> Member {
+        let registration = match self.registration {
+            RegistrationStatus::Approved { approved_on, .. } => RegistrationStatus::Approved {
+                approved_on,
+                card: MemberCardId::issue(id),
+            },
+            pending => pending,
+        };
         Member {
             id,
             version: 1,
             identity: self.identity,
             contact: self.contact,
             occupation: self.occupation,
-            registration: self.registration,
+            registration,
             lifecycle: self.lifecycle,
             memberships: self.memberships,
         }
@@ -296,46 +358,47 @@ pub enum RegistrationError {
 /// use chrono::NaiveDate;
 /// use dangjian::member::{Entry, OccupationCategory, Registration};
 /// use dangjian::OrgId;
-/// let reg = Registration::new()
-///     .name("张三".parse()?)
-///     .id_number("11010519491231002X".parse()?)
-///     .mobile("13800138000".parse()?)
-///     .occupation(OccupationCategory::InService)
-///     .home(OrgId::new(2))
-///     .entry(Entry::Application { on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap() });
+/// let reg = Registration::new(
+///     "张三".parse()?,
+///     "11010519491231002X".parse()?,
+///     OrgId::new(2),
+///     Entry::Application { on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap() },
+/// )
+/// .mobile("13800138000".parse()?)
+/// .occupation(OccupationCategory::InService);
 /// assert!(format!("{reg:?}").contains("138****8000"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Registration {
     /// 姓名.
-    pub name: Option<PersonName>,
+    pub name: PersonName,
     /// 身份证号.
-    pub id_number: Option<IdNumber>,
+    pub id_number: IdNumber,
     /// Contact details.
     pub contact: Contact,
-    /// Occupation category (defaults to in service).
-    pub occupation: Option<OccupationCategory>,
+    /// Occupation category (defaults to in service); given once here, and
+    /// the dues declaration takes it from the record.
+    pub occupation: OccupationCategory,
     /// The physical branch that will hold the relationship.
-    pub home: Option<OrgId>,
+    pub home: OrgId,
     /// How the person enters the record.
-    pub entry: Option<Entry>,
+    pub entry: Entry,
 }
 
 impl Registration {
-    /// An empty registration.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets the real name.
-    pub fn name(mut self, name: PersonName) -> Self {
-        self.name = Some(name);
-        self
-    }
-    /// Sets the identity number.
-    pub fn id_number(mut self, id: IdNumber) -> Self {
-        self.id_number = Some(id);
-        self
+    /// A registration with its required fields: the real name, the
+    /// identity number, the home branch and how the person enters.
+    pub fn new(name: PersonName, id_number: IdNumber, home: OrgId, entry: Entry) -> Self {
+        Self {
+            name,
+            id_number,
+            contact: Contact::default(),
+            occupation: OccupationCategory::InService,
+            home,
+            entry,
+        }
     }
     /// Sets the mobile number.
     pub fn mobile(mut self, mobile: Mobile) -> Self {
@@ -359,17 +422,24 @@ impl Registration {
     }
     /// Sets the occupation category.
     pub fn occupation(mut self, occupation: OccupationCategory) -> Self {
-        self.occupation = Some(occupation);
+        self.occupation = occupation;
         self
     }
-    /// Sets the home branch.
-    pub fn home(mut self, org: OrgId) -> Self {
-        self.home = Some(org);
-        self
-    }
-    /// Sets how the person enters the record.
-    pub fn entry(mut self, entry: Entry) -> Self {
-        self.entry = Some(entry);
-        self
+}
+
+/// 组织关系变动 (a change to one member's memberships).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChangeMembership {
+    /// The member.
+    pub member: MemberId,
+    /// The dated change.
+    pub change: MembershipRequest,
+}
+
+impl ChangeMembership {
+    /// Applies `change` to `member`'s memberships.
+    pub fn new(member: MemberId, change: MembershipRequest) -> Self {
+        Self { member, change }
     }
 }

@@ -341,7 +341,16 @@ impl Organisation {
 
 /// 新建组织 (new organisation): what a caller asks to create; the store
 /// assigns the id. Check it with [`OrgTree::check_new`].
+///
+/// ```
+/// use dangjian::{OrgId, org::{BranchForm, NewOrganisation, OrgKind}};
+/// let branch = NewOrganisation::new("第一党支部".parse()?, OrgKind::Branch(BranchForm::Physical))
+///     .under(OrgId::new(1));
+/// assert_eq!(branch.parent, Some(OrgId::new(1)));
+/// # Ok::<(), dangjian::org::OrgError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NewOrganisation {
     /// 组织名称.
     pub name: OrgName,
@@ -349,6 +358,66 @@ pub struct NewOrganisation {
     pub kind: OrgKind,
     /// 上级组织: `None` at the top of the tree.
     pub parent: Option<OrgId>,
+}
+
+impl NewOrganisation {
+    /// A new organisation at the top of the tree; see
+    /// [`NewOrganisation::under`].
+    pub fn new(name: OrgName, kind: OrgKind) -> Self {
+        Self {
+            name,
+            kind,
+            parent: None,
+        }
+    }
+
+    /// Under `parent`.
+    pub fn under(mut self, parent: OrgId) -> Self {
+        self.parent = Some(parent);
+        self
+    }
+}
+
+/// 调整隶属关系 (a move): `org` under a new parent, or to the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MoveOrg {
+    /// The organisation moved.
+    pub org: OrgId,
+    /// Its new parent (`None`: the top of the tree).
+    pub parent: Option<OrgId>,
+}
+
+impl MoveOrg {
+    /// Moves `org` to the top of the tree; see [`MoveOrg::under`].
+    pub fn to_top(org: OrgId) -> Self {
+        Self { org, parent: None }
+    }
+
+    /// Moves `org` under `parent`.
+    pub fn new(org: OrgId, parent: OrgId) -> Self {
+        Self {
+            org,
+            parent: Some(parent),
+        }
+    }
+}
+
+/// 更名 (a new name for an organisation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RenameOrg {
+    /// The organisation.
+    pub org: OrgId,
+    /// Its new name.
+    pub name: OrgName,
+}
+
+impl RenameOrg {
+    /// Renames `org` to `name`.
+    pub fn new(org: OrgId, name: OrgName) -> Self {
+        Self { org, name }
+    }
 }
 
 /// 组织错误 (organisation error): why a name or a change to the tree was

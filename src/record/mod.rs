@@ -208,6 +208,30 @@ pub enum RecordError {
     },
 }
 
+/// 记录活动请求 (an entry to append), for
+/// [`crate::service::RecordsHandle::append`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AppendActivity {
+    /// Whose record.
+    pub member: MemberId,
+    /// The day the activity happened (not after today).
+    pub occurred_on: NaiveDate,
+    /// What happened.
+    pub activity: Activity,
+}
+
+impl AppendActivity {
+    /// `activity` of `member` on `occurred_on`.
+    pub fn new(member: MemberId, occurred_on: NaiveDate, activity: Activity) -> Self {
+        Self {
+            member,
+            occurred_on,
+            activity,
+        }
+    }
+}
+
 /// An entry as the caller submits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRecordEntry {
@@ -219,6 +243,8 @@ pub struct NewRecordEntry {
     pub activity: Activity,
     /// The organisation that recorded it (none: the member themselves).
     pub recorded_by: Option<OrgId>,
+    /// The person (or scheduled job) who acted, when the actor names one.
+    pub acted_by: Option<crate::access::ActedBy>,
     /// When it was recorded, by the injected clock.
     pub recorded_at: DateTime<Utc>,
 }
@@ -247,6 +273,7 @@ impl NewRecordEntry {
             occurred_on: self.occurred_on,
             activity: self.activity,
             recorded_by: self.recorded_by,
+            acted_by: self.acted_by,
             recorded_at: self.recorded_at,
         }
     }
@@ -263,6 +290,7 @@ impl NewRecordEntry {
 ///     occurred_on: NaiveDate::from_ymd_opt(2024, 5, 4).unwrap(),
 ///     activity: Activity::VolunteerService { hours: "2.5".parse()?, description: "社区义诊".into() },
 ///     recorded_by: Some(OrgId::new(2)),
+///     acted_by: None,
 ///     recorded_at: Utc.with_ymd_and_hms(2024, 5, 4, 10, 0, 0).unwrap(),
 /// };
 /// entry.validate(NaiveDate::from_ymd_opt(2024, 5, 4).unwrap())?;
@@ -282,6 +310,8 @@ pub struct RecordEntry {
     pub activity: Activity,
     /// The organisation that recorded it (none: the member themselves).
     pub recorded_by: Option<OrgId>,
+    /// The person (or scheduled job) who acted, when the actor named one.
+    pub acted_by: Option<crate::access::ActedBy>,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
 }

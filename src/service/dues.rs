@@ -1,98 +1,38 @@
-//! Dues services (党费): declarations, assessment, payments, reliefs,
+//! 党费 (the dues handle): declarations, assessment, payments, reliefs,
 //! reversals, reports, arrears and self-departure cases.
 //!
-//! Access (seed 004, 三级管理): a member reads their own statement; a
-//! branch treasurer or secretary reads and records their branch; a
-//! committee officer its subtree; everything else is `PermissionDenied`
-//! before anything is read for the caller or written.
+//! Access (三级管理, `docs/RULES.md`): a member reads their own statement;
+//! a branch treasurer or secretary reads and records their branch; a
+//! committee officer its subtree; a scheduled job does the scheduled work
+//! its scope covers.
 
-use super::Dangjian;
-use crate::access::{self, Actor};
-use crate::dues::arrears::{self, ArrearsLine, CaseDecision, SelfDepartureCase};
+use super::authorize::{Located, Target};
+use super::Session;
+use crate::access;
+use crate::dues::arrears::{self, ArrearsLine};
 use crate::dues::calc::{self, Explanation};
-use crate::dues::ledger::{
-    self, Balances, EntryId, ExternalPaymentId, LedgerEntry, LedgerEntryKind, NewLedgerEntry,
-    PayAhead, Relief, ReliefKind,
-};
+use crate::dues::ledger::{self, Balances, LedgerEntry, LedgerEntryKind, NewLedgerEntry, Relief};
 use crate::dues::report::{self, BranchMonthReport, MemberStatement, UnpaidLine};
-use crate::dues::{DuesError, DuesProfile, IncomeDeclaration, Money, Month, MonthRange};
+use crate::dues::{
+    ArrearsScan, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, DuesError, DuesProfile,
+    IncomeDeclaration, Month, PaymentRequest, ReliefRequest, Reversal, SelfDepartureCase,
+};
+use crate::error::Entity;
 use crate::member::{Member, MembershipRequest};
 use crate::org::OrgTree;
 use crate::{Error, MemberId, OrgId};
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-/// 缴费请求 (a payment to record).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentRequest {
-    /// The member paying.
-    pub member: MemberId,
-    /// The gateway's or OA system's id: the same id is one payment.
-    pub payment_id: ExternalPaymentId,
-    /// The whole amount received.
-    pub amount: Money,
-    /// The part paid voluntarily on top of dues (zero for none).
-    pub voluntary: Money,
-    /// When the money was received (not after today).
-    pub received_on: NaiveDate,
-    /// The first month the member says it is for, if stated (checked
-    /// against the month of acceptance; allocation is oldest-first anyway).
-    pub for_month: Option<Month>,
-    /// The branch's consent to pay ahead (monthly by default).
-    pub pay_ahead: PayAhead,
-}
-
-/// 减免申请 (a reduction or exemption, approved by the branch now).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReliefRequest {
-    /// The member.
-    pub member: MemberId,
-    /// Reduction or exemption.
-    pub kind: ReliefKind,
-    /// The months.
-    pub months: MonthRange,
-    /// Why.
-    pub reason: String,
-    /// When the member asked.
-    pub requested_on: NaiveDate,
-    /// The next-higher committee it is reported to.
-    pub reported_to: OrgId,
-    /// When it was reported.
-    pub reported_on: NaiveDate,
-}
-
-/// 核定结果: what a monthly assessment did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssessmentRun {
-    /// The branch.
-    pub branch: OrgId,
-    /// The month.
-    pub month: Month,
-    /// The assessments written.
-    pub assessed: Vec<LedgerEntry>,
-    /// Members already assessed for the month (nothing written for them).
-    pub already_assessed: Vec<MemberId>,
-    /// Members not assessed, with the reason (no profile, no declaration,
-    /// not yet paying).
-    pub skipped: Vec<(MemberId, String)>,
-}
-
-/// 欠缴扫描结果.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArrearsScan {
-    /// The month scanned up to (inclusive).
-    pub as_of: Month,
-    /// Members owing, ordered by id.
-    pub lines: Vec<ArrearsLine>,
-    /// Self-departure cases opened by this scan.
-    pub opened: Vec<SelfDepartureCase>,
+/// 党费: dues ([`Session::dues`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DuesHandle<'s> {
+    pub(super) s: &'s Session,
 }
 
 pub(super) const RETRIES: usize = 8;
 
 /// The month from which `m`'s current home holds the member's dues: the
 /// month of the latest transfer, or from the start when never transferred
-/// (the transfer month belongs to the receiving branch, §8).
+/// (the transfer month belongs to the receiving branch).
 fn home_from(m: &Member) -> Option<Month> {
     let transferred = m
         .memberships
@@ -120,108 +60,108 @@ pub(super) fn same_payment(e: &LedgerEntry, req: &PaymentRequest) -> bool {
         if *member == req.member && *amount == req.amount && *voluntary == req.voluntary)
 }
 
-impl Dangjian {
-    /// 收入申报: records a member's income declaration (category and income
-    /// from a month on) in their dues profile; the profile starts paying in
-    /// the month of acceptance as a probationary member.
+impl DuesHandle<'_> {
+    /// 收入申报: records a member's income from a month on in their dues
+    /// profile (the category is the member's occupation); the profile
+    /// starts paying in the month of acceptance as a probationary member.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// use dangjian::dues::{DeclareIncome, Income, Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let req = DeclareIncome::new(MemberId::new(9), Month::new(2024, 1)?, Income::Pension { basic_pension: "3000.00".parse()? });
+    /// let err = dj.act_as(&Actor::platform_admin()).dues().declare_income(req).await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless a treasurer, secretary or committee officer
-    /// covers the home branch; `Dues` for a bad declaration (negative
-    /// income, deductions above income, income not fitting the category) or
-    /// a person who is not a member.
-    pub async fn declare_dues_income(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        declaration: IncomeDeclaration,
-    ) -> Result<DuesProfile, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, placement.home, &tree)?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers the home branch; `Dues` for a bad
+    /// declaration (negative income, deductions above income, income not
+    /// fitting the category) or a person who is not a member.
+    pub async fn declare_income(&self, req: DeclareIncome) -> Result<DuesProfile, Error> {
+        self.managed_member(req.member).await?;
+        let m = self.s.members().record(req.member).await?;
+        let declaration = IncomeDeclaration {
+            from: req.from,
+            category: m.occupation,
+            income: req.income,
+        };
         declaration.validate()?;
-        let m = self.dues_member(member).await?;
         let from = pays_from(&m)?;
-        let mut profile = match self.store.dues_profile(member).await? {
+        let mut profile = match self.s.store().dues_profile(req.member).await? {
             Some(p) => p,
-            None => DuesProfile::new(member, from),
+            None => DuesProfile::new(req.member, from),
         };
         profile.pays_from = from;
         profile.declare(declaration)?;
-        Ok(self.store.put_dues_profile(profile).await?)
+        Ok(self.s.store().put_dues_profile(profile).await?)
     }
 
     /// 党费计算说明: the amount due for `month` with its explanation.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, dues::Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(9)));
+    /// assert!(me.dues().explain(MemberId::new(9), Month::new(2024, 6)?).await.unwrap_err().is_not_found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless the member or a dues officer covering the
-    /// home branch; `NotFound` without a profile; `Dues` before the month
-    /// of acceptance or without a declaration.
-    pub async fn dues_explanation(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        month: Month,
-    ) -> Result<Explanation, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_read_dues(actor, member, &placement, &tree)?;
-        let profile = self.profile_of(member).await?;
-        let entries = self.store.dues_entries_of_member(member).await?;
+    /// `NotFound` unless the member or a dues officer covering the home
+    /// branch, or without a profile; `Dues` before the month of
+    /// acceptance or without a declaration.
+    pub async fn explain(&self, member: MemberId, month: Month) -> Result<Explanation, Error> {
+        let l = self.readable_member(member).await?;
+        let home = l.placement()?.home;
+        let profile = self
+            .s
+            .store()
+            .dues_profile(member)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::DuesProfile, member))?;
+        let entries = self.s.store().dues_entries_of_member(member).await?;
         let balances = Balances::rebuild(&entries);
         let relief = balances.member(member).and_then(|b| b.relief_for(month));
         let version = self
-            .rules
+            .s
+            .rules()
             .dues
-            .rules_for(&chain(&tree, placement.home), month)?;
+            .rules_for(&chain(&l.tree, home), month)?;
         Ok(calc::explain(version, &profile, month, relief)?)
     }
 
-    /// 按月核定: assesses every member of `branch` for `month` (members
-    /// transferred in count from the transfer month); months already
+    /// 按月核定: assesses every member of every branch in the subtree of
+    /// `req.org` (a branch: that branch) for `req.month`, with one read of
+    /// the members, profiles and ledgers and one write; one run per
+    /// branch, in the order of [`OrgTree::branches_in`]. Members
+    /// transferred in count from the transfer month; months already
     /// assessed are left alone.
     ///
-    /// # Errors
-    /// `PermissionDenied` unless a dues officer covers the branch;
-    /// `Dues` when no rule version applies to the month.
-    pub async fn assess_dues_month(
-        &self,
-        actor: &Actor,
-        branch: OrgId,
-        month: Month,
-    ) -> Result<AssessmentRun, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, branch, &tree)?;
-        if tree.get(branch).is_none() {
-            return Err(Error::NotFound(branch.to_string()));
-        }
-        let mut runs = self.assess_branches(&tree, &[branch], month).await?;
-        runs.pop()
-            .ok_or_else(|| Error::Conflict("the assessment run went missing".into()))
-    }
-
-    /// 按月核定（全辖区） (assess a whole subtree): assesses every member
-    /// of every branch in `org`'s subtree for `month`, as
-    /// [`Dangjian::assess_dues_month`] would branch by branch, with one read
-    /// of the members, profiles and ledgers and one write; one run per
-    /// branch, in the order of [`OrgTree::branches_in`].
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// use dangjian::dues::{AssessMonth, Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// let runs = admin.dues().assess_month(AssessMonth::new(c.id, Month::new(2024, 6)?)).await?;
+    /// assert_eq!(runs.len(), 1); // one branch, no members yet
+    /// assert!(runs[0].assessed.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers `org`; `NotFound`;
-    /// `Dues` when no rule version applies to the month in some branch
-    /// (then nothing is written).
-    pub async fn assess_dues_month_in(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        month: Month,
-    ) -> Result<Vec<AssessmentRun>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, org, &tree)?;
-        if tree.get(org).is_none() {
-            return Err(Error::NotFound(org.to_string()));
-        }
-        self.assess_branches(&tree, &tree.branches_in(org), month)
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers `org`; `Dues` when no rule version
+    /// applies to the month in some branch (then nothing is written).
+    pub async fn assess_month(&self, req: AssessMonth) -> Result<Vec<AssessmentRun>, Error> {
+        let l = self.managed_org(req.org).await?;
+        self.assess_branches(&l.tree, &l.tree.branches_in(req.org), req.month)
             .await
     }
 
@@ -232,12 +172,12 @@ impl Dangjian {
         branches: &[OrgId],
         month: Month,
     ) -> Result<Vec<AssessmentRun>, Error> {
+        let store = self.s.store();
         let versions = branches
             .iter()
-            .map(|b| self.rules.dues.rules_for(&chain(tree, *b), month))
+            .map(|b| self.s.rules().dues.rules_for(&chain(tree, *b), month))
             .collect::<Result<Vec<_>, _>>()?;
-        let members: Vec<Member> = self
-            .store
+        let members: Vec<Member> = store
             .members_by_home(branches)
             .await?
             .into_iter()
@@ -245,21 +185,20 @@ impl Dangjian {
             .filter(|m| home_from(m).is_none_or(|f| f <= month))
             .collect();
         let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-        let profiles: std::collections::HashMap<MemberId, DuesProfile> = self
-            .store
+        let profiles: std::collections::HashMap<MemberId, DuesProfile> = store
             .dues_profiles(&ids)
             .await?
             .into_iter()
             .map(|p| (p.member, p))
             .collect();
-        let entries = self.store.dues_entries_of_members(&ids).await?;
+        let entries = store.dues_entries_of_members(&ids).await?;
         let balances = Balances::rebuild(&entries);
         let mut by_home: std::collections::HashMap<OrgId, Vec<MemberId>> =
             std::collections::HashMap::new();
         for m in &members {
             by_home.entry(m.home()).or_default().push(m.id);
         }
-        let today = self.clock.today();
+        let today = self.s.clock().today();
         let mut runs = Vec::with_capacity(branches.len());
         let mut new = Vec::new();
         let mut counts = Vec::with_capacity(branches.len());
@@ -302,7 +241,7 @@ impl Dangjian {
             counts.push(new.len().saturating_sub(before));
             runs.push(run);
         }
-        let mut stored = self.store.append_assessments(new).await?.into_iter();
+        let mut stored = store.append_assessments(new).await?.into_iter();
         for (run, n) in runs.iter_mut().zip(counts) {
             run.assessed = stored.by_ref().take(n).collect();
         }
@@ -313,26 +252,55 @@ impl Dangjian {
     /// allocations go with it). The reversal belongs to the branch of the
     /// entry it cancels.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// use dangjian::dues::{EntryId, Reversal};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let req = Reversal::new(MemberId::new(1), EntryId::new(3), "录入错误");
+    /// assert!(dj.act_as(&Actor::platform_admin()).dues().reverse(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers the member's home
-    /// branch or the branch that recorded the entry; `Dues` for an entry
-    /// that does not exist, cannot be reversed, or an empty reason.
-    pub async fn reverse_dues_entry(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        entry: EntryId,
-        reason: &str,
-    ) -> Result<LedgerEntry, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        let home_ok = access::check_manage_dues(actor, placement.home, &tree);
-        let entries = self.store.dues_entries_of_member(member).await?;
-        let target_branch = entries.iter().find(|e| e.id == entry).map(|e| e.branch);
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers the member's home branch or the branch
+    /// that recorded the entry; `Dues` for an entry that does not exist,
+    /// cannot be reversed, or an empty reason.
+    pub async fn reverse(&self, req: Reversal) -> Result<LedgerEntry, Error> {
+        let Reversal {
+            member,
+            entry,
+            reason,
+        } = req;
+        let actor = &self.s.actor;
+        let l = self
+            .s
+            .authorize(Target::Member(member), |l| {
+                let visible = access::visible(
+                    actor,
+                    &access::Subject::Member {
+                        id: member,
+                        placement: l.placement_ok(),
+                    },
+                    &l.tree,
+                );
+                // A dues officer of another branch that recorded an entry
+                // (before a transfer) is checked against that entry below.
+                if visible {
+                    Ok(())
+                } else {
+                    access::check_manage_dues(actor, l.org, &l.tree)
+                }
+            })
+            .await?;
+        let entries = self.s.store().dues_entries_of_member(member).await?;
+        let home_ok = access::check_manage_dues(actor, l.org, &l.tree);
         if let Err(denied) = home_ok {
-            match target_branch {
-                Some(b) => access::check_manage_dues(actor, b, &tree)?,
-                None => return Err(denied.into()),
+            let branch = entries.iter().find(|e| e.id == entry).map(|e| e.branch);
+            match branch {
+                Some(b) if access::check_manage_dues(actor, b, &l.tree).is_ok() => {}
+                _ => return Err(self.s.refusal(&l, Target::Member(member), denied)),
             }
         }
         if reason.trim().is_empty() {
@@ -342,35 +310,43 @@ impl Dangjian {
         let target = ledger::check_reversal(&entries, entry)?;
         let new = NewLedgerEntry {
             branch: target.branch,
-            recorded_on: self.clock.today(),
+            recorded_on: self.s.clock().today(),
             kind: LedgerEntryKind::Reversal {
                 member,
                 reverses: entry,
                 reason: reason.trim().to_owned(),
             },
         };
-        Ok(self.store.append_dues_entry(new, version).await?)
+        Ok(self.s.store().append_dues_entry(new, version).await?)
     }
 
     /// 减免: records a reduction or exemption approved by the member's
     /// branch today and reported to the next-higher committee.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, OrgId, access::Actor};
+    /// use dangjian::dues::{Month, MonthRange, ReliefKind, ReliefRequest};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
+    /// let months = MonthRange { first: Month::new(2024, 6)?, last: Month::new(2024, 12)? };
+    /// let req = ReliefRequest::new(MemberId::new(1), ReliefKind::Exemption, months, "生活困难", on, OrgId::new(1));
+    /// assert!(dj.act_as(&Actor::platform_admin()).dues().grant_relief(req).await.unwrap_err().is_not_found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers the home branch;
-    /// `Dues` for a relief overlapping another, months before the member
-    /// joined, an empty reason, or a committee that is not above the branch.
-    pub async fn grant_dues_relief(
-        &self,
-        actor: &Actor,
-        req: ReliefRequest,
-    ) -> Result<LedgerEntry, Error> {
-        let placement = self.placement_of(req.member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, placement.home, &tree)?;
-        if !tree.ancestors(placement.home).contains(&req.reported_to) {
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers the home branch; `Dues` for a relief
+    /// overlapping another, months before the member joined, an empty
+    /// reason, or a committee that is not above the branch.
+    pub async fn grant_relief(&self, req: ReliefRequest) -> Result<LedgerEntry, Error> {
+        let l = self.managed_member(req.member).await?;
+        let home = l.placement()?.home;
+        if !l.tree.ancestors(home).contains(&req.reported_to) {
             return Err(DuesError::NotHigherCommittee(req.reported_to).into());
         }
-        let m = self.dues_member(req.member).await?;
+        let m = self.s.members().record(req.member).await?;
         let from = pays_from(&m)?;
         if req.months.first < from {
             return Err(DuesError::MonthBeforeJoining {
@@ -380,7 +356,7 @@ impl Dangjian {
             }
             .into());
         }
-        let today = self.clock.today();
+        let today = self.s.clock().today();
         let relief = Relief {
             member: req.member,
             kind: req.kind,
@@ -388,11 +364,11 @@ impl Dangjian {
             reason: req.reason.trim().to_owned(),
             requested_on: req.requested_on,
             approved_on: today,
-            approved_by: placement.home,
+            approved_by: home,
             reported_to: req.reported_to,
             reported_on: req.reported_on,
         };
-        let entries = self.store.dues_entries_of_member(req.member).await?;
+        let entries = self.s.store().dues_entries_of_member(req.member).await?;
         let version = u64::try_from(entries.len()).unwrap_or(u64::MAX);
         let balances = Balances::rebuild(&entries);
         let existing = balances
@@ -401,25 +377,31 @@ impl Dangjian {
             .unwrap_or_default();
         ledger::check_relief(&existing, &relief)?;
         let new = NewLedgerEntry {
-            branch: placement.home,
+            branch: home,
             recorded_on: today,
             kind: LedgerEntryKind::Exemption { relief },
         };
-        Ok(self.store.append_dues_entry(new, version).await?)
+        Ok(self.s.store().append_dues_entry(new, version).await?)
     }
 
-    /// 党费月报: the report for `org` and `month` — one branch's, or the
+    /// 党费月报: the report for `org` and `month`: one branch's, or the
     /// roll-up over every branch in a committee's subtree.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}, dues::Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let report = admin.dues().report(c.id, Month::new(2024, 6)?).await?;
+    /// assert!(report.expected.is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers `org`.
-    pub async fn dues_report(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        month: Month,
-    ) -> Result<BranchMonthReport, Error> {
-        let reports = self.dues_branch_reports(actor, org, month).await?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers `org`.
+    pub async fn report(&self, org: OrgId, month: Month) -> Result<BranchMonthReport, Error> {
+        let reports = self.branch_reports(org, month).await?;
         match reports.as_slice() {
             [one] if one.org == org => Ok(one.clone()),
             all => Ok(BranchMonthReport::rollup(org, month, all)),
@@ -428,83 +410,104 @@ impl Dangjian {
 
     /// 各支部月报: one report per branch in `org`'s subtree.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}, dues::Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// assert_eq!(admin.dues().branch_reports(c.id, Month::new(2024, 6)?).await?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers `org`; `NotFound`.
-    pub async fn dues_branch_reports(
+    /// As [`DuesHandle::report`].
+    pub async fn branch_reports(
         &self,
-        actor: &Actor,
         org: OrgId,
         month: Month,
     ) -> Result<Vec<BranchMonthReport>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_branch_dues(actor, org, &tree)?;
-        if tree.get(org).is_none() {
-            return Err(Error::NotFound(org.to_string()));
-        }
-        let branches = tree.branches_in(org);
-        let entries = self.store.dues_entries_of_branches(&branches).await?;
+        let l = self.readable_org(org).await?;
+        let branches = l.tree.branches_in(org);
+        let entries = self.s.store().dues_entries_of_branches(&branches).await?;
         Ok(BranchMonthReport::build_all(&entries, &branches, month))
     }
 
-    /// 未缴名单: the members of `org`'s subtree owing for months up to the
-    /// month of `as_of`, with months and amounts.
+    /// 未缴名单: the members of `org`'s subtree owing for months up to
+    /// `month`, with months and amounts.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}, dues::Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// assert!(admin.dues().unpaid(c.id, Month::new(2024, 6)?).await?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers `org`.
-    pub async fn dues_unpaid_list(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        as_of: NaiveDate,
-    ) -> Result<Vec<UnpaidLine>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_branch_dues(actor, org, &tree)?;
-        let ids = self.member_ids_in(&tree, org).await?;
-        let entries = self.store.dues_entries_of_members(&ids).await?;
+    /// As [`DuesHandle::report`].
+    pub async fn unpaid(&self, org: OrgId, month: Month) -> Result<Vec<UnpaidLine>, Error> {
+        let l = self.readable_org(org).await?;
+        let ids = self.member_ids_in(&l.tree, org).await?;
+        let entries = self.s.store().dues_entries_of_members(&ids).await?;
         let balances = Balances::rebuild(&entries);
-        Ok(report::unpaid_list(&balances, &ids, Month::of(as_of)))
+        Ok(report::unpaid_list(&balances, &ids, month))
     }
 
     /// 个人党费明细: a member's own statement (every branch's entries, the
     /// month-by-month balance, paid-up-to month).
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(9)));
+    /// assert!(me.dues().statement(MemberId::new(9)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless the member or a dues officer covering the
-    /// home branch.
-    pub async fn dues_statement(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-    ) -> Result<MemberStatement, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_read_dues(actor, member, &placement, &tree)?;
-        let entries = self.store.dues_entries_of_member(member).await?;
+    /// `NotFound` unless the member or a dues officer covering the home
+    /// branch.
+    pub async fn statement(&self, member: MemberId) -> Result<MemberStatement, Error> {
+        self.readable_member(member).await?;
+        let entries = self.s.store().dues_entries_of_member(member).await?;
         Ok(MemberStatement::build(member, entries))
     }
 
-    /// 欠缴扫描: consecutive unpaid months per member of `org`'s subtree as
-    /// of `as_of`; opens a self-departure case for each member reaching the
-    /// rule's months (six) without an open case. Never expels anyone.
+    /// 欠缴扫描: consecutive unpaid months per member of `org`'s subtree up
+    /// to `month`; opens a self-departure case for each member reaching the
+    /// rule's months (six) without an open case. Never expels anyone. Run
+    /// by a treasurer, an officer, or a scheduled job
+    /// ([`crate::access::Actor::system`]).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}, dues::Month};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// # let admin = dj.act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let job = dj.act_as(&Actor::system("nightly arrears scan"));
+    /// let scan = job.dues().scan_arrears(c.id, Month::new(2024, 6)?).await?;
+    /// assert!(scan.lines.is_empty() && scan.opened.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers `org`.
-    pub async fn scan_dues_arrears(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        as_of: NaiveDate,
-    ) -> Result<ArrearsScan, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, org, &tree)?;
-        let members = self.store.members_by_home(&tree.subtree(org)).await?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers `org`.
+    pub async fn scan_arrears(&self, org: OrgId, month: Month) -> Result<ArrearsScan, Error> {
+        let l = self.managed_org(org).await?;
+        let tree = &l.tree;
+        let store = self.s.store();
+        let members = store.members_by_home(&tree.subtree(org)).await?;
         let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-        let entries = self.store.dues_entries_of_members(&ids).await?;
+        let entries = store.dues_entries_of_members(&ids).await?;
         let balances = Balances::rebuild(&entries);
-        let month = Month::of(as_of);
         let lines = arrears::scan_arrears(&balances, &ids, month);
         let branches = tree.branches_in(org);
-        let cases = self.store.departure_cases(&branches).await?;
+        let cases = store.departure_cases(&branches).await?;
         let handled = |l: &ArrearsLine| {
             cases.iter().any(|c| {
                 c.member == l.member
@@ -519,9 +522,10 @@ impl Dangjian {
                 continue;
             };
             let threshold = self
-                .rules
+                .s
+                .rules()
                 .dues
-                .rules_for(&chain(&tree, home), month)?
+                .rules_for(&chain(tree, home), month)?
                 .rules
                 .self_departure_months;
             to_open.extend(arrears::cases_to_open(
@@ -529,10 +533,10 @@ impl Dangjian {
                 threshold,
                 home_of,
                 handled,
-                self.clock.today(),
+                self.s.clock().today(),
             ));
         }
-        let opened = self.store.open_departure_cases(to_open).await?;
+        let opened = store.open_departure_cases(to_open).await?;
         Ok(ArrearsScan {
             as_of: month,
             lines,
@@ -543,43 +547,63 @@ impl Dangjian {
     /// 自行脱党案件处理: closes an open case as justified (with reason) or
     /// passes it to a decision of the branch.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, CaseId, access::Actor};
+    /// use dangjian::dues::{CaseDecision, DecideCase};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let req = DecideCase::new(CaseId::new(1), CaseDecision::Justified { reason: "长期出国".into() });
+    /// assert!(dj.act_as(&Actor::platform_admin()).dues().decide_case(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers the case's branch;
-    /// `NotFound`; `Dues` for a closed case or a missing reason.
-    pub async fn decide_departure_case(
-        &self,
-        actor: &Actor,
-        case: u64,
-        decision: CaseDecision,
-    ) -> Result<SelfDepartureCase, Error> {
-        let tree = self.store.org_tree().await?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a dues officer covers the case's branch; `Dues` for a closed
+    /// case or a missing reason.
+    pub async fn decide_case(&self, req: DecideCase) -> Result<SelfDepartureCase, Error> {
+        let actor = &self.s.actor;
+        self.s
+            .authorize(Target::Case(req.case), |l| {
+                access::check_manage_dues(actor, l.org, &l.tree)
+            })
+            .await?;
         let c = self
-            .store
-            .departure_case(case)
+            .s
+            .store()
+            .departure_case(req.case)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("self-departure case {case}")))?;
-        access::check_manage_dues(actor, c.branch, &tree)?;
-        let decided = c.decide(decision, self.clock.today())?;
-        Ok(self.store.update_departure_case(decided).await?)
+            .ok_or_else(|| Error::not_found(Entity::DepartureCase, req.case))?;
+        let decided = c.decide(req.decision, self.s.clock().today())?;
+        Ok(self.s.store().update_departure_case(decided).await?)
     }
 
     /// 自行脱党案件: the cases of the branches in `org`'s subtree.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// assert!(admin.dues().cases(c.id).await?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a dues officer covers `org`.
-    pub async fn departure_cases(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-    ) -> Result<Vec<SelfDepartureCase>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_branch_dues(actor, org, &tree)?;
-        Ok(self.store.departure_cases(&tree.branches_in(org)).await?)
+    /// As [`DuesHandle::report`].
+    pub async fn cases(&self, org: OrgId) -> Result<Vec<SelfDepartureCase>, Error> {
+        let l = self.readable_org(org).await?;
+        Ok(self
+            .s
+            .store()
+            .departure_cases(&l.tree.branches_in(org))
+            .await?)
     }
 
     async fn member_ids_in(&self, tree: &OrgTree, org: OrgId) -> Result<Vec<MemberId>, Error> {
         Ok(self
-            .store
+            .s
+            .store()
             .members_by_home(&tree.subtree(org))
             .await?
             .iter()
@@ -587,17 +611,35 @@ impl Dangjian {
             .collect())
     }
 
-    async fn dues_member(&self, member: MemberId) -> Result<Member, Error> {
-        self.store
-            .get_member(member)
-            .await?
-            .ok_or_else(|| Error::NotFound(member.to_string()))
+    pub(super) async fn managed_member(&self, member: MemberId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Member(member), |l| {
+                access::check_manage_dues(&self.s.actor, l.org, &l.tree)
+            })
+            .await
     }
 
-    async fn profile_of(&self, member: MemberId) -> Result<DuesProfile, Error> {
-        self.store
-            .dues_profile(member)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("dues profile of {member}")))
+    async fn readable_member(&self, member: MemberId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Member(member), |l| {
+                access::check_read_dues(&self.s.actor, member, l.placement_ok(), &l.tree)
+            })
+            .await
+    }
+
+    async fn managed_org(&self, org: OrgId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Org(org), |l| {
+                access::check_manage_dues(&self.s.actor, org, &l.tree)
+            })
+            .await
+    }
+
+    async fn readable_org(&self, org: OrgId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Org(org), |l| {
+                access::check_read_branch_dues(&self.s.actor, org, &l.tree)
+            })
+            .await
     }
 }

@@ -1,214 +1,198 @@
-//! Member services: registration, lifecycle transitions, memberships,
-//! lookups.
+//! 党员 (the members handle): registration, approval, memberships,
+//! lookups and roster imports.
 
-use super::Dangjian;
-use crate::access::{self, Actor, Placement, Role};
-use crate::lifecycle::{Lifecycle, Stage, TransitionContext, TransitionRequest};
+use super::authorize::{Located, Target};
+use super::{Page, PageRequest, Session};
+use crate::access::{self, Placement, Role};
+use crate::error::Entity;
+use crate::lifecycle::{Lifecycle, TransitionContext};
 use crate::member::{
-    EmployeeNo, Entry, Member, MemberCardId, MembershipRequest, Memberships, NewMember,
-    OccupationCategory, RegistrationError, RegistrationStatus,
+    ChangeMembership, EmployeeNo, Entry, Member, MemberCardId, MembershipRequest, Memberships,
+    NewMember, Registration, RegistrationError, RegistrationStatus,
 };
 use crate::record::{Activity, NewRecordEntry};
 use crate::{Error, MemberId, OrgId};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 
-impl Dangjian {
+/// 党员: members' records an actor may see and change
+/// ([`Session::members`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MembersHandle<'s> {
+    pub(super) s: &'s Session,
+}
+
+impl MembersHandle<'_> {
     /// 党员登记: creates a person's record (pending approval) in a home
     /// branch, either as a new applicant (the age guard applies) or as an
-    /// existing member imported from paper records.
+    /// existing member brought in from paper records.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, member::{Entry, Registration}, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// let on = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    /// let m = admin.members().register(Registration::new(
+    ///     "张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Application { on },
+    /// )).await?;
+    /// assert!(m.card().is_none()); // pending until the committee approves
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
+    /// `NotFound` for a home branch missing or outside the scope;
     /// `PermissionDenied` unless the actor is an officer covering the home
-    /// branch; `Registration` for a missing field or a birth date after
-    /// today; `Membership` for a home that is not a physical branch;
-    /// `Transition` for an applicant under 18 or an inconsistent import;
-    /// `Duplicate` for a second record of the same person (一人一档) or
-    /// employee number.
-    pub async fn register(
-        &self,
-        actor: &Actor,
-        reg: crate::member::Registration,
-    ) -> Result<Member, Error> {
-        let name = reg.name.ok_or(RegistrationError::Missing("name"))?;
-        let id_number = reg
-            .id_number
-            .ok_or(RegistrationError::Missing("identity number"))?;
-        let home = reg.home.ok_or(RegistrationError::Missing("home branch"))?;
-        let entry = reg
-            .entry
-            .ok_or(RegistrationError::Missing("entry (application or import)"))?;
-        let tree = self.store.org_tree().await?;
-        let placement = Placement {
-            home,
-            mobile_location: None,
-            dual: None,
-            online: Vec::new(),
-        };
-        access::check_manage_member(actor, MemberId::new(0), &placement, &tree)?;
-        let today = self.clock.today();
-        let birth = id_number.birth_date();
-        if birth > today {
-            return Err(RegistrationError::BornInTheFuture { birth, today }.into());
-        }
-        let (lifecycle, since) = {
-            let no_introducers = |_: MemberId, _: NaiveDate| None;
-            let ctx = TransitionContext {
-                birth_date: birth,
-                subject: MemberId::new(0),
-                today,
-                rules: &self.rules.development,
-                calendar: &self.rules.calendar,
-                introducer_stage: &no_introducers,
-            };
-            match entry {
-                Entry::Application { on } => (Lifecycle::apply_for(on, &ctx)?, on),
-                Entry::Import(snapshot) => (Lifecycle::import(snapshot, &ctx)?, today),
-            }
-        };
-        let memberships = Memberships::new(home, since, &tree)?;
-        if self.store.find_by_id_number(&id_number).await?.is_some() {
+    /// branch; `Registration` for a birth date after today; `Membership`
+    /// for a home that is not a physical branch; `Transition` for an
+    /// applicant under 18 or an inconsistent import; `Duplicate` for a
+    /// second record of the same person (一人一档) or employee number.
+    pub async fn register(&self, reg: Registration) -> Result<Member, Error> {
+        let l = self.for_home(reg.home).await?;
+        let new = self.plan_registration(reg, &l)?;
+        if self
+            .s
+            .store()
+            .find_by_id_number(&new.identity.id_number)
+            .await?
+            .is_some()
+        {
             return Err(Error::Duplicate(crate::store::UniqueField::IdNumber));
         }
-        let new = NewMember {
-            identity: crate::member::Identity { name, id_number },
-            contact: reg.contact,
-            occupation: reg.occupation.unwrap_or(OccupationCategory::InService),
-            registration: RegistrationStatus::Pending {
-                submitted_on: today,
-            },
-            lifecycle,
-            memberships,
+        Ok(self.s.store().insert_member(new).await?)
+    }
+
+    /// 登记并审核: registers a person already vetted and approves the
+    /// record at once, issuing the member card, in one write. Only an
+    /// actor who may approve (a committee officer above the branch, or
+    /// the platform administrator).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, member::{Entry, Registration}, lifecycle::ImportedStage, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let full = ImportedStage::Full { joined_on: d(2001, 7, 1), full_since: d(2002, 7, 1) };
+    /// let m = admin.members().register_approved(Registration::new(
+    ///     "张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Import(full),
+    /// )).await?;
+    /// assert!(m.card().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MembersHandle::register`]; `PermissionDenied` for a branch
+    /// officer (a branch does not approve its own submissions).
+    pub async fn register_approved(&self, reg: Registration) -> Result<Member, Error> {
+        let l = self.for_home(reg.home).await?;
+        self.may_approve(&l, Target::Org(reg.home), "a new record")?;
+        let mut new = self.plan_registration(reg, &l)?;
+        if self
+            .s
+            .store()
+            .find_by_id_number(&new.identity.id_number)
+            .await?
+            .is_some()
+        {
+            return Err(Error::Duplicate(crate::store::UniqueField::IdNumber));
+        }
+        // Inserted approved in one write; the store's `into_member`
+        // issues the card from the id it assigns.
+        new.registration = RegistrationStatus::Approved {
+            approved_on: self.s.clock().today(),
+            card: MemberCardId::issue(MemberId::new(0)),
         };
-        Ok(self.store.insert_member(new).await?)
+        Ok(self.s.store().insert_member(new).await?)
     }
 
     /// 审核登记: approves a pending record and issues the electronic member
     /// card (党员电子身份证).
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, member::{Entry, Registration}, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// # let on = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    /// let m = admin.members().register(Registration::new(
+    ///     "张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Application { on },
+    /// )).await?;
+    /// let approved = admin.members().approve(m.id()).await?;
+    /// assert!(approved.card().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless the actor is a committee officer (or the
-    /// platform administrator) covering the home branch: a branch does not
-    /// approve its own submissions; `Registration` if already approved.
-    pub async fn approve_registration(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-    ) -> Result<Member, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_member(actor, member, &placement, &tree)?;
-        if actor.role() == Role::BranchOfficer {
-            return Err(access::Denied {
-                role: actor.role(),
-                scope: actor.scope(),
-                action: access::Action::ManageMember,
-                target: format!("approval of {member} (needs the committee above the branch)"),
-            }
-            .into());
-        }
-        let mut m = self.member_record(member).await?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless the actor is a committee officer (or the platform
+    /// administrator) covering the home branch; `Registration` if already
+    /// approved.
+    pub async fn approve(&self, member: MemberId) -> Result<Member, Error> {
+        let l = self.managed(member).await?;
+        self.may_approve(&l, Target::Member(member), &format!("approval of {member}"))?;
+        let mut m = self.record(member).await?;
         if m.card().is_some() {
             return Err(RegistrationError::AlreadyApproved.into());
         }
         m.registration = RegistrationStatus::Approved {
-            approved_on: self.clock.today(),
+            approved_on: self.s.clock().today(),
             card: MemberCardId::issue(member),
         };
-        Ok(self.store.update_member(m, None).await?.0)
-    }
-
-    /// 发展阶段变更: applies a dated lifecycle transition (activist,
-    /// development target, admission, extension, conversion, exit) and
-    /// records it in the activity record, atomically.
-    ///
-    /// # Errors
-    /// `PermissionDenied` unless the actor is an officer of the home line;
-    /// `Registration` before the record is approved; `Transition` for any
-    /// guard of [`crate::lifecycle`] (nothing changes).
-    pub async fn transition(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        request: TransitionRequest,
-    ) -> Result<Member, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_member(actor, member, &placement, &tree)?;
-        let m = self.member_record(member).await?;
-        if m.card().is_none() {
-            return Err(RegistrationError::NotApproved.into());
-        }
-        let mut introducers: BTreeMap<MemberId, Lifecycle> = BTreeMap::new();
-        if let TransitionRequest::BecomeDevelopmentTarget {
-            introducers: ids, ..
-        } = &request
-        {
-            for id in ids {
-                if let Some(i) = self.store.get_member(*id).await? {
-                    introducers.insert(*id, i.lifecycle);
-                }
-            }
-        }
-        let from = m.lifecycle.stage();
-        let lifecycle = {
-            let stage_of =
-                |id: MemberId, on: NaiveDate| introducers.get(&id).and_then(|l| l.stage_on(on));
-            let ctx = TransitionContext {
-                birth_date: m.identity.birth_date(),
-                subject: member,
-                today: self.clock.today(),
-                rules: &self.rules.development,
-                calendar: &self.rules.calendar,
-                introducer_stage: &stage_of,
-            };
-            m.lifecycle.apply(&request, &ctx)?
-        };
-        let to = lifecycle.stage();
-        let record = NewRecordEntry {
-            member,
-            occurred_on: request.date(),
-            activity: Activity::StageChanged {
-                from: Some(from),
-                to,
-            },
-            recorded_by: Some(placement.home),
-            recorded_at: self.clock.timestamp(),
-        };
-        let updated = Member { lifecycle, ..m };
-        Ok(self.store.update_member(updated, Some(record)).await?.0)
+        Ok(self.s.store().update_member(m, None).await?.0)
     }
 
     /// 组织关系变动: joins or leaves an online branch, a party group, a
     /// mobile location or dual management, or transfers the home branch
     /// within the tree (recorded in the activity record, atomically).
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration}, org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// # let online = admin.orgs().create(NewOrganisation::new("网上党支部".parse()?, OrgKind::Branch(BranchForm::Online { theme: OnlineTheme::MobileMembers })).under(c.id)).await?;
+    /// # let on = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    /// # let m = admin.members().register(Registration::new("张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Application { on })).await?;
+    /// let today = chrono::Utc::now().date_naive();
+    /// let m = admin.members().change_membership(ChangeMembership::new(
+    ///     m.id(),
+    ///     MembershipRequest::Join { org: online.id, kind: MembershipKind::Online, on: today },
+    /// )).await?;
+    /// assert!(m.memberships().online().contains_key(&online.id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless the actor is an officer of the home line
-    /// (for a transfer: covering the receiving branch as well); a current
-    /// location organisation never changes the home membership.
-    /// `Membership` for a second home branch, an online branch as home, a
-    /// group outside the home branch, and the other rules of
-    /// [`Memberships::apply`].
-    pub async fn change_membership(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        request: MembershipRequest,
-    ) -> Result<Member, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_member(actor, member, &placement, &tree)?;
-        if let MembershipRequest::TransferHome { to, .. } = request {
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless the actor is an officer of the home line (for a transfer:
+    /// covering the receiving branch as well); a current-location
+    /// organisation never changes the home membership. `Membership` for a
+    /// second home branch, an online branch as home, a group outside the
+    /// home branch, and the other rules of [`Memberships::apply`].
+    pub async fn change_membership(&self, req: ChangeMembership) -> Result<Member, Error> {
+        let member = req.member;
+        let l = self.managed(member).await?;
+        let placement = l.placement()?.clone();
+        if let MembershipRequest::TransferHome { to, .. } = req.change {
             let receiving = Placement {
                 home: to,
                 ..placement.clone()
             };
-            access::check_manage_member(actor, member, &receiving, &tree)?;
+            access::check_manage_member(&self.s.actor, member, &receiving, &l.tree).map_err(
+                |d| match l.tree.get(to) {
+                    Some(_) if self.s.actor.covers_org(to, &l.tree) => Error::PermissionDenied(d),
+                    _ => Error::not_found(Entity::Org, to),
+                },
+            )?;
         }
-        let m = self.member_record(member).await?;
-        let memberships = m.memberships.apply(&request, &tree, self.clock.today())?;
-        let record = match request {
+        let m = self.record(member).await?;
+        let today = self.s.clock().today();
+        let memberships = m.memberships.apply(&req.change, &l.tree, today)?;
+        let record = match req.change {
             MembershipRequest::TransferHome { to, on } => Some(NewRecordEntry {
                 member,
                 occurred_on: on,
@@ -217,12 +201,14 @@ impl Dangjian {
                     to,
                 },
                 recorded_by: Some(to),
-                recorded_at: self.clock.timestamp(),
+                acted_by: self.s.actor.acted_by(),
+                recorded_at: self.s.clock().timestamp(),
             }),
             _ => None,
         };
         Ok(self
-            .store
+            .s
+            .store()
             .update_member(Member { memberships, ..m }, record)
             .await?
             .0)
@@ -230,81 +216,198 @@ impl Dangjian {
 
     /// 查看党员: one member's record.
     ///
-    /// # Errors
-    /// `PermissionDenied` unless the actor is the member, an officer of the
-    /// home line, of the current location, of a dual-managing organisation
-    /// or of an online branch the member joined; `NotFound`.
-    pub async fn member(&self, actor: &Actor, member: MemberId) -> Result<Member, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_read_member(actor, member, &placement, &tree)?;
-        self.member_record(member).await
-    }
-
-    /// Whether `actor` may read `member` (the scope check alone).
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let err = dj.act_as(&Actor::platform_admin()).members().get(MemberId::new(42)).await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` or `NotFound`.
-    pub async fn check_member_scope(&self, actor: &Actor, member: MemberId) -> Result<(), Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        Ok(access::check_read_member(actor, member, &placement, &tree)?)
+    /// `NotFound` unless the actor is the member, an officer (or a
+    /// scheduled job) of the home line, of the current location, of a
+    /// dual-managing organisation or of an online branch the member
+    /// joined; `PermissionDenied` for a treasurer of the home branch.
+    pub async fn get(&self, member: MemberId) -> Result<Member, Error> {
+        self.s
+            .authorize(Target::Member(member), |l| {
+                access::check_read_member(&self.s.actor, member, l.placement_ok(), &l.tree)
+            })
+            .await?;
+        self.record(member).await
     }
 
-    /// The member an OA login (employee number) belongs to, if the actor
-    /// may read it.
+    /// The member an OA login (employee number) belongs to, if there is
+    /// one the actor may read.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let found = dj.act_as(&Actor::platform_admin()).members().by_employee_no(&"E0001".parse()?).await?;
+    /// assert!(found.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` when the record is outside the actor's scope.
-    pub async fn member_by_employee_no(
-        &self,
-        actor: &Actor,
-        no: &EmployeeNo,
-    ) -> Result<Option<Member>, Error> {
-        let Some(m) = self.store.find_by_employee_no(no).await? else {
+    /// `PermissionDenied` for a record in scope the role may not read; a
+    /// record outside the scope is `Ok(None)`, as if there were none.
+    pub async fn by_employee_no(&self, no: &EmployeeNo) -> Result<Option<Member>, Error> {
+        let Some(id) = self
+            .s
+            .store()
+            .find_by_employee_no(no)
+            .await?
+            .map(|m| m.id)
+        else {
             return Ok(None);
         };
-        let tree = self.store.org_tree().await?;
-        access::check_read_member(actor, m.id, &m.memberships.placement(), &tree)?;
-        Ok(Some(m))
+        match self.get(id).await {
+            Ok(m) => Ok(Some(m)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// 下属党员: the members whose home branch is in `root`'s subtree,
-    /// ordered by id.
+    /// ordered by id, a page at a time.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}, service::PageRequest};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let page = admin.members().list_in(c.id, PageRequest::first(100)).await?;
+    /// assert!(page.items.is_empty() && page.is_last());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` outside the actor's scope; `NotFound`.
-    pub async fn subtree_members(&self, actor: &Actor, root: OrgId) -> Result<Vec<Member>, Error> {
-        let tree = self.readable_tree(actor, root).await?;
-        Ok(self.store.members_by_home(&tree.subtree(root)).await?)
+    /// `NotFound` (missing or outside the scope); `PermissionDenied` for a
+    /// role that reads no organisation.
+    pub async fn list_in(&self, root: OrgId, page: PageRequest) -> Result<Page<Member>, Error> {
+        let l = self.s.orgs().readable(root).await?;
+        let all = self.s.store().members_by_home(&l.tree.subtree(root)).await?;
+        Ok(page.cut(all, |m| m.id.get()))
     }
 
-    /// 网上党支部成员: the members of online branch `org`.
+    /// 网上党支部成员: the members of online branch `org`, ordered by id,
+    /// a page at a time.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind}, service::PageRequest};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let online = admin.orgs().create(NewOrganisation::new("网上党支部".parse()?,
+    ///     OrgKind::Branch(BranchForm::Online { theme: OnlineTheme::MobileMembers }))).await;
+    /// // An online branch sits under a committee; at the top it is refused.
+    /// assert!(online.is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` outside the actor's scope.
-    pub async fn online_branch_members(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-    ) -> Result<Vec<Member>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, org, &tree)?;
-        Ok(self.store.members_by_online(org).await?)
+    /// As [`MembersHandle::list_in`].
+    pub async fn list_online(&self, org: OrgId, page: PageRequest) -> Result<Page<Member>, Error> {
+        self.s.orgs().readable(org).await?;
+        let all = self.s.store().members_by_online(org).await?;
+        Ok(page.cut(all, |m| m.id.get()))
     }
 
-    /// The stage of `member` today, for callers that only need that.
-    ///
-    /// # Errors
-    /// As [`Dangjian::member`].
-    pub async fn stage(&self, actor: &Actor, member: MemberId) -> Result<Stage, Error> {
-        Ok(self.member(actor, member).await?.lifecycle.stage())
+    /// The home branch, located, once the actor may register there.
+    async fn for_home(&self, home: OrgId) -> Result<Located, Error> {
+        let placement = Placement {
+            home,
+            mobile_location: None,
+            dual: None,
+            online: Vec::new(),
+        };
+        self.s
+            .authorize(Target::Org(home), |l| {
+                access::check_manage_member(&self.s.actor, MemberId::new(0), &placement, &l.tree)
+            })
+            .await
     }
 
-    async fn member_record(&self, member: MemberId) -> Result<Member, Error> {
-        self.store
+    /// The member, located, once the actor may change the record.
+    pub(super) async fn managed(&self, member: MemberId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Member(member), |l| {
+                access::check_manage_member(&self.s.actor, member, l.placement_ok(), &l.tree)
+            })
+            .await
+    }
+
+    fn may_approve(&self, l: &Located, target: Target, what: &str) -> Result<(), Error> {
+        if matches!(self.s.actor.role(), Role::BranchOfficer) {
+            let denied = access::Denied {
+                role: self.s.actor.role(),
+                scope: self.s.actor.scope(),
+                action: access::Action::ManageMember,
+                target: format!("{what} (approval needs the committee above the branch)"),
+            };
+            return Err(self.s.refusal(l, target, denied));
+        }
+        Ok(())
+    }
+
+    fn plan_registration(&self, reg: Registration, l: &Located) -> Result<NewMember, Error> {
+        let today = self.s.clock().today();
+        let birth = reg.id_number.birth_date();
+        if birth > today {
+            return Err(RegistrationError::BornInTheFuture { birth, today }.into());
+        }
+        let rules = self.s.rules();
+        let no_introducers = |_: MemberId, _: NaiveDate| None;
+        let ctx = TransitionContext {
+            birth_date: birth,
+            subject: MemberId::new(0),
+            today,
+            rules: &rules.development,
+            calendar: &rules.calendar,
+            introducer_stage: &no_introducers,
+        };
+        let (lifecycle, since) = match reg.entry {
+            Entry::Application { on } => (Lifecycle::apply_for(on, &ctx)?, on),
+            Entry::Import(snapshot) => (Lifecycle::import(snapshot, &ctx)?, today),
+        };
+        let memberships = Memberships::new(reg.home, since, &l.tree)?;
+        Ok(NewMember {
+            identity: crate::member::Identity {
+                name: reg.name,
+                id_number: reg.id_number,
+            },
+            contact: reg.contact,
+            occupation: reg.occupation,
+            registration: RegistrationStatus::Pending {
+                submitted_on: today,
+            },
+            lifecycle,
+            memberships,
+        })
+    }
+
+    pub(super) async fn record(&self, member: MemberId) -> Result<Member, Error> {
+        self.s
+            .store()
             .get_member(member)
             .await?
-            .ok_or_else(|| Error::NotFound(member.to_string()))
+            .ok_or_else(|| Error::not_found(Entity::Member, member))
+    }
+}
+
+impl Located {
+    /// The placement of a member target (an empty one never matches).
+    pub(super) fn placement_ok(&self) -> &Placement {
+        static NOWHERE: std::sync::OnceLock<Placement> = std::sync::OnceLock::new();
+        self.placement.as_ref().unwrap_or_else(|| {
+            NOWHERE.get_or_init(|| Placement {
+                home: OrgId::new(0),
+                mobile_location: None,
+                dual: None,
+                online: Vec::new(),
+            })
+        })
     }
 }

@@ -1,21 +1,55 @@
-//! 服务 (services): actor check → rule → store, for each operation.
+//! 服务 (services): an actor's session, with one handle per area.
 //!
-//! [`Dangjian`] is the facade an integrator holds: a store, a clock and the
-//! rule book. Every method takes the calling [`Actor`](crate::access::Actor)
-//! first; a call outside the actor's scope returns
-//! [`crate::Error::PermissionDenied`] before
-//! anything is read for the caller or written. Rules run on plain values
-//! from the core; the store is written once, atomically, at the end.
+//! [`Dangjian`] holds a store, a clock and the rule book; build it with
+//! [`Dangjian::builder`]. [`Dangjian::act_as`] binds an
+//! [`Actor`](crate::access::Actor) and returns a [`Session`], and the
+//! session has one handle per area: [`Session::orgs`],
+//! [`Session::members`], [`Session::lifecycle`], [`Session::records`],
+//! [`Session::dues`] and [`Session::votes`]. Every method of a handle:
+//!
+//! 1. locates its target and checks the actor's scope and role in one
+//!    prologue, before anything is read for the caller. A target that
+//!    does not exist and a target outside the actor's scope get the same
+//!    answer, [`Error::NotFound`](crate::Error::NotFound); a target in
+//!    scope that the role may not act on gets
+//!    [`Error::PermissionDenied`](crate::Error::PermissionDenied);
+//! 2. applies the rules of the core to plain values;
+//! 3. writes the store once, atomically, at the end.
+//!
+//! The shape every area follows is written down in `docs/DESIGN.md`.
+//!
+//! ```
+//! use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}};
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let dj = Dangjian::builder().build();
+//! let admin = dj.act_as(&Actor::platform_admin());
+//! let committee = admin
+//!     .orgs()
+//!     .create(NewOrganisation::new("某某集团党委".parse()?, OrgKind::GrassrootsCommittee))
+//!     .await?;
+//! assert_eq!(admin.orgs().get(committee.id).await?.name.as_str(), "某某集团党委");
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+//! ```
 
+mod authorize;
 mod dues;
+mod lifecycle;
 mod member;
 mod org;
+mod page;
 mod payments;
 mod record;
 mod votes;
 
-pub use dues::{ArrearsScan, AssessmentRun, PaymentRequest, ReliefRequest};
+pub use dues::DuesHandle;
+pub use lifecycle::LifecycleHandle;
+pub use member::MembersHandle;
+pub use org::OrgsHandle;
+pub use page::{Cursor, Page, PageRequest};
+pub use record::RecordsHandle;
+pub use votes::VotesHandle;
 
+use crate::access::Actor;
 use crate::clock::{Clock, SystemClock};
 use crate::dues::DuesRuleBook;
 use crate::lifecycle::DevelopmentRules;
@@ -23,13 +57,13 @@ use crate::org::StructureRules;
 use crate::period::WorkCalendar;
 use crate::rules::Versioned;
 use crate::store::{MemoryStore, Store};
-use crate::{Error, MemberId, access::Placement};
 use std::sync::Arc;
 
 /// 规则手册 (rule book): every configurable rule a service applies, as
-/// versioned data. [`RuleBook::national`] holds the national defaults of
-/// `../shared/DOMAIN.md`; an integrator replaces any part for its place.
+/// versioned data. [`RuleBook::national`] holds the national defaults
+/// (`docs/RULES.md`); an integrator replaces any part for its place.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RuleBook {
     /// Member development (Development 2014).
     pub development: Versioned<DevelopmentRules>,
@@ -65,18 +99,14 @@ impl Default for RuleBook {
     }
 }
 
-/// 党建服务: the facade over a store, a clock and the rule book.
+/// 党建服务: the store, the clock and the rule book, shared by every
+/// session. Cheap to clone.
 ///
 /// ```
-/// use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}};
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use dangjian::{Dangjian, access::Actor};
 /// let dj = Dangjian::in_memory();
-/// let admin = Actor::platform_admin();
-/// let committee = dj.create_org(&admin, NewOrganisation {
-///     name: "某某集团党委".parse()?, kind: OrgKind::GrassrootsCommittee, parent: None,
-/// }).await?;
-/// assert_eq!(dj.subtree(&admin, committee.id).await?.len(), 1);
-/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// let session = dj.act_as(&Actor::platform_admin());
+/// assert_eq!(session.actor(), &Actor::platform_admin());
 /// ```
 #[derive(Clone)]
 pub struct Dangjian {
@@ -91,25 +121,86 @@ impl std::fmt::Debug for Dangjian {
     }
 }
 
-impl Dangjian {
-    /// Services over `store`, with `clock` and the national rules.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            store,
-            clock,
-            rules: Arc::new(RuleBook::national()),
+/// Builds a [`Dangjian`]: every part has a default (the in-memory store,
+/// the system clock, the national rule book).
+///
+/// ```
+/// use std::sync::Arc;
+/// use dangjian::{Dangjian, RuleBook, clock::FixedClock, store::MemoryStore};
+/// let clock = Arc::new(FixedClock::on_date(chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()));
+/// let dj = Dangjian::builder()
+///     .store(Arc::new(MemoryStore::new()))
+///     .clock(clock)
+///     .rules(RuleBook::national())
+///     .build();
+/// assert_eq!(dj.clock().today().to_string(), "2024-06-01");
+/// ```
+#[derive(Default)]
+#[must_use]
+pub struct Builder {
+    store: Option<Arc<dyn Store>>,
+    clock: Option<Arc<dyn Clock>>,
+    rules: Option<RuleBook>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder").finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// The store (default: a fresh [`MemoryStore`]); see
+    /// [`crate::adapters::connect`] for SQLite and PostgreSQL.
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The clock every date and deadline comes from (default:
+    /// [`SystemClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The rule book (default: [`RuleBook::national`]).
+    pub fn rules(mut self, rules: RuleBook) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// The services.
+    pub fn build(self) -> Dangjian {
+        Dangjian {
+            store: self
+                .store
+                .unwrap_or_else(|| Arc::new(MemoryStore::new())),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            rules: Arc::new(self.rules.unwrap_or_default()),
         }
     }
+}
 
-    /// Services over a fresh in-memory store and the system clock.
-    pub fn in_memory() -> Self {
-        Self::new(Arc::new(MemoryStore::new()), Arc::new(SystemClock))
+impl Dangjian {
+    /// A builder with every default.
+    pub fn builder() -> Builder {
+        Builder::default()
     }
 
-    /// Replaces the rule book (local variants, holiday calendars).
-    pub fn with_rules(mut self, rules: RuleBook) -> Self {
-        self.rules = Arc::new(rules);
-        self
+    /// Services over a fresh in-memory store, the system clock and the
+    /// national rules.
+    pub fn in_memory() -> Self {
+        Self::builder().build()
+    }
+
+    /// A session acting as `actor`: every call through it is checked
+    /// against the actor's role and scope.
+    pub fn act_as(&self, actor: &Actor) -> Session {
+        Session {
+            dj: self.clone(),
+            actor: actor.clone(),
+        }
     }
 
     /// The store.
@@ -126,14 +217,71 @@ impl Dangjian {
     pub fn rules(&self) -> &RuleBook {
         &self.rules
     }
+}
 
-    async fn placement_of(&self, member: MemberId) -> Result<Placement, Error> {
-        self.store
-            .placement(member)
-            .await?
-            .ok_or_else(|| Error::NotFound(member.to_string()))
+/// 会话: the services bound to one actor. Cheap to clone; `Send + Sync`.
+///
+/// ```
+/// use dangjian::{Dangjian, access::Actor, MemberId, OrgId};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let dj = Dangjian::in_memory();
+/// let secretary = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(7)));
+/// // Nothing exists yet: the same answer as for an id outside the scope.
+/// assert!(secretary.orgs().get(OrgId::new(7)).await.unwrap_err().is_not_found());
+/// # })
+/// ```
+#[derive(Clone, Debug)]
+pub struct Session {
+    dj: Dangjian,
+    actor: Actor,
+}
+
+impl Session {
+    /// The actor this session acts as.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// 组织: organisations.
+    pub fn orgs(&self) -> OrgsHandle<'_> {
+        OrgsHandle { s: self }
+    }
+
+    /// 党员: members' records, registrations, memberships and imports.
+    pub fn members(&self) -> MembersHandle<'_> {
+        MembersHandle { s: self }
+    }
+
+    /// 党员发展: lifecycle transitions.
+    pub fn lifecycle(&self) -> LifecycleHandle<'_> {
+        LifecycleHandle { s: self }
+    }
+
+    /// 电子活动证: activity records.
+    pub fn records(&self) -> RecordsHandle<'_> {
+        RecordsHandle { s: self }
+    }
+
+    /// 党费: dues.
+    pub fn dues(&self) -> DuesHandle<'_> {
+        DuesHandle { s: self }
+    }
+
+    /// 选举与表决: votes, elections, motions and appraisals.
+    pub fn votes(&self) -> VotesHandle<'_> {
+        VotesHandle { s: self }
+    }
+
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.dj.store.as_ref()
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.dj.clock.as_ref()
+    }
+
+    pub(crate) fn rules(&self) -> &RuleBook {
+        &self.dj.rules
     }
 }
 
-#[cfg(test)]
-mod tests;

@@ -1,116 +1,208 @@
-//! Organisation services: create, move, rename, read, structure checks.
+//! 组织 (the organisations handle): create, move, rename, read, structure
+//! checks.
 
-use super::Dangjian;
-use crate::access::{self, Actor};
-use crate::org::{Finding, Headcount, NewOrganisation, OrgName, Organisation};
+use super::authorize::{Located, Target};
+use super::{Page, PageRequest, Session};
+use crate::access;
+use crate::error::Entity;
+use crate::org::{
+    Finding, Headcount, MoveOrg, NewOrganisation, OrgTree, Organisation, RenameOrg,
+};
 use crate::{Error, OrgId};
 use std::collections::BTreeMap;
 
-impl Dangjian {
+/// 组织: the organisations an actor may see and change
+/// ([`Session::orgs`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OrgsHandle<'s> {
+    pub(super) s: &'s Session,
+}
+
+impl OrgsHandle<'_> {
     /// 建立组织: creates an organisation under `new.parent` (or a root).
     ///
-    /// # Errors
-    /// `PermissionDenied` unless the actor may manage the parent (roots:
-    /// the platform administrator; party groups: also the branch's
-    /// officers); `Org` for a kind the parent cannot hold (a party group
-    /// outside a branch) or an unknown parent.
-    pub async fn create_org(
-        &self,
-        actor: &Actor,
-        new: NewOrganisation,
-    ) -> Result<Organisation, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_manage_org(actor, new.parent, &new.kind, &tree)?;
-        tree.check_new(&new)?;
-        Ok(self.store.insert_org(new).await?)
-    }
-
-    /// 调整隶属关系: moves `org` under `new_parent` (or makes it a root).
+    /// ```
+    /// use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let b = admin.orgs().create(
+    ///     NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id),
+    /// ).await?;
+    /// assert_eq!(b.parent, Some(c.id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless the actor may manage both the old and the
-    /// new parent; `Org` for a move that would make a cycle or break the
-    /// kind rules; `NotFound` for an unknown organisation.
-    pub async fn move_org(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        new_parent: Option<OrgId>,
-    ) -> Result<Organisation, Error> {
-        let tree = self.store.org_tree().await?;
-        let current = tree
-            .get(org)
-            .cloned()
-            .ok_or_else(|| Error::NotFound(org.to_string()))?;
-        access::check_manage_org(actor, current.parent, &current.kind, &tree)?;
-        access::check_manage_org(actor, new_parent, &current.kind, &tree)?;
-        tree.check_reparent(org, new_parent)?;
+    /// `NotFound` for a parent that does not exist or is outside the
+    /// actor's scope; `PermissionDenied` unless the actor may manage the
+    /// parent (roots: the platform administrator; party groups: also the
+    /// branch's officers); `Org` for a kind the parent cannot hold.
+    pub async fn create(&self, new: NewOrganisation) -> Result<Organisation, Error> {
+        let tree = match new.parent {
+            Some(parent) => {
+                self.s
+                    .authorize(Target::Org(parent), |l| {
+                        access::check_manage_org(&self.s.actor, new.parent, &new.kind, &l.tree)
+                    })
+                    .await?
+                    .tree
+            }
+            None => {
+                let tree = self.s.store().org_tree().await?;
+                access::check_manage_org(&self.s.actor, None, &new.kind, &tree)?;
+                tree
+            }
+        };
+        tree.check_new(&new)?;
+        Ok(self.s.store().insert_org(new).await?)
+    }
+
+    /// 调整隶属关系: moves an organisation under a new parent (or to the
+    /// top).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, MoveOrg, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let new = |n: &str, k| NewOrganisation::new(n.parse().unwrap(), k);
+    /// let a = admin.orgs().create(new("甲党委", OrgKind::GrassrootsCommittee)).await?;
+    /// let b = admin.orgs().create(new("乙党委", OrgKind::GrassrootsCommittee)).await?;
+    /// let x = admin.orgs().create(new("一支部", OrgKind::Branch(BranchForm::Physical)).under(a.id)).await?;
+    /// let moved = admin.orgs().reparent(MoveOrg::new(x.id, b.id)).await?;
+    /// assert_eq!(moved.parent, Some(b.id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// `NotFound` for an organisation or parent missing or outside the
+    /// scope; `PermissionDenied` unless the actor may manage both the old
+    /// and the new parent; `Org` for a cycle or a broken kind rule.
+    pub async fn reparent(&self, req: MoveOrg) -> Result<Organisation, Error> {
+        let actor = &self.s.actor;
+        let l = self.managed(req.org).await?;
+        let current = org_in(&l.tree, req.org)?;
+        if let Some(parent) = req.parent {
+            self.s
+                .authorize(Target::Org(parent), |l| {
+                    access::check_manage_org(actor, req.parent, &current.kind, &l.tree)
+                })
+                .await?;
+        } else {
+            access::check_manage_org(actor, None, &current.kind, &l.tree)?;
+        }
+        l.tree.check_reparent(req.org, req.parent)?;
         Ok(self
-            .store
+            .s
+            .store()
             .update_org(Organisation {
-                parent: new_parent,
+                parent: req.parent,
                 ..current
             })
             .await?)
     }
 
-    /// 更名: renames `org`.
+    /// 更名: renames an organisation.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind, RenameOrg}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let c = admin.orgs().rename(RenameOrg::new(c.id, "集团党委".parse()?)).await?;
+    /// assert_eq!(c.name.as_str(), "集团党委");
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless the actor may manage the parent;
-    /// `NotFound` for an unknown organisation.
-    pub async fn rename_org(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        name: OrgName,
-    ) -> Result<Organisation, Error> {
-        let tree = self.store.org_tree().await?;
-        let current = tree
-            .get(org)
-            .cloned()
-            .ok_or_else(|| Error::NotFound(org.to_string()))?;
-        access::check_manage_org(actor, current.parent, &current.kind, &tree)?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless the actor may manage the parent.
+    pub async fn rename(&self, req: RenameOrg) -> Result<Organisation, Error> {
+        let l = self.managed(req.org).await?;
+        let current = org_in(&l.tree, req.org)?;
         Ok(self
-            .store
-            .update_org(Organisation { name, ..current })
+            .s
+            .store()
+            .update_org(Organisation {
+                name: req.name,
+                ..current
+            })
             .await?)
     }
 
     /// One organisation.
     ///
-    /// # Errors
-    /// `PermissionDenied` outside the actor's scope; `NotFound`.
-    pub async fn org(&self, actor: &Actor, org: OrgId) -> Result<Organisation, Error> {
-        let tree = self.readable_tree(actor, org).await?;
-        tree.get(org)
-            .cloned()
-            .ok_or_else(|| Error::NotFound(org.to_string()))
-    }
-
-    /// 下级组织: `root` and everything below it, in pre-order.
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// assert_eq!(admin.orgs().get(c.id).await?, c);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` outside the actor's scope; `NotFound`.
-    pub async fn subtree(&self, actor: &Actor, root: OrgId) -> Result<Vec<Organisation>, Error> {
-        let tree = self.readable_tree(actor, root).await?;
-        Ok(tree
+    /// `NotFound` (missing or outside the scope); `PermissionDenied` for a
+    /// role that reads no organisation (a treasurer).
+    pub async fn get(&self, org: OrgId) -> Result<Organisation, Error> {
+        let l = self.readable(org).await?;
+        org_in(&l.tree, org)
+    }
+
+    /// 下级组织: `root` and everything below it, in pre-order, a page at a
+    /// time.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}, service::PageRequest};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// for n in ["一支部", "二支部", "三支部"] {
+    ///     admin.orgs().create(NewOrganisation::new(n.parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// }
+    /// let first = admin.orgs().subtree(c.id, PageRequest::first(2)).await?;
+    /// assert_eq!(first.items.len(), 2);
+    /// let rest = admin.orgs().subtree(c.id, PageRequest::first(2).after(first.next.unwrap())).await?;
+    /// assert_eq!(rest.items.len(), 2);
+    /// assert!(rest.is_last());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`OrgsHandle::get`].
+    pub async fn subtree(&self, root: OrgId, page: PageRequest) -> Result<Page<Organisation>, Error> {
+        let l = self.readable(root).await?;
+        let all = l
+            .tree
             .subtree(root)
             .into_iter()
-            .filter_map(|id| tree.get(id).cloned())
-            .collect())
+            .filter_map(|id| l.tree.get(id).cloned())
+            .collect();
+        Ok(page.cut_ordered(all))
     }
 
-    /// 上级组织: the organisations above `org`, nearest first.
+    /// 上级组织: the organisations above `org`, nearest first (as far up as
+    /// the actor's scope reaches).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// assert_eq!(admin.orgs().ancestors(b.id).await?, vec![c]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` outside the actor's scope; `NotFound`.
-    pub async fn ancestors(&self, actor: &Actor, org: OrgId) -> Result<Vec<Organisation>, Error> {
-        let tree = self.readable_tree(actor, org).await?;
-        Ok(tree
+    /// As [`OrgsHandle::get`].
+    pub async fn ancestors(&self, org: OrgId) -> Result<Vec<Organisation>, Error> {
+        let l = self.readable(org).await?;
+        Ok(l.tree
             .ancestors(org)
             .into_iter()
-            .filter_map(|id| tree.get(id).cloned())
+            .filter(|a| self.s.actor.covers_org(*a, &l.tree))
+            .filter_map(|id| l.tree.get(id).cloned())
             .collect())
     }
 
@@ -119,27 +211,37 @@ impl Dangjian {
     /// (Branch 2018 Art. 5 and 20): too few full members, too large for a
     /// branch, a committee to elect or a secretary alone.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// // A branch with no full member is reported.
+    /// assert!(!admin.orgs().structure_report(c.id).await?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` outside the actor's scope; `NotFound`.
-    pub async fn structure_report(
-        &self,
-        actor: &Actor,
-        root: OrgId,
-    ) -> Result<Vec<Finding>, Error> {
-        let tree = self.readable_tree(actor, root).await?;
-        let today = self.clock.today();
+    /// As [`OrgsHandle::get`]; `NotFound` when no structure rules are in
+    /// force today.
+    pub async fn structure_report(&self, root: OrgId) -> Result<Vec<Finding>, Error> {
+        let l = self.readable(root).await?;
+        let tree = &l.tree;
+        let today = self.s.clock().today();
         let rules = self
-            .rules
+            .s
+            .rules()
             .structure
             .at(today)
-            .ok_or_else(|| Error::NotFound(format!("structure rules in force on {today}")))?;
+            .ok_or_else(|| Error::not_found(Entity::RuleVersion, today))?;
         let mut counts: BTreeMap<OrgId, Headcount> = BTreeMap::new();
         for branch in tree.branches_in(root) {
             let online = tree.get(branch).is_some_and(|o| o.kind.is_online_branch());
             let members = if online {
-                self.store.members_by_online(branch).await?
+                self.s.store().members_by_online(branch).await?
             } else {
-                self.store.members_by_home(&[branch]).await?
+                self.s.store().members_by_home(&[branch]).await?
             };
             let mut count = Headcount::default();
             for m in &members {
@@ -151,23 +253,34 @@ impl Dangjian {
             }
             counts.insert(branch, count);
         }
-        Ok(crate::org::structure_findings(&tree, &counts, &rules.rules)
+        Ok(crate::org::structure_findings(tree, &counts, &rules.rules)
             .into_iter()
             .filter(|f| tree.is_within(f.org(), root))
             .collect())
     }
 
-    /// The tree, once `actor` may read `org` and `org` exists.
-    pub(super) async fn readable_tree(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-    ) -> Result<std::sync::Arc<crate::org::OrgTree>, Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_org(actor, org, &tree)?;
-        if tree.get(org).is_none() {
-            return Err(Error::NotFound(org.to_string()));
-        }
-        Ok(tree)
+    /// The tree, once the actor may read `org`.
+    pub(super) async fn readable(&self, org: OrgId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Org(org), |l| {
+                access::check_read_org(&self.s.actor, org, &l.tree)
+            })
+            .await
     }
+
+    /// The tree, once the actor may change `org` (manage its parent).
+    async fn managed(&self, org: OrgId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Org(org), |l| match l.tree.get(org) {
+                Some(o) => access::check_manage_org(&self.s.actor, o.parent, &o.kind, &l.tree),
+                None => Ok(()),
+            })
+            .await
+    }
+}
+
+fn org_in(tree: &OrgTree, org: OrgId) -> Result<Organisation, Error> {
+    tree.get(org)
+        .cloned()
+        .ok_or_else(|| Error::not_found(Entity::Org, org))
 }

@@ -1,12 +1,12 @@
 //! 缴纳党费 (recording payments): one at a time or in batches. Both paths
-//! share one planning function ([`Dangjian::plan_payment`]), which reads
+//! share one planning function (`plan_payment`), which reads
 //! nothing from the store: the batch path loads the tree, the members,
 //! their profiles and their ledgers once, plans every item, and writes them
 //! with one [`DuesStore::record_payments`](crate::store::DuesStore::record_payments).
 
-use super::Dangjian;
-use super::dues::{PaymentRequest, RETRIES, chain, pays_from, same_payment};
-use crate::access::{self, Actor};
+use super::dues::{DuesHandle, RETRIES, chain, pays_from, same_payment};
+use crate::access;
+use crate::dues::PaymentRequest;
 use crate::dues::calc;
 use crate::dues::ledger::{
     self, Balances, LedgerEntry, LedgerEntryKind, NewLedgerEntry, NewPayment, PaymentOutcome,
@@ -16,6 +16,7 @@ use crate::member::Member;
 use crate::org::OrgTree;
 use crate::record::{Activity, NewRecordEntry};
 use crate::store::{StoreError, StoreErrorKind};
+use crate::error::Entity;
 use crate::{Error, MemberId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeSet, HashMap};
@@ -37,11 +38,23 @@ struct Now {
 
 type Outcome = Result<PaymentOutcome, Error>;
 
-impl Dangjian {
+impl DuesHandle<'_> {
     /// 缴纳党费: records a payment with its allocations (oldest unpaid
     /// month first) and the activity-record entry, atomically. The same
     /// external payment id recorded again returns the first payment
     /// ([`PaymentOutcome::AlreadyRecorded`]) and changes nothing.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// use dangjian::dues::PaymentRequest;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
+    /// let req = PaymentRequest::new(MemberId::new(1), "WX-1".parse()?, "30.00".parse()?, on);
+    /// let err = dj.act_as(&Actor::platform_admin()).dues().record_payment(req).await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// `PermissionDenied` unless a dues officer covers the home branch;
@@ -49,23 +62,17 @@ impl Dangjian {
     /// amount, a month before the member joined, paying further ahead than
     /// the consent allows (or past the year without leave), the same id
     /// with other content; `Conflict` if the ledger kept changing.
-    pub async fn record_dues_payment(
-        &self,
-        actor: &Actor,
-        req: PaymentRequest,
-    ) -> Result<PaymentOutcome, Error> {
+    pub async fn record_payment(&self, req: PaymentRequest) -> Result<PaymentOutcome, Error> {
         // Refuse before reading anything else for the caller.
-        let placement = self.placement_of(req.member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_manage_dues(actor, placement.home, &tree)?;
-        self.record_dues_payments(actor, vec![req])
+        self.managed_member(req.member).await?;
+        self.record_payments(vec![req])
             .await?
             .pop()
-            .unwrap_or_else(|| Err(Error::Conflict("the payment was not recorded".into())))
+            .unwrap_or_else(|| Err(Error::Internal("the payment went missing".into())))
     }
 
     /// 批量缴费 (batch payments): records many payments, each with the same
-    /// rules and result as [`Dangjian::record_dues_payment`] one after the
+    /// rules and result as [`DuesHandle::record_payment`] one after the
     /// other, in one write. The tree, the members, their profiles and
     /// ledgers are read once for the batch; an item the caller may not
     /// record (`PermissionDenied`), or that fails its checks, gets its error
@@ -73,17 +80,30 @@ impl Dangjian {
     /// one external id) are written in successive rounds, in the order
     /// given; items refused for a concurrent change are planned again.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// use dangjian::dues::PaymentRequest;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
+    /// let batch = vec![PaymentRequest::new(MemberId::new(1), "WX-1".parse()?, "30.00".parse()?, on)];
+    /// let results = dj.act_as(&Actor::platform_admin()).dues().record_payments(batch).await?;
+    /// assert!(results[0].as_ref().unwrap_err().is_not_found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// The outer error: the store failed (nothing of the round was stored).
-    pub async fn record_dues_payments(
+    pub async fn record_payments(
         &self,
-        actor: &Actor,
         reqs: Vec<PaymentRequest>,
     ) -> Result<Vec<Result<PaymentOutcome, Error>>, Error> {
-        let tree = self.store.org_tree().await?;
+        let actor = &self.s.actor;
+        let store = self.s.store();
+        let tree = store.org_tree().await?;
         let now = Now {
-            today: self.clock.today(),
-            at: self.clock.now(),
+            today: self.s.clock().today(),
+            at: self.s.clock().now(),
         };
         let ids: Vec<MemberId> = reqs
             .iter()
@@ -92,7 +112,8 @@ impl Dangjian {
             .into_iter()
             .collect();
         let members: HashMap<MemberId, Member> = self
-            .store
+            .s
+            .store()
             .get_members(&ids)
             .await?
             .into_iter()
@@ -102,8 +123,19 @@ impl Dangjian {
         let mut pending = Vec::new();
         for (i, req) in reqs.iter().enumerate() {
             let checked = match members.get(&req.member) {
-                None => Err(Error::NotFound(req.member.to_string())),
-                Some(m) => access::check_manage_dues(actor, m.home(), &tree).map_err(Error::from),
+                None => Err(Error::not_found(Entity::Member, req.member)),
+                Some(m) => access::check_manage_dues(actor, m.home(), &tree).map_err(|d| {
+                    let placement = m.memberships.placement();
+                    let subject = access::Subject::Member {
+                        id: m.id,
+                        placement: &placement,
+                    };
+                    if access::visible(actor, &subject, &tree) {
+                        Error::PermissionDenied(d)
+                    } else {
+                        Error::not_found(Entity::Member, req.member)
+                    }
+                }),
             };
             match checked {
                 Ok(()) => pending.push(i),
@@ -117,7 +149,8 @@ impl Dangjian {
             .into_iter()
             .collect();
         let profiles: HashMap<MemberId, DuesProfile> = self
-            .store
+            .s
+            .store()
             .dues_profiles(&allowed)
             .await?
             .into_iter()
@@ -133,7 +166,7 @@ impl Dangjian {
                 .into_iter()
                 .collect();
             let mut ledgers: HashMap<MemberId, Vec<LedgerEntry>> = HashMap::new();
-            for e in self.store.dues_entries_of_members(&round_members).await? {
+            for e in store.dues_entries_of_members(&round_members).await? {
                 ledgers.entry(e.kind.member()).or_default().push(e);
             }
             let mut writes = Vec::new();
@@ -167,7 +200,7 @@ impl Dangjian {
                         rest.push(i);
                     }
                 };
-                match self.store.record_payments(writes).await {
+                match store.record_payments(writes).await {
                     Ok(outs) => {
                         for (i, out) in written.into_iter().zip(outs) {
                             match out {
@@ -199,7 +232,7 @@ impl Dangjian {
         }
         Ok(results
             .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Error::Conflict("dues ledger busy".into()))))
+            .map(|r| r.unwrap_or_else(|| Err(Error::Conflict("the dues ledger kept changing".into()))))
             .collect())
     }
 
@@ -250,7 +283,7 @@ impl Dangjian {
         let current = Month::of(today);
         let limit = req.pay_ahead.limit(current)?;
         let chain = chain(tree, home);
-        let rules_now = self.rules.dues.rules_for(&chain, current)?;
+        let rules_now = self.s.rules().dues.rules_for(&chain, current)?;
         let version = u64::try_from(entries.len()).unwrap_or(u64::MAX);
         if let Some(first) = entries.iter().find(|e| {
             matches!(&e.kind, LedgerEntryKind::Payment { payment_id, .. } if *payment_id == req.payment_id)
@@ -291,7 +324,7 @@ impl Dangjian {
             .max(from);
         while mo <= limit {
             if let Some(p) = profile {
-                let v = self.rules.dues.rules_for(&chain, mo)?;
+                let v = self.s.rules().dues.rules_for(&chain, mo)?;
                 let (_, due) = calc::monthly_amount(&v.rules, p, mo)?;
                 let due = mb
                     .relief_for(mo)
@@ -316,6 +349,7 @@ impl Dangjian {
                 month: first_month.first_day(),
             },
             recorded_by: Some(home),
+            acted_by: self.s.actor.acted_by(),
             recorded_at: now.at,
         };
         record.validate(today)?;

@@ -1,55 +1,97 @@
-//! Activity-record services (党员电子活动证).
+//! 电子活动证 (the records handle): append to and read members' activity
+//! records.
 
-use super::Dangjian;
-use crate::access::{self, Actor, Scope};
-use crate::record::{Activity, NewRecordEntry, RecordEntry};
+use super::authorize::Target;
+use super::{Page, PageRequest, Session};
+use crate::access::{self, Scope};
+use crate::record::{AppendActivity, NewRecordEntry, RecordEntry};
 use crate::{Error, MemberId};
-use chrono::NaiveDate;
 
-impl Dangjian {
-    /// 记录活动: appends an entry to `member`'s activity record.
+/// 电子活动证: activity records ([`Session::records`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RecordsHandle<'s> {
+    pub(super) s: &'s Session,
+}
+
+impl RecordsHandle<'_> {
+    /// 记录活动: appends an entry to a member's activity record; the
+    /// actor's member id (or job name) is recorded as who acted.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, member::{Entry, Registration}, org::{BranchForm, NewOrganisation, OrgKind}, service::PageRequest};
+    /// use dangjian::record::{Activity, AppendActivity};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// # let today = chrono::Utc::now().date_naive();
+    /// # let m = admin.members().register(Registration::new("张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Application { on: today })).await?;
+    /// let visit = Activity::AssistanceVisit { description: "走访慰问".into() };
+    /// admin.records().append(AppendActivity::new(m.id(), today, visit)).await?;
+    /// assert_eq!(admin.records().list(m.id(), PageRequest::default()).await?.items.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless the actor is an officer of the home line or
-    /// of a mobile member's current location (a member may record their own
-    /// online check-in); `Record` for bad content or a future date.
-    pub async fn record_activity(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-        occurred_on: NaiveDate,
-        activity: Activity,
-    ) -> Result<RecordEntry, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_append_record(actor, member, &placement, &activity, &tree)?;
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless the actor is an officer of the home line or of a mobile
+    /// member's current location (a member may record their own online
+    /// check-in); `Record` for bad content or a future date.
+    pub async fn append(&self, req: AppendActivity) -> Result<RecordEntry, Error> {
+        let AppendActivity {
+            member,
+            occurred_on,
+            activity,
+        } = req;
+        self.s
+            .authorize(Target::Member(member), |l| {
+                access::check_append_record(
+                    &self.s.actor,
+                    member,
+                    l.placement_ok(),
+                    &activity,
+                    &l.tree,
+                )
+            })
+            .await?;
         let entry = NewRecordEntry {
             member,
             occurred_on,
             activity,
-            recorded_by: match actor.scope() {
+            recorded_by: match self.s.actor.scope() {
                 Scope::Subtree(org) => Some(org),
-                Scope::All | Scope::Member(_) => None,
+                _ => None,
             },
-            recorded_at: self.clock.timestamp(),
+            acted_by: self.s.actor.acted_by(),
+            recorded_at: self.s.clock().timestamp(),
         };
-        entry.validate(self.clock.today())?;
-        Ok(self.store.append_record(entry).await?)
+        entry.validate(self.s.clock().today())?;
+        Ok(self.s.store().append_record(entry).await?)
     }
 
-    /// 查看电子活动证: `member`'s activity record, oldest first.
+    /// 查看电子活动证: a member's activity record, oldest first, a page at a
+    /// time.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, service::PageRequest};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(me.records().list(MemberId::new(3), PageRequest::default()).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless the actor is the member, an officer of the
-    /// home line, or of a mobile member's current location.
-    pub async fn activity_record(
-        &self,
-        actor: &Actor,
-        member: MemberId,
-    ) -> Result<Vec<RecordEntry>, Error> {
-        let placement = self.placement_of(member).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_read_record(actor, member, &placement, &tree)?;
-        Ok(self.store.records_of(member).await?)
+    /// `NotFound` unless the actor is the member, an officer (or job) of
+    /// the home line, or of a mobile member's current location;
+    /// `PermissionDenied` for roles in scope that read no record.
+    pub async fn list(&self, member: MemberId, page: PageRequest) -> Result<Page<RecordEntry>, Error> {
+        self.s
+            .authorize(Target::Member(member), |l| {
+                access::check_read_record(&self.s.actor, member, l.placement_ok(), &l.tree)
+            })
+            .await?;
+        let all = self.s.store().records_of(member).await?;
+        Ok(page.cut(all, |e| e.id.get()))
     }
 }

@@ -1,122 +1,105 @@
-//! Vote services (选举与表决): open an election or a motion, check in,
+//! 选举与表决 (the votes handle): open an election or a motion, check in,
 //! record written opinions, cast secret ballots, close, count, and check a
-//! receipt. [Election 2020; Development 2014 Art. 27; DOMAIN.md §4]
+//! receipt. [Election 2020; Development 2014 Art. 27; `docs/RULES.md`]
 //!
 //! A secretary (branch officer) runs the votes of their branch, committee
 //! officers those of their subtree; a member casts their own ballot, keeps
 //! the receipt, and reads the published results of votes they are on the
-//! roll of. Everything else is `PermissionDenied`, before anything is read
-//! for the caller or written.
+//! roll of. A vote outside all of that is `NotFound`, like a vote that does
+//! not exist; the prologue reads only the vote's organisation and whether
+//! the actor is on its roll before the check.
 
-use super::Dangjian;
-use crate::access::{self, Actor};
+use super::Session;
+use super::authorize::{Located, Target};
+use crate::access;
 use crate::election::{
-    AttendanceMode, CountReport, ElectionBuilder, ElectionError, Motion, MotionKind, MotionReport,
-    NewVote, NotEntitledReason, Receipt, Roll, Round, TrackingCode, VoteId, VoteKind, VoteRecord,
-    VoteStatus, WrittenOpinion, seal,
+    Appraisal, Appraise, Cast, CheckIn, CountReport, ElectionError, Motion, MotionKind,
+    MotionReport, NewVote, NextRound, NotEntitledReason, OpenElection, OpenMotion, Receipt,
+    RecordOpinion, Roll, Round, TrackingCode, VoteId, VoteKind, VoteRecord, VoteStatus, seal,
 };
+use crate::error::Entity;
 use crate::lifecycle::Stage;
 use crate::store::StoreErrorKind;
 use crate::{Error, MemberId, OrgId};
 use std::collections::BTreeMap;
 
-impl Dangjian {
-    async fn draw_roll(
-        &self,
-        org: OrgId,
-        restricted: &BTreeMap<MemberId, NotEntitledReason>,
-    ) -> Result<Roll, Error> {
-        let tree = self.store.org_tree().await?;
-        let node = tree
-            .get(org)
-            .ok_or_else(|| Error::NotFound(org.to_string()))?;
-        let members = if node.kind.is_online_branch() {
-            self.store.members_by_online(org).await?
-        } else {
-            self.store.members_by_home(&[org]).await?
-        };
-        Ok(Roll::draw(org, self.clock.today(), &members, restricted))
-    }
+/// 选举与表决: votes ([`Session::votes`]).
+#[derive(Debug, Clone, Copy)]
+pub struct VotesHandle<'s> {
+    pub(super) s: &'s Session,
+}
 
-    async fn vote_record(&self, id: VoteId) -> Result<VoteRecord, Error> {
-        self.store
-            .get_vote(id)
-            .await?
-            .ok_or_else(|| Error::NotFound(id.to_string()))
-    }
-
-    async fn run_check(&self, actor: &Actor, org: OrgId) -> Result<(), Error> {
-        let tree = self.store.org_tree().await?;
-        Ok(access::check_run_vote(actor, org, &tree)?)
-    }
-
-    async fn results_check(&self, actor: &Actor, v: &VoteRecord) -> Result<(), Error> {
-        let tree = self.store.org_tree().await?;
-        access::check_read_vote_results(actor, v.org, |m| v.roll.lists(m), &tree)?;
-        if v.status == VoteStatus::Open {
-            return Err(ElectionError::StillOpen.into());
-        }
-        Ok(())
-    }
-
+impl VotesHandle<'_> {
     /// 发起选举: draws the roll of `org` today (from memberships and the
     /// lifecycle; `restricted` lists full members whose rights are
     /// suspended, with the reason), checks the set-up and opens the vote.
     /// The election date is today, by the injected clock.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, OrgId, MemberId, access::Actor};
+    /// use dangjian::election::{Body, ElectionBuilder, OpenElection};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let secretary = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(2)));
+    /// let setup = ElectionBuilder::new().body(Body::BranchCommittee).seats(3);
+    /// let err = secretary.votes().open_election(OpenElection::new(OrgId::new(2), setup)).await.unwrap_err();
+    /// assert!(err.is_not_found()); // no such branch
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless a branch officer of `org` or a committee
-    /// officer above it; `NotFound` for an unknown organisation;
-    /// `Election` for any set-up rule ([`ElectionBuilder::build`]).
-    pub async fn open_election(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        setup: ElectionBuilder,
-        restricted: &BTreeMap<MemberId, NotEntitledReason>,
-    ) -> Result<VoteRecord, Error> {
-        self.run_check(actor, org).await?;
-        let roll = self.draw_roll(org, restricted).await?;
-        let today = self.clock.today();
-        let setup = setup
-            .org(org)
+    /// `NotFound` (missing or outside the scope); `PermissionDenied`
+    /// unless a branch officer of `org` or a committee officer above it;
+    /// `Election` for any set-up rule
+    /// ([`crate::election::ElectionBuilder::build`]).
+    pub async fn open_election(&self, req: OpenElection) -> Result<VoteRecord, Error> {
+        let l = self.runs_org(req.org).await?;
+        let roll = self.draw_roll(&l, req.org, &req.restricted).await?;
+        let today = self.s.clock().today();
+        let setup = req
+            .setup
+            .org(req.org)
             .held_on(today)
-            .build(&roll, &self.rules.election)?;
+            .build(&roll, &self.s.rules().election)?;
         let new = NewVote {
-            org,
+            org: req.org,
             kind: VoteKind::Election(setup),
             roll,
             session: today,
         };
-        Ok(self.store.create_vote(new).await?)
+        Ok(self.s.store().create_vote(new).await?)
     }
 
-    /// 重新投票 / 另行选举: opens the next round of a closed election among
-    /// `candidates` for `seats` (a run-off among the tied, or a further
-    /// round among the unelected), on the same roll and rules.
+    /// 重新投票 / 另行选举: opens the next round of a closed election (a
+    /// run-off among the tied, or a further round among the unelected), on
+    /// the same roll and rules.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, OrgId, access::Actor};
+    /// use dangjian::election::{NextRound, Round, VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(2)));
+    /// let req = NextRound::new(VoteId::new(7), Round::RunOff, vec![MemberId::new(3), MemberId::new(4)], 1);
+    /// assert!(s.votes().open_next_round(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied`; `NotFound`; `Election` for an open or non-election
-    /// vote, a main round asked for, or a bad list.
-    pub async fn open_next_round(
-        &self,
-        actor: &Actor,
-        previous: VoteId,
-        round: Round,
-        candidates: &[MemberId],
-        seats: u32,
-    ) -> Result<VoteRecord, Error> {
-        let v = self.vote_record(previous).await?;
-        self.run_check(actor, v.org).await?;
+    /// `NotFound`; `PermissionDenied`; `Election` for an open or
+    /// non-election vote, a main round asked for, or a bad list.
+    pub async fn open_next_round(&self, req: NextRound) -> Result<VoteRecord, Error> {
+        self.runs_vote(req.previous).await?;
+        let v = self.record(req.previous).await?;
         let VoteKind::Election(setup) = &v.kind else {
             return Err(ElectionError::WrongKind("a motion has no rounds").into());
         };
         if v.status == VoteStatus::Open {
             return Err(ElectionError::StillOpen.into());
         }
-        let next = match round {
-            Round::RunOff => setup.run_off(candidates, seats, &v.roll)?,
-            Round::Further => setup.further_round(candidates, seats, &v.roll)?,
+        let next = match req.round {
+            Round::RunOff => setup.run_off(&req.candidates, req.seats, &v.roll)?,
+            Round::Further => setup.further_round(&req.candidates, req.seats, &v.roll)?,
             Round::Main => {
                 return Err(
                     ElectionError::WrongKind("open a main round with open_election").into(),
@@ -127,88 +110,114 @@ impl Dangjian {
             org: v.org,
             kind: VoteKind::Election(next),
             roll: v.roll.clone(),
-            session: self.clock.today(),
+            session: self.s.clock().today(),
         };
-        Ok(self.store.create_vote(new).await?)
+        Ok(self.s.store().create_vote(new).await?)
     }
 
-    /// 发起表决: opens a branch assembly vote on one person (an admission, a
-    /// conversion, an extension of probation, a discipline decision).
+    /// 发起表决: opens a branch assembly vote on one person (an admission,
+    /// a conversion, an extension of probation, a discipline decision).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, OrgId, access::Actor};
+    /// use dangjian::election::{MotionKind, OpenMotion};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(2)));
+    /// let req = OpenMotion::new(OrgId::new(2), MotionKind::Admission, MemberId::new(5));
+    /// assert!(s.votes().open_motion(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied`; `NotFound` for an unknown organisation or
-    /// subject; `Election` when the subject does not fit the kind (an
-    /// admission needs a development target).
-    pub async fn open_motion(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        kind: MotionKind,
-        subject: MemberId,
-        restricted: &BTreeMap<MemberId, NotEntitledReason>,
-    ) -> Result<VoteRecord, Error> {
-        self.run_check(actor, org).await?;
+    /// `NotFound` for an organisation or subject missing or outside the
+    /// scope; `PermissionDenied`; `Election` when the subject does not fit
+    /// the kind (an admission needs a development target).
+    pub async fn open_motion(&self, req: OpenMotion) -> Result<VoteRecord, Error> {
+        let l = self.runs_org(req.org).await?;
         let person = self
-            .store
-            .get_member(subject)
+            .s
+            .store()
+            .get_member(req.subject)
             .await?
-            .ok_or_else(|| Error::NotFound(subject.to_string()))?;
-        if kind == MotionKind::Admission && person.lifecycle.stage() != Stage::DevelopmentTarget {
+            .filter(|p| l.tree.is_within(p.home(), req.org) || p.memberships.online().contains_key(&req.org))
+            .ok_or_else(|| Error::not_found(Entity::Member, req.subject))?;
+        if req.kind == MotionKind::Admission && person.lifecycle.stage() != Stage::DevelopmentTarget
+        {
             return Err(
                 ElectionError::WrongKind("an admission is about a development target").into(),
             );
         }
-        let roll = self.draw_roll(org, restricted).await?;
-        let motion = Motion::new(kind, subject, &roll)?;
+        let roll = self.draw_roll(&l, req.org, &req.restricted).await?;
+        let motion = Motion::new(req.kind, req.subject, &roll)?;
         let new = NewVote {
-            org,
+            org: req.org,
             kind: VoteKind::Motion(motion),
             roll,
-            session: self.clock.today(),
+            session: self.s.clock().today(),
         };
-        Ok(self.store.create_vote(new).await?)
+        Ok(self.s.store().create_vote(new).await?)
     }
 
-    /// 签到: checks `member` in. Officers running the vote check anyone in;
-    /// a member may check themselves in online.
+    /// 签到: checks a member in. Officers running the vote check anyone
+    /// in; a member may check themselves in online.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// use dangjian::election::{AttendanceMode, CheckIn, VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// let req = CheckIn::new(VoteId::new(1), MemberId::new(3), AttendanceMode::Online);
+    /// assert!(me.votes().check_in(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied`; `NotFound`; `Election` for a closed vote or a
+    /// `NotFound`; `PermissionDenied`; `Election` for a closed vote or a
     /// member not entitled.
-    pub async fn check_in(
-        &self,
-        actor: &Actor,
-        vote: VoteId,
-        member: MemberId,
-        mode: AttendanceMode,
-    ) -> Result<VoteRecord, Error> {
-        let v = self.vote_record(vote).await?;
-        let own_online =
-            mode == AttendanceMode::Online && access::check_cast(actor, v.org).ok() == Some(member);
-        if !own_online {
-            self.run_check(actor, v.org).await?;
-        }
+    pub async fn check_in(&self, req: CheckIn) -> Result<VoteRecord, Error> {
+        let actor = &self.s.actor;
+        let own_online = req.mode == crate::election::AttendanceMode::Online
+            && actor.role() == access::Role::Member
+            && actor.member_id() == Some(req.member);
+        self.s
+            .authorize(Target::Vote(req.vote), |l| {
+                if own_online && l.vote.is_some_and(|v| v.on_roll) {
+                    Ok(())
+                } else {
+                    access::check_run_vote(actor, l.org, &l.tree)
+                }
+            })
+            .await?;
+        let v = self.record(req.vote).await?;
         if v.status == VoteStatus::Closed {
             return Err(ElectionError::Closed.into());
         }
-        v.roll.check_entitled(member)?;
-        Ok(self.store.check_in(vote, member, mode).await?)
+        v.roll.check_entitled(req.member)?;
+        Ok(self.s.store().check_in(req.vote, req.member, req.mode).await?)
     }
 
     /// 书面意见: records an absent member's written opinion on a motion.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, OrgId, access::Actor};
+    /// use dangjian::election::{RecordOpinion, VoteId, WrittenOpinion};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(2)));
+    /// let req = RecordOpinion::new(VoteId::new(1), MemberId::new(4), WrittenOpinion::Yes);
+    /// assert!(s.votes().record_written_opinion(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless an officer running the vote; `Election`
-    /// for an election, a closed vote, a member present or not entitled.
-    pub async fn record_written_opinion(
-        &self,
-        actor: &Actor,
-        vote: VoteId,
-        member: MemberId,
-        opinion: WrittenOpinion,
-    ) -> Result<VoteRecord, Error> {
-        let v = self.vote_record(vote).await?;
-        self.run_check(actor, v.org).await?;
+    /// `NotFound`; `PermissionDenied` unless an officer running the vote;
+    /// `Election` for an election, a closed vote, a member present or not
+    /// entitled.
+    pub async fn record_written_opinion(&self, req: RecordOpinion) -> Result<VoteRecord, Error> {
+        self.runs_vote(req.vote).await?;
+        let v = self.record(req.vote).await?;
         if !matches!(v.kind, VoteKind::Motion(_)) {
             return Err(ElectionError::WrittenOpinion(
                 "written opinions count in motion votes, not elections".into(),
@@ -218,54 +227,73 @@ impl Dangjian {
         if v.status == VoteStatus::Closed {
             return Err(ElectionError::Closed.into());
         }
-        v.roll.check_entitled(member)?;
+        v.roll.check_entitled(req.member)?;
         let mut check = v.attendance.clone();
-        check.written_opinion(&v.roll, member, opinion)?;
+        check.written_opinion(&v.roll, req.member, req.opinion)?;
         Ok(self
-            .store
-            .record_written_opinion(vote, member, opinion)
+            .s
+            .store()
+            .record_written_opinion(req.vote, req.member, req.opinion)
             .await?)
     }
 
-    /// 投票: the member behind `actor` casts `paper` in secret. The ballot
-    /// is sealed with a nonce from `rng`; the store marks the member as
-    /// having voted and keeps the ballot apart, in one step. Returns the
-    /// receipt (keep it: it is not stored).
+    /// 投票: the member behind the session casts a paper in secret. The
+    /// ballot is sealed with a nonce from the operating system's random
+    /// source; the store marks the member as having voted and keeps the
+    /// ballot apart, in one step. Returns the receipt (keep it: it is not
+    /// stored).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor};
+    /// use dangjian::election::{BallotPaper, Cast, VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// let err = me.votes().cast(Cast::new(VoteId::new(1), BallotPaper::new())).await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied` unless a member acting for themselves; `NotFound`;
-    /// `Election`: [`ElectionError::Closed`], [`ElectionError::NotOnRoll`],
+    /// `NotFound` for a vote missing or not the voter's; `PermissionDenied`
+    /// unless a member acting for themselves; `Election`:
+    /// [`ElectionError::Closed`], [`ElectionError::NotOnRoll`],
     /// [`ElectionError::AlreadyVoted`] (also for concurrent attempts),
     /// [`ElectionError::UnknownCandidate`] and the other ballot errors.
     /// Nothing is stored on any error.
-    pub async fn cast<R: rand::Rng + Send + ?Sized>(
-        &self,
-        actor: &Actor,
-        vote: VoteId,
-        paper: &crate::election::BallotPaper,
-        rng: &mut R,
-    ) -> Result<Receipt, Error> {
-        let v = self.vote_record(vote).await?;
-        let voter = access::check_cast(actor, v.org)?;
+    pub async fn cast(&self, req: Cast) -> Result<Receipt, Error> {
+        let actor = &self.s.actor;
+        let mut voter = None;
+        self.s
+            .authorize(Target::Vote(req.vote), |l| {
+                voter = Some(access::check_cast(actor, l.org)?);
+                Ok(())
+            })
+            .await?;
+        let voter = voter.ok_or_else(|| Error::Internal("a cast without its voter".into()))?;
+        let v = self.record(req.vote).await?;
         if v.status == VoteStatus::Closed {
             return Err(ElectionError::Closed.into());
         }
         v.roll.check_entitled(voter)?;
-        let ballot = v.kind.ballot(&v.roll, paper)?;
-        if self.store.has_voted(vote, voter).await? {
+        let ballot = v.kind.ballot(&v.roll, &req.paper)?;
+        let store = self.s.store();
+        if store.has_voted(req.vote, voter).await? {
             return Err(ElectionError::AlreadyVoted(voter).into());
         }
-        let (sealed, receipt) = seal(vote, v.session, ballot, rng);
-        match self.store.cast_ballot(voter, sealed).await {
+        let (sealed, receipt) = {
+            let mut rng = rand::rng();
+            seal(req.vote, v.session, ballot, &mut rng)
+        };
+        match store.cast_ballot(voter, sealed).await {
             Ok(()) => Ok(receipt),
             Err(e) => match e.kind() {
-                StoreErrorKind::Conflict if self.store.has_voted(vote, voter).await? => {
+                StoreErrorKind::Conflict if store.has_voted(req.vote, voter).await? => {
                     Err(ElectionError::AlreadyVoted(voter).into())
                 }
                 StoreErrorKind::Rejected
-                    if self
-                        .store
-                        .get_vote(vote)
+                    if store
+                        .get_vote(req.vote)
                         .await?
                         .is_some_and(|v| v.status == VoteStatus::Closed) =>
                 {
@@ -278,49 +306,76 @@ impl Dangjian {
 
     /// 结束投票: closes the vote; results become readable.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, OrgId, access::Actor, election::VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(2)));
+    /// assert!(s.votes().close(VoteId::new(1)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless an officer running the vote; `NotFound`.
-    pub async fn close_vote(&self, actor: &Actor, vote: VoteId) -> Result<VoteRecord, Error> {
-        let v = self.vote_record(vote).await?;
-        self.run_check(actor, v.org).await?;
-        Ok(self.store.close_vote(vote).await?)
+    /// `NotFound`; `PermissionDenied` unless an officer running the vote.
+    pub async fn close(&self, vote: VoteId) -> Result<VoteRecord, Error> {
+        self.runs_vote(vote).await?;
+        Ok(self.s.store().close_vote(vote).await?)
     }
 
     /// 计票报告: the count report of a closed election.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, election::VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(me.votes().count_report(VoteId::new(1)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless an officer who may run it or a member on
-    /// its roll; `Election` for an open vote ([`ElectionError::StillOpen`])
-    /// or a motion.
-    pub async fn count_report(&self, actor: &Actor, vote: VoteId) -> Result<CountReport, Error> {
-        let v = self.vote_record(vote).await?;
-        self.results_check(actor, &v).await?;
+    /// `NotFound` unless an officer who may run it or a member on its
+    /// roll; `Election` for an open vote ([`ElectionError::StillOpen`]) or
+    /// a motion.
+    pub async fn count_report(&self, vote: VoteId) -> Result<CountReport, Error> {
+        self.results(vote).await?;
+        let v = self.record(vote).await?;
         let VoteKind::Election(setup) = &v.kind else {
             return Err(ElectionError::WrongKind("a motion has a motion report").into());
         };
-        let ballots: Vec<_> = self
-            .store
+        let store = self.s.store();
+        let ballots: Vec<_> = store
             .sealed_ballots(vote)
             .await?
             .into_iter()
             .map(|s| s.ballot)
             .collect();
-        let voted = u32::try_from(self.store.voters(vote).await?.len()).unwrap_or(u32::MAX);
+        let voted = u32::try_from(store.voters(vote).await?.len()).unwrap_or(u32::MAX);
         Ok(CountReport::count(setup, v.turnout(voted), &ballots))
     }
 
     /// 表决结果: the report of a closed motion vote.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, election::VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(me.votes().motion_report(VoteId::new(1)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// As [`Dangjian::count_report`], for a motion.
-    pub async fn motion_report(&self, actor: &Actor, vote: VoteId) -> Result<MotionReport, Error> {
-        let v = self.vote_record(vote).await?;
-        self.results_check(actor, &v).await?;
+    /// As [`VotesHandle::count_report`], for a motion.
+    pub async fn motion_report(&self, vote: VoteId) -> Result<MotionReport, Error> {
+        self.results(vote).await?;
+        let v = self.record(vote).await?;
         let VoteKind::Motion(motion) = &v.kind else {
             return Err(ElectionError::WrongKind("an election has a count report").into());
         };
         let ballots: Vec<_> = self
-            .store
+            .s
+            .store()
             .sealed_ballots(vote)
             .await?
             .into_iter()
@@ -337,17 +392,22 @@ impl Dangjian {
     /// 选票查验码公示: the published list of tracking codes of a closed
     /// vote, sorted.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, election::VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(me.votes().ballot_codes(VoteId::new(1)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// As [`Dangjian::count_report`].
-    pub async fn ballot_codes(
-        &self,
-        actor: &Actor,
-        vote: VoteId,
-    ) -> Result<Vec<TrackingCode>, Error> {
-        let v = self.vote_record(vote).await?;
-        self.results_check(actor, &v).await?;
+    /// As [`VotesHandle::count_report`].
+    pub async fn ballot_codes(&self, vote: VoteId) -> Result<Vec<TrackingCode>, Error> {
+        self.results(vote).await?;
         Ok(self
-            .store
+            .s
+            .store()
             .sealed_ballots(vote)
             .await?
             .into_iter()
@@ -355,21 +415,24 @@ impl Dangjian {
             .collect())
     }
 
-    /// 回执查验: whether the receipt's ballot is in the published list, with
-    /// the choices the voter remembers (`None` to check the code only).
+    /// 回执查验: whether the receipt's ballot is in the published list,
+    /// with the choices the voter remembers (`None` to check the code
+    /// only).
+    ///
+    /// The receipt names its vote, so checking a receipt is answered like
+    /// any other read of that vote's results.
     ///
     /// # Errors
-    /// As [`Dangjian::count_report`].
+    /// As [`VotesHandle::count_report`].
     pub async fn verify_receipt(
         &self,
-        actor: &Actor,
         receipt: &Receipt,
         choices: Option<&crate::election::Ballot>,
     ) -> Result<bool, Error> {
-        let v = self.vote_record(receipt.vote).await?;
-        self.results_check(actor, &v).await?;
+        self.results(receipt.vote).await?;
         let found = self
-            .store
+            .s
+            .store()
             .sealed_ballots(receipt.vote)
             .await?
             .into_iter()
@@ -381,16 +444,23 @@ impl Dangjian {
         })
     }
 
-    /// 投票: one vote's record (roll, attendance, status); officers running
-    /// it and members on its roll.
+    /// 投票: one vote's record (roll, attendance, status); officers
+    /// running it and members on its roll.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, election::VoteId};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(me.votes().get(VoteId::new(1)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
-    /// `PermissionDenied`; `NotFound`.
-    pub async fn vote(&self, actor: &Actor, vote: VoteId) -> Result<VoteRecord, Error> {
-        let v = self.vote_record(vote).await?;
-        let tree = self.store.org_tree().await?;
-        access::check_read_vote_results(actor, v.org, |m| v.roll.lists(m), &tree)?;
-        Ok(v)
+    /// `NotFound` (missing or outside the scope).
+    pub async fn get(&self, vote: VoteId) -> Result<VoteRecord, Error> {
+        self.readable(vote).await?;
+        self.record(vote).await
     }
 
     /// 民主评议: grades the members of `org` for `year` (full members
@@ -398,23 +468,89 @@ impl Dangjian {
     /// the rule book's cap). The result is returned for the integrator to
     /// publish or file; nothing is stored.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, OrgId, access::Actor};
+    /// use dangjian::election::Appraise;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(MemberId::new(1), OrgId::new(2)));
+    /// let req = Appraise::new(OrgId::new(2), 2024, Default::default());
+    /// assert!(s.votes().appraise(req).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
-    /// `PermissionDenied` unless an officer who runs the votes of `org`;
-    /// `Election` for a grade refused ([`crate::election::Appraisal::grade`]).
-    pub async fn appraise(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        year: i32,
-        grades: &BTreeMap<MemberId, crate::election::Grade>,
-    ) -> Result<crate::election::Appraisal, Error> {
-        self.run_check(actor, org).await?;
-        let roll = self.draw_roll(org, &BTreeMap::new()).await?;
-        Ok(crate::election::Appraisal::grade(
+    /// `NotFound`; `PermissionDenied` unless an officer who runs the votes
+    /// of `org`; `Election` for a grade refused
+    /// ([`crate::election::Appraisal::grade`]).
+    pub async fn appraise(&self, req: Appraise) -> Result<Appraisal, Error> {
+        let l = self.runs_org(req.org).await?;
+        let roll = self.draw_roll(&l, req.org, &BTreeMap::new()).await?;
+        Ok(Appraisal::grade(
             &roll,
-            year,
-            grades,
-            &self.rules.appraisal,
+            req.year,
+            &req.grades,
+            &self.s.rules().appraisal,
         )?)
+    }
+
+    async fn draw_roll(
+        &self,
+        l: &Located,
+        org: OrgId,
+        restricted: &BTreeMap<MemberId, NotEntitledReason>,
+    ) -> Result<Roll, Error> {
+        let node = l
+            .tree
+            .get(org)
+            .ok_or_else(|| Error::not_found(Entity::Org, org))?;
+        let members = if node.kind.is_online_branch() {
+            self.s.store().members_by_online(org).await?
+        } else {
+            self.s.store().members_by_home(&[org]).await?
+        };
+        Ok(Roll::draw(org, self.s.clock().today(), &members, restricted))
+    }
+
+    async fn record(&self, id: VoteId) -> Result<VoteRecord, Error> {
+        self.s
+            .store()
+            .get_vote(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Vote, id))
+    }
+
+    async fn runs_org(&self, org: OrgId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Org(org), |l| {
+                access::check_run_vote(&self.s.actor, org, &l.tree)
+            })
+            .await
+    }
+
+    async fn runs_vote(&self, vote: VoteId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Vote(vote), |l| {
+                access::check_run_vote(&self.s.actor, l.org, &l.tree)
+            })
+            .await
+    }
+
+    async fn readable(&self, vote: VoteId) -> Result<Located, Error> {
+        self.s
+            .authorize(Target::Vote(vote), |l| {
+                let on_roll = l.vote.is_some_and(|v| v.on_roll);
+                access::check_read_vote_results(&self.s.actor, l.org, |_| on_roll, &l.tree)
+            })
+            .await
+    }
+
+    /// The vote's results, once readable and closed.
+    async fn results(&self, vote: VoteId) -> Result<Located, Error> {
+        let l = self.readable(vote).await?;
+        if l.vote.is_some_and(|v| v.open) {
+            return Err(ElectionError::StillOpen.into());
+        }
+        Ok(l)
     }
 }

@@ -39,6 +39,36 @@ pub enum StoreErrorKind {
     /// The database schema is newer than this library (or was altered):
     /// upgrade the library rather than write to it.
     SchemaMismatch,
+    /// The store is set up wrongly: a URL whose scheme's feature is off, a
+    /// malformed URL, a bare path where `sqlite://…` is meant. Not
+    /// retryable.
+    Config,
+}
+
+impl fmt::Display for UniqueField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::IdNumber => "identity number",
+            Self::EmployeeNo => "employee number",
+        })
+    }
+}
+
+impl fmt::Display for StoreErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Conflict => f.write_str("the record changed since it was read"),
+            Self::Duplicate(field) => write!(f, "the {field} is already taken"),
+            Self::NotFound => f.write_str("the record does not exist"),
+            Self::Rejected => f.write_str("the store refused the write"),
+            Self::Corrupt => f.write_str("stored data does not parse"),
+            Self::Unavailable => f.write_str("the store is unavailable"),
+            Self::AccessDenied => f.write_str("the database refused the credentials"),
+            Self::ReadOnly => f.write_str("the database is read-only"),
+            Self::SchemaMismatch => f.write_str("the database schema does not match this library"),
+            Self::Config => f.write_str("the store is set up wrongly"),
+        }
+    }
 }
 
 /// A store failure: a kind, a message, and the backend's own error.
@@ -86,7 +116,11 @@ impl StoreError {
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "store {:?}: {}", self.kind, self.message)
+        if self.message.is_empty() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "{}: {}", self.kind, self.message)
+        }
     }
 }
 

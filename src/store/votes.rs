@@ -1,6 +1,6 @@
 //! 投票存储 (vote storage): votes, who voted, and the sealed ballots, kept
 //! apart so that nothing stored links a voter to a ballot.
-//! [Election 2020; DOMAIN.md §4]
+//! [Election 2020; `docs/RULES.md`, votes]
 //!
 //! A backend keeps two things with nothing in common: the list of members
 //! who voted (per vote) and the sealed ballots (per vote, keyed by their
@@ -11,9 +11,31 @@
 
 use super::StoreError;
 use crate::MemberId;
-use crate::election::{AttendanceMode, NewVote, SealedBallot, VoteId, VoteRecord, WrittenOpinion};
+use crate::election::{
+    AttendanceMode, NewVote, SealedBallot, VoteId, VoteRecord, VoteStatus, WrittenOpinion,
+};
+use crate::OrgId;
 use async_trait::async_trait;
 use std::collections::BTreeSet;
+
+/// Where a vote sits ([`VoteStore::locate_vote`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VoteLocation {
+    /// The organisation voting.
+    pub org: OrgId,
+    /// Whether the vote is still open.
+    pub open: bool,
+    /// Whether the member asked about is on the roll.
+    pub on_roll: bool,
+}
+
+impl VoteLocation {
+    /// A location (for store implementations).
+    pub fn new(org: OrgId, open: bool, on_roll: bool) -> Self {
+        Self { org, open, on_roll }
+    }
+}
 
 /// 投票存储: votes, attendance, who voted and the sealed ballots.
 ///
@@ -47,6 +69,22 @@ pub trait VoteStore: Send + Sync {
 
     /// One vote (without ballots).
     async fn get_vote(&self, id: VoteId) -> Result<Option<VoteRecord>, StoreError>;
+
+    /// 定位: where vote `id` sits, for the access check that comes before
+    /// anything is read for the caller: its organisation, whether it is
+    /// open, and whether `member` is on its roll. The default reads the
+    /// record; a backend may answer from an index.
+    async fn locate_vote(
+        &self,
+        id: VoteId,
+        member: Option<MemberId>,
+    ) -> Result<Option<VoteLocation>, StoreError> {
+        Ok(self.get_vote(id).await?.map(|v| VoteLocation {
+            org: v.org,
+            open: v.status == VoteStatus::Open,
+            on_roll: member.is_some_and(|m| v.roll.lists(m)),
+        }))
+    }
 
     /// 签到: checks `member` in (entitled members only; the first check-in
     /// stands). Refused ([`super::StoreErrorKind::Rejected`]) once closed or

@@ -475,13 +475,14 @@ macro_rules! sql_dues_batch {
                                 to_json(&r.activity)?,
                                 r.recorded_by.map(|o| to_db(o.get())).transpose()?,
                                 r.recorded_at,
+                                r.acted_by.as_ref().map(to_json).transpose()?,
                             ));
                         }
                         let mut qb = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO activity_records (member_id, occurred_on, activity, recorded_by, recorded_at) ",
+                            "INSERT INTO activity_records (member_id, occurred_on, activity, recorded_by, recorded_at, acted_by) ",
                         );
-                        qb.push_values(rows, |mut b, (m, on, act, by, at)| {
-                            b.push_bind(m).push_bind(on).push_bind(act).push_bind(by).push_bind(at);
+                        qb.push_values(rows, |mut b, (m, on, act, by, at, who)| {
+                            b.push_bind(m).push_bind(on).push_bind(act).push_bind(by).push_bind(at).push_bind(who);
                         });
                         qb.push(" RETURNING id, member_id");
                         let back: HashMap<i64, i64> = qb

@@ -133,7 +133,7 @@ macro_rules! sql_dues_store {
                 use $crate::adapters::sql::{corrupt, from_db, from_json};
                 let what = format!("dues_cases row {id}");
                 let mut case: $crate::dues::arrears::SelfDepartureCase = from_json(&record, &what)?;
-                case.id = from_db(id)?;
+                case.id = $crate::CaseId::new(from_db(id)?);
                 if Self::case_status(&case) != status {
                     return Err(corrupt(format!("{what}: the status column disagrees with the case")));
                 }
@@ -354,7 +354,7 @@ macro_rules! sql_dues_store {
                     if open.is_some() {
                         continue;
                     }
-                    let case = SelfDepartureCase { id: 0, status: CaseStatus::Open, ..case };
+                    let case = SelfDepartureCase { id: $crate::CaseId::new(0), status: CaseStatus::Open, ..case };
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO dues_cases (member_id, branch_id, status, record) \
                          VALUES ($1, $2, 'open', $3) RETURNING id",
@@ -365,7 +365,7 @@ macro_rules! sql_dues_store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                    opened.push(SelfDepartureCase { id: from_db(id)?, ..case });
+                    opened.push(SelfDepartureCase { id: $crate::CaseId::new(from_db(id)?), ..case });
                 }
                 tx.commit().await.map_err(map_err)?;
                 Ok(opened)
@@ -373,11 +373,11 @@ macro_rules! sql_dues_store {
 
             async fn departure_case(
                 &self,
-                id: u64,
+                id: $crate::CaseId,
             ) -> Result<Option<$crate::dues::arrears::SelfDepartureCase>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, to_db};
                 sqlx::query_as::<_, (i64, String, String)>("SELECT id, status, record FROM dues_cases WHERE id = $1")
-                    .bind(to_db(id)?)
+                    .bind(to_db(id.get())?)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(map_err)?
@@ -416,7 +416,7 @@ macro_rules! sql_dues_store {
             ) -> Result<$crate::dues::arrears::SelfDepartureCase, $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, not_found, to_db, to_json};
                 use $crate::store::{StoreError, StoreErrorKind};
-                let id = to_db(case.id)?;
+                let id = to_db(case.id.get())?;
                 let mut tx = self.begin_write().await?;
                 let current = sqlx::query_as::<_, (i64, String, String)>(
                     "SELECT id, status, record FROM dues_cases WHERE id = $1",
@@ -439,7 +439,7 @@ macro_rules! sql_dues_store {
                 }
                 sqlx::query("UPDATE dues_cases SET status = $1, record = $2 WHERE id = $3 AND status = 'open'")
                     .bind(Self::case_status(&case))
-                    .bind(to_json(&$crate::dues::arrears::SelfDepartureCase { id: 0, ..case.clone() })?)
+                    .bind(to_json(&$crate::dues::arrears::SelfDepartureCase { id: $crate::CaseId::new(0), ..case.clone() })?)
                     .bind(id)
                     .execute(&mut *tx)
                     .await

@@ -34,6 +34,7 @@ pub(crate) type RecordRow = (
     String,
     Option<i64>,
     chrono::DateTime<chrono::Utc>,
+    Option<String>,
 );
 
 /// Ids bound in one `IN (…)` list: well under SQLite's 32,766 and
@@ -105,7 +106,7 @@ pub(crate) fn member_from_row(
 
 /// An activity-record row back into the domain.
 pub(crate) fn record_from_row(
-    (id, member, occurred_on, activity, recorded_by, recorded_at): RecordRow,
+    (id, member, occurred_on, activity, recorded_by, recorded_at, acted_by): RecordRow,
 ) -> Result<crate::record::RecordEntry, StoreError> {
     let what = format!("activity_records row {id}");
     Ok(crate::record::RecordEntry {
@@ -114,6 +115,7 @@ pub(crate) fn record_from_row(
         occurred_on,
         activity: from_json(&activity, &what)?,
         recorded_by: recorded_by.map(from_db).transpose()?.map(OrgId::new),
+        acted_by: acted_by.map(|a| from_json(&a, &what)).transpose()?,
         recorded_at,
     })
 }

@@ -96,14 +96,15 @@ macro_rules! sql_store {
                 use $crate::adapters::sql::{from_db, map_err, to_db, to_json};
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO activity_records \
-                     (member_id, occurred_on, activity, recorded_by, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     (member_id, occurred_on, activity, recorded_by, recorded_at, acted_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
                 .bind(to_db(entry.member.get())?)
                 .bind(entry.occurred_on)
                 .bind(to_json(&entry.activity)?)
                 .bind(entry.recorded_by.map(|o| to_db(o.get())).transpose()?)
                 .bind(entry.recorded_at)
+                .bind(entry.acted_by.as_ref().map(to_json).transpose()?)
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -419,7 +420,7 @@ macro_rules! sql_store {
             ) -> Result<Vec<$crate::record::RecordEntry>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, record_from_row, to_db};
                 sqlx::query_as::<_, $crate::adapters::sql::RecordRow>(
-                    "SELECT id, member_id, occurred_on, activity, recorded_by, recorded_at \
+                    "SELECT id, member_id, occurred_on, activity, recorded_by, recorded_at, acted_by \
                      FROM activity_records WHERE member_id = $1 ORDER BY id",
                 )
                 .bind(to_db(member.get())?)

@@ -25,7 +25,7 @@ pub(crate) struct DuesState {
     allocations_of: HashMap<usize, Vec<usize>>,
     assessed: BTreeSet<(MemberId, Month)>,
     profiles: BTreeMap<MemberId, DuesProfile>,
-    cases: BTreeMap<u64, SelfDepartureCase>,
+    cases: BTreeMap<crate::CaseId, SelfDepartureCase>,
 }
 
 fn rejected(msg: impl Into<String>) -> StoreError {
@@ -380,7 +380,7 @@ impl DuesStore for MemoryStore {
             if !open.insert(case.member) {
                 continue;
             }
-            let id = inner.dues.cases.keys().next_back().map_or(1, |k| k + 1);
+            let id = crate::CaseId::new(inner.dues.cases.keys().next_back().map_or(1, |k| k.get() + 1));
             let stored = SelfDepartureCase {
                 id,
                 status: CaseStatus::Open,
@@ -392,7 +392,7 @@ impl DuesStore for MemoryStore {
         Ok(opened)
     }
 
-    async fn departure_case(&self, id: u64) -> Result<Option<SelfDepartureCase>, StoreError> {
+    async fn departure_case(&self, id: crate::CaseId) -> Result<Option<SelfDepartureCase>, StoreError> {
         Ok(self.read()?.dues.cases.get(&id).cloned())
     }
 
