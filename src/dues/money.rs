@@ -16,10 +16,11 @@ use std::str::FromStr;
 /// string (`"12.50"`).
 ///
 /// Built only through validation: more than two decimals is refused, never
-/// rounded silently.
+/// rounded silently. The default is [`Money::ZERO`], at scale 2 (`"0.00"`).
 ///
 /// ```
 /// use dangjian::dues::Money;
+/// assert_eq!(Money::default().to_string(), "0.00");
 /// let a: Money = "12.5".parse()?;
 /// assert_eq!(a.to_string(), "12.50");
 /// assert!("0.001".parse::<Money>().is_err());
@@ -27,9 +28,18 @@ use std::str::FromStr;
 /// assert_eq!(serde_json::to_string(&a)?, "\"12.50\"");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct Money(Decimal);
+
+/// Zero yuan at scale 2 ([`Money::ZERO`], `"0.00"`), not the scale-0
+/// `Decimal` default, so defaulted amounts print and serialize like every
+/// other amount.
+impl Default for Money {
+    fn default() -> Self {
+        Self::ZERO
+    }
+}
 
 impl Money {
     /// Zero yuan.
@@ -283,6 +293,25 @@ mod tests {
         let back: Option<Rounding> =
             serde_json::from_str(&serde_json::to_string(&r).unwrap_or_default()).ok();
         assert_eq!(back, Some(r));
+    }
+
+    #[test]
+    fn default_is_zero_at_scale_2() {
+        let d = Money::default();
+        assert_eq!(d, Money::ZERO);
+        assert_eq!(d, Money::from_fen(0));
+        assert!(d.is_zero());
+        assert!(!d.is_negative());
+        assert_eq!(d.amount().scale(), 2);
+        assert_eq!(d.to_string(), "0.00");
+        assert_eq!(format!("{d:?}"), "¥0.00");
+        assert_eq!(serde_json::to_string(&d).unwrap_or_default(), "\"0.00\"");
+        assert_eq!(
+            Money::default()
+                .saturating_add(Money::from_fen(1250))
+                .to_string(),
+            "12.50"
+        );
     }
 
     #[test]

@@ -8,6 +8,49 @@
 //!
 //! The check character uses ISO 7064 MOD 11-2; [`check_character`] is public
 //! so other numbering schemes (e.g. member card ids) can reuse it.
+//!
+//! # Strict and lenient parsing
+//!
+//! The **strict** parse, [`FromStr`] (`s.parse::<IdNumber>()`, also used by
+//! `TryFrom` and deserialization), is the default: it accepts only the
+//! 18-character number of GB 11643-1999 and refuses anything else, including
+//! the 15-digit first-generation number.
+//!
+//! Legacy rosters may still hold 15-digit first-generation numbers (GB
+//! 11643-1989: a 6-digit region code, a 6-digit birth date `YYMMDD`, a 3-digit
+//! sequence code, no check character). The **lenient** parse,
+//! [`IdNumber::parse_lenient`], accepts both forms: an 18-character number
+//! exactly as the strict parse does, and a 15-digit number converted to the
+//! 18-character form ([`IdNumber::from_legacy15`]: the century `19` is
+//! inserted before `YYMMDD` and the check character computed with
+//! [`check_character`]). The converted number must then pass every check of
+//! the strict parse (province-level region code, real birth date not before
+//! 1900-01-01). Only the 18-character form is ever stored.
+//!
+//! Nothing in this crate picks the lenient parse on its own: a roster import
+//! uses it only when the integrator asks for it explicitly, by calling
+//! [`IdNumber::parse_lenient`] (or [`IdNumber::from_legacy15`]) instead of
+//! the strict parse.
+//!
+//! ```
+//! use dangjian::member::identity::{IdNumber, IdNumberError};
+//!
+//! // The default, strict parse refuses the 15-digit form...
+//! assert_eq!(
+//!     "110105491231002".parse::<IdNumber>(),
+//!     Err(IdNumberError::WrongLength { found: 15 })
+//! );
+//! // ...which the lenient parse, asked for explicitly, converts.
+//! let legacy = IdNumber::parse_lenient("110105491231002")?;
+//! assert_eq!(legacy.as_str(), "11010519491231002X");
+//! assert_eq!(legacy, "11010519491231002X".parse::<IdNumber>()?);
+//! // 18-character numbers are parsed by both alike.
+//! assert_eq!(
+//!     IdNumber::parse_lenient("11010519491231002X")?,
+//!     "11010519491231002X".parse::<IdNumber>()?
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -16,6 +59,16 @@ use std::str::FromStr;
 
 /// Number of characters in a (second-generation) identity number.
 const ID_LEN: usize = 18;
+
+/// Number of digits in a first-generation (GB 11643-1989) identity number.
+const LEGACY_LEN: usize = 15;
+
+/// Number of leading region-code digits, after which a first-generation
+/// number's `YYMMDD` birth date starts.
+const REGION_LEN: usize = 6;
+
+/// The century inserted before a first-generation number's `YYMMDD`.
+const LEGACY_CENTURY: &str = "19";
 
 /// ISO 7064 MOD 11-2 weights for the first 17 digits (2^(18-i) mod 11).
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -113,16 +166,34 @@ pub enum Sex {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdNumberError {
-    /// 长度错误: not 18 characters after trimming (15-digit first-generation
-    /// numbers are rejected here).
+    /// 长度错误: not 18 characters after trimming (the strict parse; 15-digit
+    /// first-generation numbers are rejected here, see
+    /// [`IdNumber::parse_lenient`]).
     #[error("identity number must have 18 characters, found {found}")]
     WrongLength {
         /// 实际长度 (length found): the number of characters, counted as Unicode
         /// scalar values.
         found: usize,
     },
-    /// 非法字符: a character that is not a digit (or, in the last position,
-    /// not a digit or `X`).
+    /// 长度错误 (宽松): neither 15 nor 18 characters after trimming (the
+    /// lenient parse, [`IdNumber::parse_lenient`]).
+    #[error("identity number must have 15 or 18 characters, found {found}")]
+    WrongLengthLenient {
+        /// 实际长度 (length found): the number of characters, counted as Unicode
+        /// scalar values.
+        found: usize,
+    },
+    /// 一代证长度错误: not 15 characters after trimming (the first-generation
+    /// conversion, [`IdNumber::from_legacy15`]).
+    #[error("first-generation identity number must have 15 digits, found {found}")]
+    WrongLegacyLength {
+        /// 实际长度 (length found): the number of characters, counted as Unicode
+        /// scalar values.
+        found: usize,
+    },
+    /// 非法字符: a character that is not a digit (or, in the last position
+    /// of an 18-character number, not a digit or `X`; a 15-digit
+    /// first-generation number has digits only).
     #[error("identity number has an invalid character at position {position}")]
     InvalidCharacter {
         /// 位置 (position): 1-based position of the first offending character.
@@ -138,7 +209,9 @@ pub enum IdNumberError {
     /// or after 1900-01-01.
     #[error("identity number has an invalid birth date {digits}")]
     InvalidBirthDate {
-        /// 出生日期码 (birth-date digits): the eight `YYYYMMDD` digits found.
+        /// 出生日期码 (birth-date digits): the eight `YYYYMMDD` digits found
+        /// (for a 15-digit first-generation number, the century `19` followed
+        /// by its six `YYMMDD` digits).
         digits: String,
     },
     /// 校验码错误: the 18th character does not match the MOD 11-2 check.
@@ -162,6 +235,12 @@ pub enum IdNumberError {
 /// Parsing trims surrounding whitespace and upper-cases a trailing `x`.
 /// Whether the birth date lies in the future is left to services with a
 /// clock.
+///
+/// The strict parse ([`FromStr`]) is the default and accepts only the
+/// 18-character form. [`IdNumber::parse_lenient`] also accepts a 15-digit
+/// first-generation number (GB 11643-1989) and converts it to the
+/// 18-character form; use it only where the integrator explicitly asks for
+/// legacy numbers (e.g. a roster import from old records).
 ///
 /// `Debug` and `Display` are masked so the number never reaches logs; use
 /// [`as_str`](Self::as_str) for the full number. Serde writes the full
@@ -190,6 +269,123 @@ pub enum IdNumberError {
 pub struct IdNumber(String);
 
 impl IdNumber {
+    /// 宽松解析 (lenient parse): an 18-character number exactly as the strict
+    /// parse ([`FromStr`]) takes it, or a 15-digit first-generation number
+    /// (GB 11643-1989) converted to the 18-character form with
+    /// [`IdNumber::from_legacy15`].
+    ///
+    /// The strict parse stays the default everywhere (including `TryFrom`
+    /// and deserialization); call this only when the integrator explicitly
+    /// asks for legacy numbers, e.g. for a roster import from old records.
+    /// Surrounding whitespace is trimmed; the result is always the
+    /// normalised 18-character number.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::member::identity::{IdNumber, IdNumberError};
+    ///
+    /// // 15 digits: century 19 inserted, check character computed.
+    /// let id = IdNumber::parse_lenient(" 110105491231002 ")?;
+    /// assert_eq!(id.as_str(), "11010519491231002X");
+    /// assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+    ///
+    /// // 18 characters: exactly the strict parse, errors included.
+    /// assert_eq!(IdNumber::parse_lenient("11010519491231002x")?, id);
+    /// assert_eq!(
+    ///     IdNumber::parse_lenient("110105194912310021"),
+    ///     "110105194912310021".parse::<IdNumber>()
+    /// );
+    ///
+    /// // Any other length is refused.
+    /// assert_eq!(
+    ///     IdNumber::parse_lenient("1101054912310021"),
+    ///     Err(IdNumberError::WrongLengthLenient { found: 16 })
+    /// );
+    /// // The converted number must be valid: 1900 is not a leap year.
+    /// assert_eq!(
+    ///     IdNumber::parse_lenient("110105000229002"),
+    ///     Err(IdNumberError::InvalidBirthDate { digits: "19000229".into() })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`IdNumberError::WrongLengthLenient`] unless the trimmed input has 15
+    /// or 18 characters; for 18 characters, whatever the strict parse
+    /// returns; for 15, whatever [`IdNumber::from_legacy15`] returns.
+    pub fn parse_lenient(s: &str) -> Result<IdNumber, IdNumberError> {
+        let s = s.trim();
+        match s.chars().count() {
+            ID_LEN => s.parse(),
+            LEGACY_LEN => Self::from_legacy15(s),
+            found => Err(IdNumberError::WrongLengthLenient { found }),
+        }
+    }
+
+    /// 一代证升位 (first-generation conversion): converts a 15-digit
+    /// first-generation number (GB 11643-1989: 6-digit region code, 6-digit
+    /// birth date `YYMMDD`, 3-digit sequence code, no check character) to
+    /// the 18-character form of GB 11643-1999.
+    ///
+    /// The century `19` is inserted before `YYMMDD` and the check character
+    /// is computed with [`check_character`] (ISO 7064 MOD 11-2). The
+    /// converted number then passes through the strict parse, so it meets
+    /// the same checks as any 18-character number (province-level region
+    /// code, real birth date not before 1900-01-01). Surrounding whitespace
+    /// is trimmed. Most callers want [`IdNumber::parse_lenient`], which
+    /// takes either form.
+    ///
+    /// ```
+    /// use dangjian::member::identity::{check_character, IdNumber, IdNumberError, Sex};
+    ///
+    /// let id = IdNumber::from_legacy15("110105491231002")?;
+    /// assert_eq!(check_character("11010519491231002"), Some('X'));
+    /// assert_eq!(id.as_str(), "11010519491231002X");
+    /// assert_eq!(id.region_code(), "110105");
+    /// assert_eq!(id.sex(), Sex::Female);
+    ///
+    /// assert_eq!(
+    ///     IdNumber::from_legacy15("11010519491231002X"),
+    ///     Err(IdNumberError::WrongLegacyLength { found: 18 })
+    /// );
+    /// assert_eq!(
+    ///     IdNumber::from_legacy15("11010549123100X"),
+    ///     Err(IdNumberError::InvalidCharacter { position: 15 })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`IdNumberError::WrongLegacyLength`] unless the trimmed input has 15
+    /// characters; [`IdNumberError::InvalidCharacter`] (1-based position in
+    /// the 15-digit input) for a character that is not an ASCII digit;
+    /// [`IdNumberError::UnknownRegion`] and
+    /// [`IdNumberError::InvalidBirthDate`] (with the converted `19YYMMDD`
+    /// digits) as for the strict parse.
+    pub fn from_legacy15(s: &str) -> Result<IdNumber, IdNumberError> {
+        let s = s.trim();
+        let found = s.chars().count();
+        if found != LEGACY_LEN {
+            return Err(IdNumberError::WrongLegacyLength { found });
+        }
+        if let Some(i) = s.chars().position(|c| !c.is_ascii_digit()) {
+            return Err(IdNumberError::InvalidCharacter { position: i + 1 });
+        }
+        // From here on `s` is 15 ASCII digits, so byte offsets are
+        // character offsets.
+        let (region, rest) = s
+            .split_at_checked(REGION_LEN)
+            .ok_or(IdNumberError::WrongLegacyLength { found })?;
+        let mut converted = String::with_capacity(ID_LEN);
+        converted.push_str(region);
+        converted.push_str(LEGACY_CENTURY);
+        converted.push_str(rest);
+        let check =
+            check_character(&converted).ok_or(IdNumberError::InvalidCharacter { position: 1 })?;
+        converted.push(check);
+        converted.parse()
+    }
+
     /// 号码 (number): the full, normalised 18-character number. Personal
     /// data: do not log it.
     pub fn as_str(&self) -> &str {
@@ -260,6 +456,21 @@ impl fmt::Display for IdNumber {
 impl FromStr for IdNumber {
     type Err = IdNumberError;
 
+    /// 严格解析 (strict parse), the default: only the 18-character number of
+    /// GB 11643-1999. A 15-digit first-generation number is refused with
+    /// [`IdNumberError::WrongLength`]; see [`IdNumber::parse_lenient`] for
+    /// the explicit, lenient parse.
+    ///
+    /// ```
+    /// use dangjian::member::identity::{IdNumber, IdNumberError};
+    /// let id: IdNumber = "11010519491231002X".parse()?;
+    /// assert_eq!(id.as_str(), "11010519491231002X");
+    /// assert_eq!(
+    ///     "110105491231002".parse::<IdNumber>(),
+    ///     Err(IdNumberError::WrongLength { found: 15 })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let found = s.chars().count();
@@ -588,6 +799,244 @@ mod tests {
         assert_eq!(display.chars().count(), 18);
     }
 
+    fn lenient(s: &str) -> Result<IdNumber, IdNumberError> {
+        IdNumber::parse_lenient(s)
+    }
+
+    #[test]
+    fn legacy15_known_number_converted() {
+        // 110105 491231 002 -> 110105 19491231 002 + check character.
+        // Weighted sum of 11010519491231002 is 167; 167 mod 11 = 2 -> 'X'.
+        assert_eq!(check_character("11010519491231002"), Some('X'));
+        let id = lenient("110105491231002").unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(id, parse("11010519491231002X").unwrap());
+        assert_eq!(id, IdNumber::from_legacy15("110105491231002").unwrap());
+        assert_eq!(id.region_code(), "110105");
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
+        assert_eq!(id.sex(), Sex::Female);
+        assert_eq!(id.masked(), "110*************2X");
+
+        // A male one, with a digit check character, and whitespace trimmed.
+        let first17 = "44030819850615123";
+        let check = check_character(first17).unwrap();
+        let id = lenient("\t440308850615123 ").unwrap();
+        assert_eq!(id.as_str(), format!("{first17}{check}"));
+        assert_eq!(id.sex(), Sex::Male);
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1985, 6, 15).unwrap()
+        );
+    }
+
+    #[test]
+    fn legacy15_date_boundaries() {
+        // First and last day of the century inserted.
+        let id = lenient("110105000101001").unwrap();
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()
+        );
+        let id = lenient("110105991231001").unwrap();
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()
+        );
+        // 1996 is a leap year, 1900 is not.
+        assert!(lenient("110105960229001").is_ok());
+        for (s, digits) in [
+            ("110105990230001", "19990230"),
+            ("110105000229001", "19000229"),
+            ("110105970229001", "19970229"),
+            ("110105991301001", "19991301"),
+            ("110105990001001", "19990001"),
+            ("110105990100001", "19990100"),
+            ("110105990431001", "19990431"),
+        ] {
+            assert_eq!(
+                lenient(s),
+                Err(IdNumberError::InvalidBirthDate {
+                    digits: digits.into()
+                }),
+                "{s}"
+            );
+            assert_eq!(
+                IdNumber::from_legacy15(s),
+                Err(IdNumberError::InvalidBirthDate {
+                    digits: digits.into()
+                }),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn legacy15_unknown_regions_refused() {
+        for (s, code) in [
+            ("000105491231002", "00"),
+            ("160105491231002", "16"),
+            ("720105491231002", "72"),
+            ("830105491231002", "83"),
+            ("990105491231002", "99"),
+        ] {
+            assert_eq!(
+                lenient(s),
+                Err(IdNumberError::UnknownRegion { code: code.into() }),
+                "{s}"
+            );
+        }
+        for p in [
+            "11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65", "71", "81",
+            "82",
+        ] {
+            assert!(lenient(&format!("{p}0105491231002")).is_ok(), "{p}");
+        }
+    }
+
+    #[test]
+    fn lenient_wrong_lengths_refused() {
+        for (s, n) in [
+            ("11010549123100", 14),
+            ("1101054912310021", 16),
+            ("11010519491231002", 17),
+            ("11010519491231002X1", 19),
+            ("", 0),
+            ("   ", 0),
+            ("一二三", 3),
+        ] {
+            assert_eq!(
+                lenient(s),
+                Err(IdNumberError::WrongLengthLenient { found: n }),
+                "{s}"
+            );
+        }
+        for (s, n) in [
+            ("11010549123100", 14),
+            ("1101054912310021", 16),
+            ("11010519491231002X", 18),
+            ("", 0),
+        ] {
+            assert_eq!(
+                IdNumber::from_legacy15(s),
+                Err(IdNumberError::WrongLegacyLength { found: n }),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn legacy15_non_digits_refused() {
+        for (s, position) in [
+            // No check character in a first-generation number, X included.
+            ("11010549123100X", 15),
+            ("11010549123100x", 15),
+            ("A10105491231002", 1),
+            ("1101054912310O2", 14),
+            ("110105 91231002", 7),
+            ("110105-91231002", 7),
+            ("１10105491231002", 1),
+            ("11010549123100号", 15),
+        ] {
+            assert_eq!(
+                lenient(s),
+                Err(IdNumberError::InvalidCharacter { position }),
+                "{s}"
+            );
+            assert_eq!(
+                IdNumber::from_legacy15(s),
+                Err(IdNumberError::InvalidCharacter { position }),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn strict_parse_refuses_legacy15() {
+        assert_eq!(
+            parse("110105491231002"),
+            Err(IdNumberError::WrongLength { found: 15 })
+        );
+        assert_eq!(
+            IdNumber::try_from("110105491231002"),
+            Err(IdNumberError::WrongLength { found: 15 })
+        );
+        assert!(serde_json::from_str::<IdNumber>("\"110105491231002\"").is_err());
+    }
+
+    #[test]
+    fn lenient_18_identical_to_strict() {
+        for s in [
+            "11010519491231002X",
+            "11010519491231002x",
+            " 110101199003074477\n",
+            "440308199901011234",
+            "310115200002290611",
+            // Errors too: check character, region, date, characters.
+            "110105194912310021",
+            "99010519491231002X",
+            "110105202302290011",
+            "1101051949A231002X",
+            "11010519491231002Y",
+            "11010519491231002号",
+        ] {
+            assert_eq!(lenient(s), parse(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn lenient_error_messages_do_not_echo_number() {
+        for s in [
+            "110105491231002X",
+            "11010549123100X",
+            "990105491231002",
+            "110105990230001",
+            "11010549123100",
+        ] {
+            let msg = lenient(s).unwrap_err().to_string();
+            assert!(!msg.contains("110105"), "{msg}");
+            assert!(!msg.contains("0105491231"), "{msg}");
+            assert!(!msg.contains("49123100"), "{msg}");
+        }
+        assert_eq!(
+            lenient("110105990230001").unwrap_err().to_string(),
+            "identity number has an invalid birth date 19990230"
+        );
+        assert_eq!(
+            lenient("11010549123100").unwrap_err().to_string(),
+            "identity number must have 15 or 18 characters, found 14"
+        );
+        assert_eq!(
+            IdNumber::from_legacy15("11010549123100")
+                .unwrap_err()
+                .to_string(),
+            "first-generation identity number must have 15 digits, found 14"
+        );
+    }
+
+    /// A valid first-generation number: (15 digits, the converted 18, the
+    /// birth date).
+    fn valid_legacy_parts() -> impl Strategy<Value = (String, String, NaiveDate)> {
+        let provinces: Vec<u32> = (10..=99).filter(|&p| is_province_code(p)).collect();
+        let start = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(1999, 12, 31).unwrap();
+        let days = (end - start).num_days();
+        (
+            proptest::sample::select(provinces),
+            0u32..10_000,
+            0..=days,
+            0u32..1000,
+        )
+            .prop_map(move |(p, rest, offset, seq)| {
+                let date = start + chrono::Duration::days(offset);
+                let legacy = format!("{p:02}{rest:04}{}{seq:03}", date.format("%y%m%d"));
+                let first17 = format!("{p:02}{rest:04}{}{seq:03}", date.format("%Y%m%d"));
+                (legacy, with_check(&first17), date)
+            })
+    }
+
     fn valid_parts() -> impl Strategy<Value = (String, NaiveDate, u32)> {
         let provinces: Vec<u32> = (10..=99).filter(|&p| is_province_code(p)).collect();
         let start = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
@@ -639,6 +1088,52 @@ mod tests {
         fn never_panics_on_any_string(s in ".*") {
             let _ = parse(&s);
             let _ = check_character(&s);
+        }
+
+        #[test]
+        fn lenient_legacy15_equals_strict_converted((legacy, converted, date) in valid_legacy_parts()) {
+            prop_assert_eq!(legacy.len(), 15);
+            let id = IdNumber::parse_lenient(&legacy).unwrap();
+            prop_assert_eq!(&id, &parse(&converted).unwrap());
+            prop_assert_eq!(&id, &IdNumber::from_legacy15(&legacy).unwrap());
+            prop_assert_eq!(id.as_str(), converted.as_str());
+            prop_assert_eq!(id.birth_date(), date);
+            // The birth date is 19YY-MM-DD, YYMMDD taken from the legacy number.
+            let birth = id.birth_date().format("%Y%m%d").to_string();
+            prop_assert_eq!(birth.get(0..2), Some("19"));
+            prop_assert_eq!(birth.get(2..8), legacy.get(6..12));
+            prop_assert_eq!(id.region_code(), legacy.get(0..6).unwrap());
+            // The strict parse still refuses the 15-digit form.
+            prop_assert_eq!(parse(&legacy), Err(IdNumberError::WrongLength { found: 15 }));
+        }
+
+        #[test]
+        fn lenient_agrees_with_strict_unless_15(s in ".{0,20}") {
+            let found = s.trim().chars().count();
+            prop_assume!(found != 15);
+            match (lenient(&s), parse(&s)) {
+                (Err(IdNumberError::WrongLengthLenient { found: a }),
+                 Err(IdNumberError::WrongLength { found: b })) => {
+                    prop_assert_eq!(a, b);
+                    prop_assert_ne!(a, 18);
+                }
+                (l, p) => prop_assert_eq!(l, p),
+            }
+        }
+
+        #[test]
+        fn lenient_never_panics_on_any_string(s in ".*") {
+            let _ = lenient(&s);
+            let _ = IdNumber::from_legacy15(&s);
+        }
+
+        #[test]
+        fn lenient_never_panics_on_digit_strings(s in "[0-9Xx ]{0,20}") {
+            for id in [lenient(&s), IdNumber::from_legacy15(&s)].into_iter().flatten() {
+                prop_assert_eq!(id.as_str().len(), 18);
+                prop_assert_eq!(&parse(id.as_str()), &Ok(id.clone()));
+                let _ = (id.birth_date(), id.sex(), id.region_code(), id.masked());
+            }
         }
 
         #[test]
