@@ -1,4 +1,4 @@
-//! Dues benchmarks (issue 4), core only, at real sizes:
+//! Dues benchmarks, core only, at real sizes:
 //!
 //! - assess one month for 1,000,000 members of mixed categories (target
 //!   < 150 ms, and within 1.5× of a bare loop doing only the Decimal

@@ -1,4 +1,4 @@
-//! Vote benchmarks (issue 5).
+//! Vote benchmarks.
 //!
 //! - Tally 1,000,000 ballots of a 9-seat, 11-candidate election with
 //!   validity checks and the full count report: target < 15 ms, and at

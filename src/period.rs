@@ -1,7 +1,7 @@
 //! 期间计算 (counting periods): the Civil Code's rules for periods in days,
 //! months and years, and working days.
 //!
-//! Source: 民法典 Art. 201–203 (`../shared/DOMAIN.md` §0). A period in months
+//! Source: 民法典 Art. 201–203 (`docs/RULES.md` P-1 … P-6). A period in months
 //! or years ends on the same-numbered day, or on the month's last day where
 //! that day is missing (an activist from 2017-08-09 qualifies on
 //! 2018-08-09; one from 2016-02-29 on 2017-02-28). Working days come from a
@@ -63,7 +63,7 @@ pub fn full_years(birth: NaiveDate, on: NaiveDate) -> Option<u32> {
 /// Monday to Friday work by default. `holidays` are days off that would
 /// otherwise be working days (春节, 国庆 …); `working_weekends` are the
 /// official adjusted working Saturdays and Sundays (调休上班). Both are data
-/// an integrator loads each year (**configurable**, DOMAIN.md §0).
+/// an integrator loads each year (**configurable**, `docs/RULES.md` P-6).
 ///
 /// ```
 /// use chrono::NaiveDate;

@@ -4,7 +4,7 @@
 //! the 1990 and 2020 election counts) or vary by place (notice periods,
 //! farmers' dues). A [`Versioned`] holds every version of one rule set with
 //! its effective date, so that a calculation for a past date uses the
-//! version that applied then. See `../shared/DOMAIN.md`, the introduction.
+//! version that applied then. See `docs/RULES.md`, "How to read the tables".
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

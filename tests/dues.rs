@@ -1,5 +1,5 @@
-//! Dues services end to end on the in-memory store: the acceptance items
-//! of issue 4 that need a store (payments, reports, transfers, arrears,
+//! Dues services end to end on the in-memory store: the dues acceptance
+//! items that need a store (payments, reports, transfers, arrears,
 //! access, bad input leaving the ledger unchanged).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

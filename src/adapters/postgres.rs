@@ -19,6 +19,7 @@ use std::time::Duration;
 /// let store = dangjian::adapters::PgStore::connect("postgres://dangjian:secret@127.0.0.1/dangjian").await?;
 /// # Ok(()) }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub struct PgStore {
     pool: Pool<Postgres>,
     tree: TreeCache,

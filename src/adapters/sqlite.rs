@@ -19,6 +19,7 @@ use std::time::Duration;
 /// let store = dangjian::adapters::SqliteStore::connect("sqlite://dangjian.db").await?;
 /// # Ok(()) }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub struct SqliteStore {
     pool: Pool<Sqlite>,
     tree: TreeCache,

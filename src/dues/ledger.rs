@@ -2,10 +2,10 @@
 //! balances rebuilt from the entries.
 //!
 //! Entries are never edited or deleted: a correction is a [`Reversal`]
-//! entry naming the entry it cancels (seed 004, 党费电子台账). Each entry
-//! belongs to the branch that recorded it ("dues belong to the branch that
-//! collected them", `../shared/DOMAIN.md` §3), so after a transfer the old
-//! branch keeps its history. A payment carries the external payment id of
+//! entry naming the entry it cancels (党费电子台账, `docs/RULES.md`
+//! DUES-20). Each entry belongs to the branch that recorded it ("dues
+//! belong to the branch that collected them", `docs/RULES.md` DUES-19), so
+//! after a transfer the old branch keeps its history. A payment carries the external payment id of
 //! the gateway or OA system: the same id recorded twice is one payment.
 //! Payments go to the oldest unpaid month first; paying ahead is limited to
 //! the current year unless the branch allows more, and paying quarterly
@@ -121,7 +121,7 @@ pub enum ReliefKind {
 
 /// 党费减免 (a reduction or exemption): requested by the member, approved
 /// by the branch and reported to the next-higher committee, for a stated
-/// range of months [Dues 2008; `../shared/DOMAIN.md` §3].
+/// range of months [Dues 2008; `docs/RULES.md` DUES-16].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relief {
     /// The member.
@@ -311,7 +311,7 @@ pub enum PaymentOutcome {
 
 /// 预缴许可 (consent to pay ahead): monthly by default; quarterly, yearly or
 /// further only with the branch's consent; past the current year only when
-/// the branch allows it [Charter Art. 9; `../shared/DOMAIN.md` §3].
+/// the branch allows it [Charter Art. 9; `docs/RULES.md` DUES-14].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PayAhead {

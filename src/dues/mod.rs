@@ -1,10 +1,11 @@
 //! 党费 (party dues): rules as data, the calculator, the append-only ledger,
 //! arrears and reports.
 //!
-//! Sources (`../shared/DOMAIN.md` §3): **Dues 2008** (关于中国共产党党费收缴、
-//! 使用和管理的规定), **Dues 2017** (组电明字〔2017〕5号) and **Charter Art. 9**
-//! (six months unpaid). Seeds 001 (the dues calculator), 002 (online
-//! payment) and 004 (the dues e-ledger 党费电子台账) describe the practice.
+//! Sources (`docs/RULES.md` DUES-1 … DUES-20): **Dues 2008**
+//! (关于中国共产党党费收缴、使用和管理的规定), **Dues 2017**
+//! (组电明字〔2017〕5号) and **Charter Art. 9** (six months unpaid).
+//! Company and county platforms (a dues calculator, online payment, the
+//! dues e-ledger 党费电子台账) describe the practice.
 //!
 //! - [`rules`]: a [`DuesRules`] set per version (`dues-2008`, `dues-2017`),
 //!   [`DuesRuleBook`] with local variants per organisation subtree;

@@ -4,7 +4,7 @@
 //! scale 2 (fen). Every computed amount says how it was rounded
 //! ([`Rounding`]): there is no national rounding rule, so it is
 //! **configurable** (to 0.01 or 0.1 yuan, half-up 四舍五入 by default;
-//! `../shared/DOMAIN.md` §3).
+//! `docs/RULES.md` DUES-18).
 
 use super::DuesError;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -209,7 +209,7 @@ impl RoundingMode {
 }
 
 /// 舍入规则 (rounding rule): no national rule exists, so it is data
-/// (**configurable**, `../shared/DOMAIN.md` §3); stated on every computed
+/// (**configurable**, `docs/RULES.md` DUES-18); stated on every computed
 /// amount.
 ///
 /// ```

@@ -6,7 +6,7 @@
 //! month a new wage is first received); under Dues 2017 s.1(1) the branch
 //! fixes the year's amount from the declaration in force in January.
 //! Probationary members pay from the month of acceptance
-//! (`../shared/DOMAIN.md` §3), which is [`DuesProfile::pays_from`].
+//! (`docs/RULES.md` DUES-12), which is [`DuesProfile::pays_from`].
 
 use super::rules::{AmountFixing, BaseDefinition};
 use super::{DuesError, Money, Month};

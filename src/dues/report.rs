@@ -1,11 +1,11 @@
 //! 党费报表 (dues reports): per branch and month, rolled up over a subtree,
-//! the unpaid list, a member's own statement, and CSV export (seed 004,
-//! 党费电子台账; the `csv` crate writes the files).
+//! the unpaid list, a member's own statement, and CSV export (the
+//! 党费电子台账 of `docs/RULES.md` DUES-20; the `csv` crate writes the files).
 //!
 //! A branch's report counts only the entries that branch recorded: after a
 //! transfer the old branch's report still shows what it collected, and the
-//! new branch's starts from the transfer month (`../shared/DOMAIN.md` §3,
-//! §8).
+//! new branch's starts from the transfer month (`docs/RULES.md`
+//! DUES-19, XFER-4).
 
 use super::ledger::{Balances, EntryId, LedgerEntry, LedgerEntryKind, Relief};
 use super::{Money, Month};

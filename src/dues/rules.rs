@@ -1,6 +1,6 @@
 //! 党费规则 (dues rules) as data, with effective dates and local variants.
 //!
-//! Two built-in versions (`../shared/DOMAIN.md` §3):
+//! Two built-in versions (`docs/RULES.md` DUES-1 … DUES-18):
 //! - `dues-2008` (Dues 2008 §1): the rate table on the whole base, base =
 //!   regular monthly wage after personal income tax, a new wage changes the
 //!   amount from the month it is first received, no cap;

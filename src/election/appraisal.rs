@@ -1,6 +1,6 @@
 //! 民主评议 (democratic appraisal) of members, and 匿名测评 (anonymous
-//! evaluation) of an organisation or a cadre. [Branch 2018; DOMAIN.md §4;
-//! seeds 001–003]
+//! evaluation) of an organisation or a cadre. [Branch 2018; `docs/RULES.md`
+//! VOTE-15 … VOTE-17]
 
 use super::{ElectionError, NotEntitledReason, Roll};
 use crate::{MemberId, OrgId};
@@ -36,7 +36,7 @@ impl Grade {
 
 /// 评议规则 (appraisal rules), configurable: the 优秀 share (default 1/3)
 /// and the smallest group of anonymous respondents shown (default 5).
-/// [DOMAIN.md §4, **configurable**]
+/// [`docs/RULES.md` VOTE-16, VOTE-17; **configurable**]
 ///
 /// ```
 /// use dangjian::election::AppraisalRules;
@@ -213,7 +213,7 @@ pub struct GroupSummary {
 /// 测评汇总 (evaluation summary): aggregated only; no group with fewer
 /// than the minimum respondents is broken down, and where exactly one group
 /// is hidden a second is hidden too, so it cannot be worked out from the
-/// total. [seed 003; DOMAIN.md §4]
+/// total. [`docs/RULES.md` VOTE-17]
 ///
 /// ```
 /// use dangjian::election::*;

@@ -1,6 +1,6 @@
 //! 选票 (ballots): marks yes / no / abstain for each candidate, write-ins,
 //! and the compact form that is stored and counted. [Election 2020;
-//! DOMAIN.md §4]
+//! `docs/RULES.md` VOTE-7]
 
 use super::{ElectionError, ElectionSetup, Roll};
 use crate::MemberId;

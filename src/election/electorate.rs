@@ -1,7 +1,7 @@
 //! 选举人名单 (electorate): the roll for a vote on a date, from memberships
 //! and the lifecycle; attendance and absent members' written opinions.
 //! [Election 2020; Charter Art. 7; Development 2014 Art. 27;
-//! DOMAIN.md §2, §4]
+//! `docs/RULES.md` VOTE-2, VOTE-4, VOTE-14, DEV-13]
 
 use super::ElectionError;
 use crate::lifecycle::Stage;
@@ -168,8 +168,8 @@ impl Roll {
     }
 }
 
-/// 签到方式 (attendance mode): in person or by online check-in (seeds 001,
-/// 002).
+/// 签到方式 (attendance mode): in person or by online check-in, as
+/// company and county platforms do (`docs/RULES.md` VOTE-14).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttendanceMode {

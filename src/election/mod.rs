@@ -1,7 +1,7 @@
 //! 选举与表决 (votes and elections): the roll, election set-up, ballots, the
 //! count and its report, motion votes, democratic appraisal, anonymous
 //! evaluation and the secret ballot. [Election 2020; Development 2014
-//! Art. 27; Branch 2018; `../shared/DOMAIN.md` §4]
+//! Art. 27; Branch 2018; `docs/RULES.md` VOTE-1 … VOTE-17]
 //!
 //! Everything here is pure: no clock, no store, no randomness except the
 //! RNG a caller passes to [`seal`]. The counting rules are versioned

@@ -2,7 +2,8 @@
 //! extension of probation and discipline. Quorate when more than half of
 //! the full members entitled are present; passed when yes votes, written
 //! opinions included, exceed half of those entitled. One person per
-//! admission vote. [Development 2014 Art. 27; Branch 2018; DOMAIN.md §4]
+//! admission vote. [Development 2014 Art. 27; Branch 2018; `docs/RULES.md`
+//! VOTE-1 … VOTE-3]
 
 use super::electorate::WrittenOpinion;
 use super::{Attendance, Ballot, BallotPaper, ElectionError, Mark, NotEntitledReason, Roll};

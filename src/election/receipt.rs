@@ -2,7 +2,7 @@
 //! voter's receipt. The tracking code is SHA-256 over the ballot and a
 //! random nonce from an injected RNG, so the published list of codes lets a
 //! voter find their ballot without revealing its choices to anyone else.
-//! [Election 2020; DOMAIN.md §4]
+//! [Election 2020; `docs/RULES.md` VOTE-12]
 
 use super::{Ballot, VoteId};
 use chrono::NaiveDate;

@@ -1,7 +1,8 @@
 //! 计票规则版本 (counting-rule versions): the 1990 provisional regulation and
 //! the 2020 regulation count differently; both are kept with their effective
 //! dates, and every count report names the version that counted.
-//! [Election 2020; DOMAIN.md §4]
+//! [Election 2020; Election 1990; `docs/RULES.md` ORG-6, VOTE-5, VOTE-6, VOTE-8,
+//! VOTE-9]
 
 use crate::rules::{RuleVersion, Versioned};
 use chrono::NaiveDate;
@@ -91,7 +92,7 @@ pub fn rules_1990() -> ElectionRules {
 
 /// 2020 年条例 (Election 2020): a majority of those entitled, returned
 /// ballots compared with the number who voted. [Election 2020;
-/// DOMAIN.md §4]
+/// `docs/RULES.md` VOTE-8, VOTE-9]
 pub fn rules_2020() -> ElectionRules {
     ElectionRules {
         majority_base: MajorityBase::Entitled,

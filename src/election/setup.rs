@@ -1,7 +1,7 @@
 //! 选举设置 (election set-up): the organisation, the body, the seats and the
 //! candidates, checked against the roll, the counting-rule version and the
 //! term rules in one `build()`. [Election 2020; Branch 2018
-//! Art. 20; DOMAIN.md §4]
+//! Art. 20; `docs/RULES.md` ORG-4, ORG-6, VOTE-6, VOTE-10]
 
 use super::rules::ElectionRules;
 use super::{ElectionError, MAX_CANDIDATES, Roll};

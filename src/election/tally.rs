@@ -1,6 +1,6 @@
 //! 计票 (counting): a fast count of compact ballots, then the count report
 //! (计票报告) with every figure a scrutineer checks, under the counting-rule
-//! version the election names. [Election 2020; DOMAIN.md §4]
+//! version the election names. [Election 2020; `docs/RULES.md` VOTE-7 … VOTE-11]
 
 use super::ballot::listed_mask;
 use super::rules::{MajorityBase, ReturnedComparedWith};
@@ -240,7 +240,7 @@ pub enum Outcome {
 
 /// 计票报告 (count report): every figure a scrutineer (监票人) checks, the
 /// counting-rule version that counted, and the outcome. [Election 2020;
-/// DOMAIN.md §4]
+/// `docs/RULES.md` VOTE-11]
 ///
 /// Totals reconcile: `valid + invalid == returned`, and no one has more
 /// yes votes than there are valid ballots.

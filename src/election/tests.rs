@@ -1,4 +1,4 @@
-//! Boundary tests of the count (Election 2020; DOMAIN.md §4).
+//! Boundary tests of the count (Election 2020; `docs/RULES.md` VOTE-5 … VOTE-10).
 
 use super::*;
 use crate::MemberId;

@@ -22,7 +22,7 @@ pub enum TransitionError {
     /// 程序不符: the move is not allowed from the current stage (order
     /// applicant → activist → target → probationary → full; exits as
     /// [`ExitReason::allowed_from`](super::ExitReason::allowed_from) says;
-    /// nothing after an exit). [Development 2014; DOMAIN.md §2]
+    /// nothing after an exit). [Development 2014; `docs/RULES.md` DEV-1]
     #[error("cannot {requested} from stage {from}")]
     IllegalTransition {
         /// The current stage.
@@ -133,7 +133,7 @@ pub enum TransitionError {
     },
     /// 政审时间不符: the political review must fall between the listing as a
     /// development target and the admission resolution (both inclusive).
-    /// [Development 2014; DOMAIN.md §2]
+    /// [Development 2014 Art. 17; `docs/RULES.md` DEV-6]
     #[error(
         "political review on {review_on} must fall between the listing on {target_since} and the resolution on {resolution_on}"
     )]
@@ -161,7 +161,7 @@ pub enum TransitionError {
         min_hours: u32,
     },
     /// 公示过早: posted before the listing as a development target.
-    /// [DOMAIN.md §2]
+    /// [`docs/RULES.md` DEV-8]
     #[error("notice posted on {posted_on}, before the listing on {target_since}")]
     NoticeBeforeTarget {
         /// The posting date.
@@ -170,7 +170,7 @@ pub enum TransitionError {
         target_since: NaiveDate,
     },
     /// 公示期未满: the notice's last day is not before the resolution.
-    /// [DOMAIN.md §0, §2]
+    /// [`docs/RULES.md` P-5, DEV-8]
     #[error(
         "notice posted on {posted_on} runs until {last_day}; the resolution on {resolution_on} must come after it"
     )]

@@ -276,7 +276,7 @@ impl Facts {
 
     /// The admission's own dates in order: listing ≤ review ≤ resolution ≤
     /// approval, and listing ≤ notice < resolution. [Development 2014 Art.
-    /// 17, 20–21; DOMAIN.md §2]
+    /// 17, 20–21; `docs/RULES.md` DEV-6, DEV-8]
     fn check_admission_order(
         &self,
         resolution_on: NaiveDate,

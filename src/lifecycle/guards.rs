@@ -27,7 +27,7 @@ fn not_future(date: NaiveDate, ctx: &TransitionContext<'_>) -> Result<(), Transi
     Ok(())
 }
 
-/// The rule version in force on `date`. [DOMAIN.md, introduction]
+/// The rule version in force on `date`. [`docs/RULES.md`, "How to read the tables"]
 fn rules_at<'c>(
     ctx: &TransitionContext<'c>,
     date: NaiveDate,
@@ -74,7 +74,7 @@ pub(super) fn application(
 /// 存量导入: the record's event dates are not after today nor before birth,
 /// the subject is not their own introducer; a standard probation end and an
 /// activist's qualifying date come from the rules in force when the stage
-/// began. [DOMAIN.md §2]
+/// began. [`docs/RULES.md` DEV-1, DEV-4, DEV-10]
 pub(super) fn import(
     snapshot: ImportedStage,
     ctx: &TransitionContext<'_>,
@@ -135,7 +135,7 @@ pub(super) fn import(
 
 /// A further step: allowed from the current stage, dated on or after the
 /// previous step and not after today, and meeting the rules in force on its
-/// date. [Development 2014; DOMAIN.md §2]
+/// date. [Development 2014; `docs/RULES.md` DEV-1 … DEV-11]
 pub(super) fn transition(
     facts: &Facts,
     request: &TransitionRequest,
@@ -285,7 +285,7 @@ fn check_training(training: Training, rules: &DevelopmentRules) -> Result<(), Tr
 }
 
 /// 公示: the notice, counted from its posting day inclusive, has ended
-/// before the day of the resolution. [DOMAIN.md §0, §2]
+/// before the day of the resolution. [`docs/RULES.md` P-5, DEV-8]
 fn check_notice(
     posted_on: NaiveDate,
     resolution_on: NaiveDate,

@@ -1,6 +1,6 @@
 //! 党员发展 (member lifecycle): a pure, dated state machine from the
 //! application to full membership and exit. [Development 2014; Charter
-//! Art. 1, 7; `../shared/DOMAIN.md` §2]
+//! Art. 1, 7; `docs/RULES.md` DEV-1 … DEV-13]
 //!
 //! A [`Lifecycle`] is a value: [`Lifecycle::apply`] checks a
 //! [`TransitionRequest`] against the [`DevelopmentRules`] version in force on
@@ -77,7 +77,7 @@ use serde::{Deserialize, Serialize};
 /// 办理环境 (transition context): everything a guard needs from outside —
 /// the subject, today from the injected clock, the rule versions, the work
 /// calendar, and a way to look up another member's stage on a date (for
-/// introducers). [DOMAIN.md §0, §2]
+/// introducers). [`docs/RULES.md` P-1 … P-6, DEV-1 … DEV-13]
 pub struct TransitionContext<'a> {
     /// 出生日期: the subject's birth date (from the identity number).
     pub birth_date: NaiveDate,
@@ -98,7 +98,7 @@ pub struct TransitionContext<'a> {
 /// facts it establishes. Serialized as its history; deserializing replays
 /// the history and refuses one that is out of order, skips a stage, or
 /// contradicts the dates it fixed (see [`Lifecycle::from_history`]).
-/// [Development 2014; DOMAIN.md §2]
+/// [Development 2014; `docs/RULES.md` DEV-1]
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -182,7 +182,8 @@ impl Lifecycle {
     /// before birth; introducers distinct and not the subject). A
     /// probationary member without an end date gets the standard probation
     /// under the rules in force on the resolution date. The history then
-    /// begins on the imported stage's start date. [DOMAIN.md §2]
+    /// begins on the imported stage's start date. [`docs/RULES.md` DEV-1,
+    /// DEV-10]
     ///
     /// # Errors
     /// [`TransitionError::InTheFuture`], [`TransitionError::BeforeBirth`],
@@ -209,7 +210,8 @@ impl Lifecycle {
     /// 办理: checks `req` and returns the lifecycle after it; `self` is
     /// unchanged either way. The rules are those in force on
     /// [`TransitionRequest::date`] (the conversion and exits consult none).
-    /// [Development 2014; Charter Art. 7; DOMAIN.md §2]
+    /// [Development 2014; Charter Art. 7; `docs/RULES.md` DEV-1 …
+    /// DEV-12]
     ///
     /// # Errors
     /// [`TransitionError::IllegalTransition`] for a move the stage does not

@@ -34,7 +34,7 @@ pub struct Training {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TransitionRequest {
     /// 确定为入党积极分子: an applicant becomes an activist on `on`.
-    /// [Development 2014; DOMAIN.md §2]
+    /// [Development 2014 Art. 13; `docs/RULES.md` DEV-4]
     BecomeActivist {
         /// The date of the decision.
         on: NaiveDate,
@@ -49,7 +49,8 @@ pub enum TransitionRequest {
     },
     /// 接收为预备党员: the branch assembly's admission resolution and the
     /// higher committee's approval. Dated `approved_on`.
-    /// [Development 2014 Art. 17, 20–21; DOMAIN.md §2]
+    /// [Development 2014 Art. 17, 20–21; `docs/RULES.md` DEV-6 …
+    /// DEV-10]
     Admit {
         /// 支部大会决议日: the branch assembly resolution; probation runs
         /// from this day. [Charter Art. 7]
@@ -118,7 +119,7 @@ impl TransitionRequest {
 /// 存量档案 (imported stage): a person brought in from paper records at the
 /// stage they have reached. Only internal consistency is checked on import
 /// (dates ordered, not after today, not before birth); the rules that led
-/// there are not re-checked. [Development 2014; DOMAIN.md §2]
+/// there are not re-checked. [Development 2014; `docs/RULES.md` DEV-1]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum ImportedStage {

@@ -1,5 +1,5 @@
 //! 发展党员规则 (development rules): the numbers the lifecycle guards use,
-//! as data with an effective date (`../shared/DOMAIN.md` §2).
+//! as data with an effective date (`docs/RULES.md` DEV-2 … DEV-11).
 
 use crate::period::WorkCalendar;
 use crate::rules::Versioned;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// 公示期 (public notice before admission), counted from the day the notice
 /// is posted, inclusive. **Configurable**: most provinces use 5 working days
-/// or 7 days. [DOMAIN.md §0 and §2; Development 2014]
+/// or 7 days. [`docs/RULES.md` P-5, DEV-8; Development 2014]
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -70,7 +70,7 @@ pub struct DevelopmentRules {
     /// [Development 2014 Art. 17]
     pub min_training_hours: u32,
     /// 公示期: the public notice before admission. **Configurable**.
-    /// [DOMAIN.md §2]
+    /// [`docs/RULES.md` DEV-8]
     pub notice: NoticePeriod,
     /// 审批期限: months within which the higher committee approves an
     /// admission. [Development 2014 Art. 20–21]
@@ -94,7 +94,8 @@ impl DevelopmentRules {
     /// activist, 3 days or 24 class hours of training, a notice of 5 working
     /// days, approval within 3 months (6 in special cases), probation of 12
     /// months, extendable once by 6–12 months. [Charter Art. 1, 7;
-    /// Development 2014 Art. 13, 17, 20–21, 32; DOMAIN.md §2]
+    /// Development 2014 Art. 13, 17, 20–21, 32; `docs/RULES.md` DEV-2 …
+    /// DEV-11]
     pub fn national_2014() -> Self {
         Self {
             min_application_age: 18,

@@ -1,4 +1,4 @@
-//! 发展阶段 (stages) and the moves between them (`../shared/DOMAIN.md` §2).
+//! 发展阶段 (stages) and the moves between them (`docs/RULES.md` DEV-1).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -6,7 +6,7 @@ use std::fmt;
 /// 发展阶段 (stage): where a person stands in the member lifecycle.
 /// Applicant 入党申请人 → activist 入党积极分子 → development target 发展对象
 /// → probationary member 预备党员 → full member 正式党员, or exited.
-/// [Development 2014; DOMAIN.md §2]
+/// [Development 2014; `docs/RULES.md` DEV-1]
 ///
 /// ```
 /// use dangjian::lifecycle::{ExitReason, Stage};
@@ -63,7 +63,7 @@ impl Stage {
     }
 
     /// 下一阶段: the stage a transition of `kind` leads to from `self`, or
-    /// `None` when the move is not allowed (the order of DOMAIN.md §2; no
+    /// `None` when the move is not allowed (the order of `docs/RULES.md` DEV-1; no
     /// move out of an exit; exits only for the stages
     /// [`ExitReason::allowed_from`] names).
     ///
@@ -98,7 +98,7 @@ impl fmt::Display for Stage {
 }
 
 /// 离开原因 (exit reason): why a person left the lifecycle.
-/// [Charter Art. 9; Development 2014; DOMAIN.md §2]
+/// [Charter Art. 9; Development 2014; `docs/RULES.md` DEV-1]
 ///
 /// ```
 /// use dangjian::lifecycle::{ExitReason, Stage};
@@ -113,7 +113,7 @@ pub enum ExitReason {
     TransferredOut,
     /// 自行脱党: left of the member's own accord. [Charter Art. 9]
     SelfDeparted,
-    /// 开除党籍: expelled. [DOMAIN.md §2]
+    /// 开除党籍: expelled. [Charter ch. 7; `docs/RULES.md` MEM-9]
     Expelled,
     /// 除名: removed from the rolls. [Charter Art. 9]
     Removed,
@@ -143,7 +143,7 @@ impl ExitReason {
     /// Membership exits (transfer out, self-departure, expulsion, removal)
     /// need a probationary or full member; a cancelled probation needs a
     /// probationary member; withdrawal needs a non-member; death applies to
-    /// anyone not yet exited. [Charter Art. 7, 9; DOMAIN.md §2]
+    /// anyone not yet exited. [Charter Art. 7, 9; `docs/RULES.md` DEV-1]
     pub fn allowed_from(self, stage: Stage) -> bool {
         match self {
             Self::TransferredOut | Self::SelfDeparted | Self::Expelled | Self::Removed => {

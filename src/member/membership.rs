@@ -5,8 +5,9 @@
 //! online branches (网上党支部) at once; may sit in a party group (党小组) of
 //! the home branch; may be a mobile member (流动党员) reporting to a
 //! current-location organisation; and may be dual-managed (双重管理). Every
-//! change is dated and kept. Source: `../shared/DOMAIN.md` §1 (online
-//! branches, seed 002) and §2 (mobile members).
+//! change is dated and kept. Source: `docs/RULES.md` MEM-1 and ORG-7 (online
+//! branches, after a county's practice) and MEM-2 (mobile members,
+//! Education 2019 Art. 25).
 
 use crate::OrgId;
 use crate::org::OrgTree;

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// 职业类别 (occupation category): decides how dues are computed
-/// (`../shared/DOMAIN.md` §3, Dues 2008).
+/// (Dues 2008; `docs/RULES.md` DUES-1 … DUES-9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OccupationCategory {

@@ -3,7 +3,8 @@
 //!
 //! The kinds and how they nest follow the Party Constitution (Charter
 //! Art. 30–32) and the Branch Work Regulations (中国共产党支部工作条例（试行）,
-//! Branch 2018); online branches follow seed 002 (see `DOMAIN.md` §1):
+//! Branch 2018); online branches follow a county's practice (`docs/RULES.md`
+//! ORG-1, ORG-7):
 //!
 //! | kind | may sit under |
 //! |---|---|
@@ -78,11 +79,11 @@ pub use tree::OrgTree;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OrgKind {
     /// 基层党委 (grassroots committee): set up where a unit has 100 or more
-    /// members (configurable; Charter Art. 30, `DOMAIN.md` §1). Sits at the
+    /// members (configurable; Charter Art. 30, `docs/RULES.md` ORG-5). Sits at the
     /// top or under another grassroots committee.
     GrassrootsCommittee,
     /// 党总支 (general branch): set up where a unit has 50–100 members
-    /// (configurable; `DOMAIN.md` §1). Sits at the top or under a
+    /// (configurable; `docs/RULES.md` ORG-5). Sits at the top or under a
     /// grassroots committee.
     GeneralBranch,
     /// 党支部 (branch), physical or online: set up where there are at least 3
@@ -101,12 +102,12 @@ impl OrgKind {
     }
 
     /// 是否实体党支部: true for a physical branch, which holds its members'
-    /// organisational relationships (`DOMAIN.md` §1).
+    /// organisational relationships (`docs/RULES.md` ORG-7).
     pub fn is_physical_branch(&self) -> bool {
         matches!(self, Self::Branch(BranchForm::Physical))
     }
 
-    /// 是否网上党支部: true for an online branch (seed 002), which holds
+    /// 是否网上党支部: true for an online branch (`docs/RULES.md` ORG-7), which holds
     /// activities and votes but not organisational relationships.
     pub fn is_online_branch(&self) -> bool {
         matches!(self, Self::Branch(BranchForm::Online { .. }))
@@ -127,7 +128,8 @@ impl OrgKind {
     /// 上级组织规则: whether an organisation of this kind may sit under a
     /// parent of `parent` kind (`None`: at the top of the tree).
     ///
-    /// [Charter Art. 30; Branch 2018; seed 002 for online branches.]
+    /// [Charter Art. 30; Branch 2018; `docs/RULES.md` ORG-1, and ORG-7 for online
+    /// branches.]
     ///
     /// # Errors
     /// [`OrgError::PartyGroupMustHaveBranchParent`] for a party group at the
@@ -164,7 +166,7 @@ impl OrgKind {
 
 /// 支部形式 (form of a branch): 实体支部 (physical) or 网上党支部 (online).
 ///
-/// Online branches are organised by theme (seed 002, `DOMAIN.md` §1): a
+/// Online branches are organised by theme (`docs/RULES.md` ORG-7): a
 /// member keeps one home (physical) branch and may join any number of online
 /// branches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -174,14 +176,15 @@ pub enum BranchForm {
     /// relationships (组织关系).
     Physical,
     /// 网上党支部 (online branch): holds activities and votes of the members
-    /// who joined it, not their relationships (seed 002).
+    /// who joined it, not their relationships (`docs/RULES.md` ORG-7).
     Online {
         /// 主题: what the online branch gathers members around.
         theme: OnlineTheme,
     },
 }
 
-/// 网上党支部主题 (theme of an online branch), per seed 002.
+/// 网上党支部主题 (theme of an online branch), as a county's online
+/// branches use them (`docs/RULES.md` ORG-7).
 ///
 /// Serialized in snake_case: `"mobile_members"`, or `{"industry": "物流"}`
 /// for the variants with a name.

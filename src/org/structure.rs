@@ -1,7 +1,7 @@
 //! 组织设置检查 (structural checks): how many members a branch has against
 //! the thresholds of the Branch Work Regulations (Branch 2018 Art. 5 and 20;
-//! `DOMAIN.md` §1), reported as findings, not errors: a branch with two full
-//! members is a fact to act on, not a record to refuse.
+//! `docs/RULES.md` ORG-2 … ORG-5), reported as findings, not errors: a branch with
+//! two full members is a fact to act on, not a record to refuse.
 
 use super::OrgKind;
 use super::tree::OrgTree;
@@ -11,10 +11,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// 组织设置标准 (structural thresholds) of Branch 2018 Art. 5 and 20 and
-/// `DOMAIN.md` §1. **Configurable**: the general-branch and grassroots
-/// committee thresholds vary by place; [`StructureRules::national_2018`] is
-/// the national default.
+/// 组织设置标准 (structural thresholds) of Branch 2018 Art. 5 and 20
+/// (`docs/RULES.md` ORG-2 … ORG-5). **Configurable**: the general-branch and
+/// grassroots committee thresholds vary by place;
+/// [`StructureRules::national_2018`] is the national default.
 ///
 /// ```
 /// use dangjian::org::StructureRules;
@@ -42,10 +42,10 @@ pub struct StructureRules {
     /// 支委会最多委员数 (7; Branch 2018 Art. 20).
     pub committee_seats_max: u32,
     /// 设立党总支的党员数: a unit with at least this many members may set up
-    /// a general branch (50; configurable, `DOMAIN.md` §1).
+    /// a general branch (50; configurable, `docs/RULES.md` ORG-5).
     pub general_branch_min_members: u32,
     /// 设立基层党委的党员数: a unit with at least this many members may set
-    /// up a grassroots committee (100; configurable, `DOMAIN.md` §1).
+    /// up a grassroots committee (100; configurable, `docs/RULES.md` ORG-5).
     pub grassroots_committee_min_members: u32,
 }
 
@@ -102,7 +102,7 @@ pub fn national_structure_rules() -> Versioned<StructureRules> {
 
 /// 党员人数 (headcount) of one branch, supplied by the caller: the home
 /// members of a physical branch, or the joined members of an online branch
-/// (`DOMAIN.md` §1).
+/// (`docs/RULES.md` ORG-7).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Headcount {
     /// 正式党员.
@@ -119,7 +119,7 @@ impl Headcount {
 }
 
 /// 建议组织形式 (suggested kind) for a branch with too many members
-/// (`DOMAIN.md` §1; configurable thresholds).
+/// (`docs/RULES.md` ORG-5; configurable thresholds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestedKind {
@@ -163,7 +163,7 @@ pub enum Finding {
     },
     /// 党员人数过多: more members than a branch should have (50; Branch 2018
     /// Art. 5); a general branch (50–100) or a grassroots committee (≥ 100)
-    /// is suggested (`DOMAIN.md` §1, configurable).
+    /// is suggested (`docs/RULES.md` ORG-5, configurable).
     TooLargeForBranch {
         /// 党支部: the branch.
         org: OrgId,

@@ -1,7 +1,7 @@
 //! 组织树 (organisation tree): an in-memory index over all organisations.
 //!
 //! The tree enforces the kind rules of [`OrgKind::check_parent_kind`]
-//! (Charter Art. 30; Branch 2018; seed 002) and refuses cycles. Each node
+//! (Charter Art. 30; Branch 2018; `docs/RULES.md` ORG-1) and refuses cycles. Each node
 //! keeps its ancestor chain, so [`OrgTree::is_within`] — the hot path of
 //! every permission check — is one hash lookup and a scan of a few ids.
 
@@ -408,7 +408,7 @@ impl OrgTree {
     }
 
     /// 变更组织类别: changes the kind of `id` (e.g. a branch grown past 50
-    /// members becoming a general branch, `DOMAIN.md` §1) after
+    /// members becoming a general branch, `docs/RULES.md` ORG-5) after
     /// [`OrgTree::check_change_kind`], and increases its version (an
     /// unchanged kind changes nothing). The tree is unchanged on error.
     ///

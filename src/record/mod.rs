@@ -1,13 +1,14 @@
 //! 党员电子活动证 (electronic activity record): an append-only, per-member
 //! event log.
 //!
-//! Seed 003 (大渡口区): "为每名党员在七一网上建立了党员电子活动证.客观准确地
-//! 记录了党员党费缴纳.义工活动.组织生活.帮扶慰问.组织关系.网上报到等信息内容.
+//! A district's platform (重庆市大渡口区) describes it:
+//! "为每名党员在七一网上建立了党员电子活动证.客观准确地记录了党员党费缴纳.
+//! 义工活动.组织生活.帮扶慰问.组织关系.网上报到等信息内容.
 //! 无论党员流动到何地.流动地党组织和党员党籍所在党组织均可通过党员电子活动证
 //! 了解党员最新情况". Entries are never edited or deleted; a correction is a
 //! new entry. Who may read and write is decided in [`crate::access`]: the
 //! member, the home branch and its ancestors, and a mobile member's
-//! current-location organisation (`../shared/DOMAIN.md` §2).
+//! current-location organisation (`docs/RULES.md` MEM-5, MEM-6).
 
 use crate::lifecycle::Stage;
 use crate::{MemberId, OrgId, RecordId};
