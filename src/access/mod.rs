@@ -5,7 +5,7 @@
 //! branch and everything below it), or one member alone. The checks here are
 //! pure functions over the organisation tree and a member's [`Placement`];
 //! services call them before touching the store, so a refused call changes
-//! nothing. The rules (Branch 2018; `docs/RULES.md`, access):
+//! nothing. The rules (`docs/RULES.md` MEM-1, MEM-6, MEM-14):
 //!
 //! - a member's record and activity record are readable by the member, by
 //!   the home branch and its ancestors, and by a mobile member's
@@ -465,7 +465,7 @@ pub fn check_manage_member(
 }
 
 /// May `actor` read member `member`'s activity record? Self, the home line
-/// and the current location (`docs/RULES.md`, access).
+/// and the current location (`docs/RULES.md` MEM-6).
 ///
 /// ```
 /// use dangjian::access::{check_read_record, Actor, Placement};
@@ -563,7 +563,7 @@ pub fn check_manage_org(
 
 /// May `actor` read member `member`'s dues statement (党费明细)? The member
 /// themselves; a treasurer, secretary or committee officer covering the
-/// member's home branch (三级管理, `docs/RULES.md`, access).
+/// member's home branch (三级管理, `docs/RULES.md` MEM-14).
 ///
 /// ```
 /// use dangjian::access::{check_read_dues, Actor, Placement};

@@ -18,29 +18,41 @@
 //!
 //! This module is the core: sync, no I/O, no store.
 
-pub mod arrears;
-pub mod calc;
-pub mod ledger;
-pub mod money;
-pub mod profile;
-pub mod report;
+pub(crate) mod arrears;
+pub(crate) mod calc;
+pub(crate) mod ledger;
+pub(crate) mod money;
+pub(crate) mod profile;
+pub(crate) mod report;
 mod request;
-pub mod rules;
+pub(crate) mod rules;
 
-pub use arrears::{ArrearsLine, CaseStatus, SelfDepartureCase, scan_arrears};
-pub use calc::{Assessor, CompactMember, Explanation, amount_for, explain};
+pub use arrears::{
+    ArrearsLine, CaseDecision, CaseStatus, SelfDepartureCase, cases_to_open, member_arrears,
+    scan_arrears,
+};
+pub use calc::{
+    Assessor, CategoryCode, CompactMember, Computation, Explanation, amount_for, compute, explain,
+    monthly_amount,
+};
 pub use ledger::{
-    Balances, EntryId, ExternalPaymentId, LedgerEntry, LedgerEntryKind, MonthBalance,
-    MonthBalances, NewLedgerEntry, PayAhead, Relief, ReliefKind, allocate,
+    Balances, EntryId, ExternalPaymentId, LedgerEntry, LedgerEntryKind, MemberBalance,
+    MonthBalance, MonthBalances, NewLedgerEntry, NewPayment, PayAhead, PaymentOutcome, Relief,
+    ReliefKind, allocate, check_relief, check_reversal,
 };
 pub use money::{Money, Rounding, RoundingMode, RoundingUnit};
-pub use profile::{DuesProfile, Income, IncomeDeclaration};
-pub use report::{BranchMonthReport, MemberStatement, UnpaidLine};
+pub use profile::{BaseStep, DuesProfile, Income, IncomeDeclaration};
+pub use report::{
+    BranchMonthReport, MemberStatement, StatementLine, UnpaidLine, payers_in, report_day,
+    unpaid_list, write_reports_csv, write_unpaid_csv,
+};
 pub use request::{
     ArrearsScan, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, PaymentRequest, ReliefRequest,
     Reversal,
 };
-pub use rules::{AmountFixing, BaseDefinition, DuesRuleBook, DuesRules, RateBand};
+pub use rules::{
+    AmountFixing, BaseDefinition, DuesRuleBook, DuesRules, RateBand, national_dues_rules,
+};
 
 use crate::MemberId;
 use crate::member::OccupationCategory;

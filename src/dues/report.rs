@@ -280,7 +280,7 @@ impl MemberStatement {
 pub fn write_reports_csv<W: io::Write>(
     reports: &[BranchMonthReport],
     out: W,
-) -> Result<(), csv::Error> {
+) -> Result<(), std::io::Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "org",
@@ -319,7 +319,7 @@ pub fn write_unpaid_csv<W: io::Write>(
     lines: &[UnpaidLine],
     names: &BTreeMap<MemberId, String>,
     out: W,
-) -> Result<(), csv::Error> {
+) -> Result<(), std::io::Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["member", "name", "months", "count", "amount"])?;
     for l in lines {

@@ -152,19 +152,56 @@ pub struct NewVote {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteRecord {
     /// Assigned by the store.
-    pub id: VoteId,
+    pub(crate) id: VoteId,
     /// The organisation voting.
-    pub org: OrgId,
+    pub(crate) org: OrgId,
     /// What is voted on.
-    pub kind: VoteKind,
+    pub(crate) kind: VoteKind,
     /// The roll.
-    pub roll: Roll,
+    pub(crate) roll: Roll,
     /// Who is present, and written opinions.
-    pub attendance: Attendance,
+    pub(crate) attendance: Attendance,
     /// 会议日期.
-    pub session: NaiveDate,
+    pub(crate) session: NaiveDate,
     /// Open or closed.
-    pub status: VoteStatus,
+    pub(crate) status: VoteStatus,
+}
+
+impl VoteRecord {
+    /// Assigned by the store.
+    pub fn id(&self) -> VoteId {
+        self.id
+    }
+
+    /// The organisation voting.
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    /// What is voted on.
+    pub fn kind(&self) -> &VoteKind {
+        &self.kind
+    }
+
+    /// The roll.
+    pub fn roll(&self) -> &Roll {
+        &self.roll
+    }
+
+    /// Who is present, and written opinions.
+    pub fn attendance(&self) -> &Attendance {
+        &self.attendance
+    }
+
+    /// 会议日期.
+    pub fn session(&self) -> NaiveDate {
+        self.session
+    }
+
+    /// Open or closed.
+    pub fn status(&self) -> VoteStatus {
+        self.status
+    }
 }
 
 impl VoteRecord {

@@ -264,47 +264,154 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountReport {
     /// The organisation.
-    pub org: OrgId,
+    pub(crate) org: OrgId,
     /// 选举对象 (Chinese name of the body).
-    pub body: String,
+    pub(crate) body: String,
     /// The round.
-    pub round: Round,
+    pub(crate) round: Round,
     /// 选举日.
-    pub held_on: NaiveDate,
+    pub(crate) held_on: NaiveDate,
     /// 计票规则版本 (e.g. "election-2020").
-    pub rule_version: String,
+    pub(crate) rule_version: String,
     /// 当选基数 of that version.
-    pub majority_base: MajorityBase,
+    pub(crate) majority_base: MajorityBase,
     /// 选票有效性比较 of that version.
-    pub returned_compared_with: ReturnedComparedWith,
+    pub(crate) returned_compared_with: ReturnedComparedWith,
     /// 应选名额.
-    pub seats: u32,
+    pub(crate) seats: u32,
     /// 应到.
-    pub entitled: u32,
+    pub(crate) entitled: u32,
     /// 实到.
-    pub present: u32,
+    pub(crate) present: u32,
     /// 到会人数超过应到人数的五分之四.
-    pub quorate: bool,
+    pub(crate) quorate: bool,
     /// 发出选票.
-    pub issued: u32,
+    pub(crate) issued: u32,
     /// 投票人数.
-    pub voted: u32,
+    pub(crate) voted: u32,
     /// 收回选票.
-    pub returned: u32,
+    pub(crate) returned: u32,
     /// 有效票.
-    pub valid: u32,
+    pub(crate) valid: u32,
     /// 无效票.
-    pub invalid: u32,
+    pub(crate) invalid: u32,
     /// 选举有效: returned ≤ voted (2020) or ≤ issued (1990).
-    pub vote_valid: bool,
+    pub(crate) vote_valid: bool,
     /// 过半数基数: the number "more than half" counts.
-    pub majority_of: u32,
+    pub(crate) majority_of: u32,
     /// 当选最低票数: `majority_of / 2 + 1` (run-offs: none).
-    pub votes_needed: u32,
+    pub(crate) votes_needed: u32,
     /// Every person, listed candidates in ballot order, then write-ins.
-    pub lines: Vec<CandidateLine>,
+    pub(crate) lines: Vec<CandidateLine>,
     /// The outcome.
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
+}
+
+impl CountReport {
+    /// The organisation.
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    /// 选举对象 (Chinese name of the body).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The round.
+    pub fn round(&self) -> Round {
+        self.round
+    }
+
+    /// 选举日.
+    pub fn held_on(&self) -> NaiveDate {
+        self.held_on
+    }
+
+    /// 计票规则版本 (e.g. "election-2020").
+    pub fn rule_version(&self) -> &str {
+        &self.rule_version
+    }
+
+    /// 当选基数 of that version.
+    pub fn majority_base(&self) -> MajorityBase {
+        self.majority_base
+    }
+
+    /// 选票有效性比较 of that version.
+    pub fn returned_compared_with(&self) -> ReturnedComparedWith {
+        self.returned_compared_with
+    }
+
+    /// 应选名额.
+    pub fn seats(&self) -> u32 {
+        self.seats
+    }
+
+    /// 应到.
+    pub fn entitled(&self) -> u32 {
+        self.entitled
+    }
+
+    /// 实到.
+    pub fn present(&self) -> u32 {
+        self.present
+    }
+
+    /// 到会人数超过应到人数的五分之四.
+    pub fn quorate(&self) -> bool {
+        self.quorate
+    }
+
+    /// 发出选票.
+    pub fn issued(&self) -> u32 {
+        self.issued
+    }
+
+    /// 投票人数.
+    pub fn voted(&self) -> u32 {
+        self.voted
+    }
+
+    /// 收回选票.
+    pub fn returned(&self) -> u32 {
+        self.returned
+    }
+
+    /// 有效票.
+    pub fn valid(&self) -> u32 {
+        self.valid
+    }
+
+    /// 无效票.
+    pub fn invalid(&self) -> u32 {
+        self.invalid
+    }
+
+    /// 选举有效: returned ≤ voted (2020) or ≤ issued (1990).
+    pub fn vote_valid(&self) -> bool {
+        self.vote_valid
+    }
+
+    /// 过半数基数: the number "more than half" counts.
+    pub fn majority_of(&self) -> u32 {
+        self.majority_of
+    }
+
+    /// 当选最低票数: `majority_of / 2 + 1` (run-offs: none).
+    pub fn votes_needed(&self) -> u32 {
+        self.votes_needed
+    }
+
+    /// Every person, listed candidates in ballot order, then write-ins.
+    pub fn lines(&self) -> &[CandidateLine] {
+        &self.lines
+    }
+
+    /// The outcome.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
 }
 
 impl CountReport {

@@ -7,12 +7,12 @@
 //! then changes only through dated lifecycle transitions
 //! ([`crate::lifecycle`]) and membership changes ([`MembershipRequest`]).
 
-pub mod contact;
-pub mod identity;
+pub(crate) mod contact;
+pub(crate) mod identity;
 mod membership;
 
 pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonName};
-pub use identity::{IdNumber, IdNumberError, Sex};
+pub use identity::{IdNumber, IdNumberError, Sex, check_character};
 pub use membership::{
     MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships, MobileStatus,
 };

@@ -45,8 +45,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-pub mod structure;
-pub mod tree;
+pub(crate) mod structure;
+pub(crate) mod tree;
 
 #[cfg(test)]
 mod tests;

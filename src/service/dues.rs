@@ -1,7 +1,7 @@
 //! 党费 (the dues handle): declarations, assessment, payments, reliefs,
 //! reversals, reports, arrears and self-departure cases.
 //!
-//! Access (三级管理, `docs/RULES.md`): a member reads their own statement;
+//! Access (三级管理, `docs/RULES.md` MEM-14): a member reads their own statement;
 //! a branch treasurer or secretary reads and records their branch; a
 //! committee officer its subtree; a scheduled job does the scheduled work
 //! its scope covers.

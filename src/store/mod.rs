@@ -12,7 +12,7 @@
 
 mod dues;
 mod error;
-pub mod memory;
+pub(crate) mod memory;
 mod votes;
 
 pub use dues::*;

@@ -1,6 +1,6 @@
 //! 投票存储 (vote storage): votes, who voted, and the sealed ballots, kept
 //! apart so that nothing stored links a voter to a ballot.
-//! [Election 2020; `docs/RULES.md`, votes]
+//! [Election 2020; `docs/RULES.md` VOTE-12]
 //!
 //! A backend keeps two things with nothing in common: the list of members
 //! who voted (per vote) and the sealed ballots (per vote, keyed by their
