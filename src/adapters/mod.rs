@@ -15,10 +15,10 @@
 //! (`tests/conformance/`) runs the same checks against every store.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), dangjian::store::StoreError> {
+//! # async fn demo() -> Result<(), dangjian::Error> {
 //! // Switching from memory to a database is this one line.
 //! let store = dangjian::adapters::connect("sqlite://dangjian.db").await?;
-//! let dj = dangjian::Dangjian::new(store, std::sync::Arc::new(dangjian::clock::SystemClock));
+//! let dj = dangjian::Dangjian::builder().store(store).build();
 //! # Ok(()) }
 //! ```
 
@@ -44,20 +44,52 @@ use std::sync::Arc;
 /// Opens the store a URL names: `memory:`, `sqlite://…` (feature
 /// `sqlite`) or `postgres://…` / `postgresql://…` (feature `postgres`).
 ///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use dangjian::store::StoreErrorKind;
+/// // A bare path is refused with a hint, not guessed at.
+/// let e = dangjian::adapters::connect("dangjian.db").await.unwrap_err();
+/// assert_eq!(*e.kind(), StoreErrorKind::Config);
+/// assert!(e.to_string().contains("sqlite://"));
+/// let e = dangjian::adapters::connect("mysql://localhost/db").await.unwrap_err();
+/// assert_eq!(*e.kind(), StoreErrorKind::Config);
+/// # })
+/// ```
+///
 /// # Errors
-/// [`StoreErrorKind::Unavailable`] for a scheme whose feature is off or an
-/// unreachable server; the other kinds as the backend's `connect` says.
+/// [`StoreErrorKind::Config`] (not retryable) for a bare path, an unknown
+/// scheme, a scheme whose feature is off or a malformed URL;
+/// [`StoreErrorKind::Unavailable`] for a server that cannot be reached or
+/// a SQLite file that cannot be opened; the other kinds as the backend's
+/// `connect` says.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    let scheme = url.split(':').next().unwrap_or_default();
+    let Some((scheme, _)) = url.split_once(':') else {
+        return Err(StoreError::new(
+            StoreErrorKind::Config,
+            format!("`{url}` is not a store URL: write `sqlite://{url}` for a SQLite file"),
+        ));
+    };
     match scheme {
         "memory" => Ok(Arc::new(MemoryStore::new())),
         #[cfg(feature = "sqlite")]
         "sqlite" => Ok(Arc::new(SqliteStore::connect(url).await?)),
+        #[cfg(not(feature = "sqlite"))]
+        "sqlite" => Err(feature_off("sqlite")),
         #[cfg(feature = "postgres")]
         "postgres" | "postgresql" => Ok(Arc::new(PgStore::connect(url).await?)),
+        #[cfg(not(feature = "postgres"))]
+        "postgres" | "postgresql" => Err(feature_off("postgres")),
         other => Err(StoreError::new(
-            StoreErrorKind::Unavailable,
-            format!("no store for the scheme `{other}:` (is its feature enabled?)"),
+            StoreErrorKind::Config,
+            format!("no store for the scheme `{other}:` (known: memory, sqlite, postgres)"),
         )),
     }
+}
+
+#[cfg(not(all(feature = "sqlite", feature = "postgres")))]
+fn feature_off(feature: &str) -> StoreError {
+    StoreError::new(
+        StoreErrorKind::Config,
+        format!("this build has no {feature} store: enable the crate's `{feature}` feature"),
+    )
 }

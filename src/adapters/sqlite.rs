@@ -63,7 +63,12 @@ impl SqliteStore {
         })
     }
 
-    /// The connection pool, for an integrator's own queries.
+    /// The connection pool, for an integrator's own queries (reports,
+    /// exports) in the same database. This is the one place a sqlx type
+    /// appears in the public API, on purpose: an integrator who opens the
+    /// store with this feature already depends on sqlx, and wrapping the
+    /// pool would only hide what it can do. The library's tables are its
+    /// own: write to them only through the store traits.
     pub fn pool(&self) -> &Pool<Sqlite> {
         &self.pool
     }

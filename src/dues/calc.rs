@@ -339,7 +339,7 @@ struct Compiled {
 ///
 /// ```
 /// use dangjian::dues::{Assessor, CompactMember, DuesRules, Money};
-/// use dangjian::dues::calc::CategoryCode;
+/// use dangjian::dues::CategoryCode;
 /// use rust_decimal::Decimal;
 /// let a = Assessor::new(&[DuesRules::dues_2017()]);
 /// let ms = [

@@ -89,7 +89,7 @@ macro_rules! string_conversions {
 /// (`138****1234`); [`as_str`](Self::as_str) and serde give the full number.
 ///
 /// ```
-/// use dangjian::member::contact::{ContactError, Mobile};
+/// use dangjian::member::{ContactError, Mobile};
 ///
 /// let m: Mobile = "+86 138-0013-1234".parse()?;
 /// assert_eq!(m.as_str(), "13800131234");
@@ -176,7 +176,7 @@ string_conversions!(Mobile);
 /// rejected. Not masked: `Display` and `Debug` show the address.
 ///
 /// ```
-/// use dangjian::member::contact::{ContactError, EmailAddress};
+/// use dangjian::member::{ContactError, EmailAddress};
 ///
 /// let e: EmailAddress = " zhang.san@Example.COM ".parse()?;
 /// assert_eq!(e.as_str(), "zhang.san@example.com");
@@ -241,7 +241,7 @@ string_conversions!(EmailAddress);
 /// digits or `-`, `_`, `.`, `@`. Case is kept as given.
 ///
 /// ```
-/// use dangjian::member::contact::{ContactError, EmployeeNo};
+/// use dangjian::member::{ContactError, EmployeeNo};
 ///
 /// let no: EmployeeNo = " E-2024_001 ".parse()?;
 /// assert_eq!(no.as_str(), "E-2024_001");
@@ -306,7 +306,7 @@ string_conversions!(EmployeeNo);
 /// are rejected.
 ///
 /// ```
-/// use dangjian::member::contact::{ContactError, PersonName};
+/// use dangjian::member::{ContactError, PersonName};
 ///
 /// let name: PersonName = "买买提•艾力".parse()?;
 /// assert_eq!(name.as_str(), "买买提·艾力");
@@ -381,7 +381,7 @@ string_conversions!(PersonName);
 /// Missing fields deserialize as `None`; `None` fields are not serialized.
 ///
 /// ```
-/// use dangjian::member::contact::ImIds;
+/// use dangjian::member::ImIds;
 ///
 /// let ids = ImIds { wecom: Some("ZhangSan".into()), ..ImIds::default() };
 /// assert_eq!(serde_json::to_string(&ids)?, r#"{"wecom":"ZhangSan"}"#);

@@ -33,7 +33,7 @@
 //! the strict parse.
 //!
 //! ```
-//! use dangjian::member::identity::{IdNumber, IdNumberError};
+//! use dangjian::member::{IdNumber, IdNumberError};
 //!
 //! // The default, strict parse refuses the 15-digit form...
 //! assert_eq!(
@@ -86,7 +86,7 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 /// Returns `None` unless `first17` is exactly 17 ASCII digits.
 ///
 /// ```
-/// use dangjian::member::identity::check_character;
+/// use dangjian::member::check_character;
 /// assert_eq!(check_character("11010519491231002"), Some('X'));
 /// assert_eq!(check_character("11010119900307447"), Some('7'));
 /// assert_eq!(check_character("1101051949123100"), None); // 16 digits
@@ -143,7 +143,7 @@ fn parse_birth_date(digits: &str) -> Option<NaiveDate> {
 /// number: odd is male, even is female.
 ///
 /// ```
-/// use dangjian::member::identity::{IdNumber, Sex};
+/// use dangjian::member::{IdNumber, Sex};
 /// let id: IdNumber = "11010519491231002X".parse()?;
 /// assert_eq!(id.sex(), Sex::Female);
 /// assert_eq!(serde_json::to_string(&Sex::Male)?, "\"male\"");
@@ -248,7 +248,7 @@ pub enum IdNumberError {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use dangjian::member::identity::{IdNumber, IdNumberError, Sex};
+/// use dangjian::member::{IdNumber, IdNumberError, Sex};
 ///
 /// let id: IdNumber = " 11010519491231002x ".parse()?;
 /// assert_eq!(id.as_str(), "11010519491231002X");
@@ -282,7 +282,7 @@ impl IdNumber {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use dangjian::member::identity::{IdNumber, IdNumberError};
+    /// use dangjian::member::{IdNumber, IdNumberError};
     ///
     /// // 15 digits: century 19 inserted, check character computed.
     /// let id = IdNumber::parse_lenient(" 110105491231002 ")?;
@@ -336,7 +336,7 @@ impl IdNumber {
     /// takes either form.
     ///
     /// ```
-    /// use dangjian::member::identity::{check_character, IdNumber, IdNumberError, Sex};
+    /// use dangjian::member::{check_character, IdNumber, IdNumberError, Sex};
     ///
     /// let id = IdNumber::from_legacy15("110105491231002")?;
     /// assert_eq!(check_character("11010519491231002"), Some('X'));
@@ -396,7 +396,7 @@ impl IdNumber {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use dangjian::member::identity::IdNumber;
+    /// use dangjian::member::IdNumber;
     /// let id: IdNumber = "110101199003074477".parse()?;
     /// assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1990, 3, 7).unwrap());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -462,7 +462,7 @@ impl FromStr for IdNumber {
     /// the explicit, lenient parse.
     ///
     /// ```
-    /// use dangjian::member::identity::{IdNumber, IdNumberError};
+    /// use dangjian::member::{IdNumber, IdNumberError};
     /// let id: IdNumber = "11010519491231002X".parse()?;
     /// assert_eq!(id.as_str(), "11010519491231002X");
     /// assert_eq!(

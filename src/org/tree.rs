@@ -36,18 +36,11 @@ struct Links {
 /// use dangjian::org::{BranchForm, NewOrganisation, OrgError, OrgKind, OrgTree, Organisation};
 ///
 /// let mut tree = OrgTree::new();
-/// let new = NewOrganisation {
-///     name: "机关党委".parse()?,
-///     kind: OrgKind::GrassrootsCommittee,
-///     parent: None,
-/// };
+/// let new = NewOrganisation::new("机关党委".parse()?, OrgKind::GrassrootsCommittee);
 /// tree.check_new(&new)?;
 /// tree.insert(Organisation::from_new(OrgId::new(1), new))?;
-/// let branch = NewOrganisation {
-///     name: "第一党支部".parse()?,
-///     kind: OrgKind::Branch(BranchForm::Physical),
-///     parent: Some(OrgId::new(1)),
-/// };
+/// let branch = NewOrganisation::new("第一党支部".parse()?, OrgKind::Branch(BranchForm::Physical))
+///     .under(OrgId::new(1));
 /// tree.insert(Organisation::from_new(OrgId::new(2), branch))?;
 ///
 /// assert_eq!(tree.children(OrgId::new(1)), &[OrgId::new(2)]);

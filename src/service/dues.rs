@@ -70,7 +70,7 @@ impl DuesHandle<'_> {
     /// use dangjian::dues::{DeclareIncome, Income, Month};
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// let dj = Dangjian::in_memory();
-    /// let req = DeclareIncome::new(MemberId::new(9), Month::new(2024, 1)?, Income::Pension { basic_pension: "3000.00".parse()? });
+    /// let req = DeclareIncome::new(MemberId::new(9), Month::new(2024, 1).unwrap(), Income::Pension { basic_pension: "3000.00".parse()? });
     /// let err = dj.act_as(&Actor::platform_admin()).dues().declare_income(req).await.unwrap_err();
     /// assert!(err.is_not_found());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -107,7 +107,7 @@ impl DuesHandle<'_> {
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// let dj = Dangjian::in_memory();
     /// let me = dj.act_as(&Actor::member(MemberId::new(9)));
-    /// assert!(me.dues().explain(MemberId::new(9), Month::new(2024, 6)?).await.unwrap_err().is_not_found());
+    /// assert!(me.dues().explain(MemberId::new(9), Month::new(2024, 6).unwrap()).await.unwrap_err().is_not_found());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
     ///
@@ -149,7 +149,7 @@ impl DuesHandle<'_> {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
     /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
-    /// let runs = admin.dues().assess_month(AssessMonth::new(c.id, Month::new(2024, 6)?)).await?;
+    /// let runs = admin.dues().assess_month(AssessMonth::new(c.id, Month::new(2024, 6).unwrap())).await?;
     /// assert_eq!(runs.len(), 1); // one branch, no members yet
     /// assert!(runs[0].assessed.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -329,7 +329,7 @@ impl DuesHandle<'_> {
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// let dj = Dangjian::in_memory();
     /// let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
-    /// let months = MonthRange { first: Month::new(2024, 6)?, last: Month::new(2024, 12)? };
+    /// let months = MonthRange::new(Month::new(2024, 6).unwrap(), Month::new(2024, 12).unwrap())?;
     /// let req = ReliefRequest::new(MemberId::new(1), ReliefKind::Exemption, months, "生活困难", on, OrgId::new(1));
     /// assert!(dj.act_as(&Actor::platform_admin()).dues().grant_relief(req).await.unwrap_err().is_not_found());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -392,7 +392,7 @@ impl DuesHandle<'_> {
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
-    /// let report = admin.dues().report(c.id, Month::new(2024, 6)?).await?;
+    /// let report = admin.dues().report(c.id, Month::new(2024, 6).unwrap()).await?;
     /// assert!(report.expected.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
@@ -416,7 +416,7 @@ impl DuesHandle<'_> {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
     /// # admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
-    /// assert_eq!(admin.dues().branch_reports(c.id, Month::new(2024, 6)?).await?.len(), 1);
+    /// assert_eq!(admin.dues().branch_reports(c.id, Month::new(2024, 6).unwrap()).await?.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
     ///
@@ -441,7 +441,7 @@ impl DuesHandle<'_> {
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
-    /// assert!(admin.dues().unpaid(c.id, Month::new(2024, 6)?).await?.is_empty());
+    /// assert!(admin.dues().unpaid(c.id, Month::new(2024, 6).unwrap()).await?.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
     ///
@@ -489,7 +489,7 @@ impl DuesHandle<'_> {
     /// # let admin = dj.act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
     /// let job = dj.act_as(&Actor::system("nightly arrears scan"));
-    /// let scan = job.dues().scan_arrears(c.id, Month::new(2024, 6)?).await?;
+    /// let scan = job.dues().scan_arrears(c.id, Month::new(2024, 6).unwrap()).await?;
     /// assert!(scan.lines.is_empty() && scan.opened.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```

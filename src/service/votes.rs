@@ -267,7 +267,13 @@ impl VotesHandle<'_> {
         self.s
             .authorize(Target::Vote(req.vote), |l| {
                 voter = Some(access::check_cast(actor, l.org)?);
-                Ok(())
+                if l.vote.is_some_and(|v| v.on_roll) {
+                    Ok(())
+                } else {
+                    // Not on the roll: the vote is none of the caller's
+                    // business, and the answer says nothing of it.
+                    access::check_read_vote_results(actor, l.org, |_| false, &l.tree)
+                }
             })
             .await?;
         let voter = voter.ok_or_else(|| Error::Internal("a cast without its voter".into()))?;

@@ -173,6 +173,9 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
                 StoreErrorKind::AccessDenied
             } else if code == "8" || code == "25006" || db.message().contains("readonly") {
                 StoreErrorKind::ReadOnly
+            } else if code == "14" {
+                // SQLITE_CANTOPEN: a folder that does not exist, no permission.
+                StoreErrorKind::Unavailable
             } else if matches!(code.as_ref(), "40001" | "40P01" | "5" | "6" | "517") {
                 // serialization failure, deadlock, SQLITE_BUSY, SQLITE_LOCKED
                 StoreErrorKind::Conflict
@@ -186,13 +189,21 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
         | sqlx::Error::TypeNotFound { .. }
         | sqlx::Error::ColumnIndexOutOfBounds { .. } => StoreErrorKind::Corrupt,
         sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
+        sqlx::Error::Configuration(_) => StoreErrorKind::Config,
         _ => StoreErrorKind::Unavailable,
     };
+    // The driver's own words are the source; the message says what it
+    // means for the caller, without repeating them.
     let message = match &kind {
-        StoreErrorKind::AccessDenied => format!("the database refused the credentials: {e}"),
-        StoreErrorKind::ReadOnly => format!("the database is read-only: {e}"),
-        StoreErrorKind::Unavailable => format!("the database is unavailable: {e}"),
-        _ => e.to_string(),
+        StoreErrorKind::AccessDenied => "check the user name and password".to_owned(),
+        StoreErrorKind::ReadOnly => "the file or server accepts no writes".to_owned(),
+        StoreErrorKind::Unavailable => "could not open or reach the database".to_owned(),
+        StoreErrorKind::Config => "the database URL is malformed".to_owned(),
+        StoreErrorKind::Corrupt => "a stored value does not decode".to_owned(),
+        _ => match &e {
+            sqlx::Error::Database(db) => db.message().to_owned(),
+            _ => String::new(),
+        },
     };
     StoreError::new(kind, message).with_source(e)
 }

@@ -42,9 +42,7 @@ struct Inner {
 /// use dangjian::org::{NewOrganisation, OrgKind};
 /// # tokio_test_block_on(async {
 /// let store = MemoryStore::new();
-/// let org = store.insert_org(NewOrganisation {
-///     name: "某某公司党委".parse()?, kind: OrgKind::GrassrootsCommittee, parent: None,
-/// }).await?;
+/// let org = store.insert_org(NewOrganisation::new("某某公司党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
 /// assert_eq!(store.org_tree().await?.len(), 1);
 /// assert_eq!(org.version, 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
