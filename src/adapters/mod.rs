@@ -48,10 +48,10 @@ use std::sync::Arc;
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// use dangjian::store::StoreErrorKind;
 /// // A bare path is refused with a hint, not guessed at.
-/// let e = dangjian::adapters::connect("dangjian.db").await.unwrap_err();
+/// let Err(e) = dangjian::adapters::connect("dangjian.db").await else { panic!() };
 /// assert_eq!(*e.kind(), StoreErrorKind::Config);
 /// assert!(e.to_string().contains("sqlite://"));
-/// let e = dangjian::adapters::connect("mysql://localhost/db").await.unwrap_err();
+/// let Err(e) = dangjian::adapters::connect("mysql://localhost/db").await else { panic!() };
 /// assert_eq!(*e.kind(), StoreErrorKind::Config);
 /// # })
 /// ```

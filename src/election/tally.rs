@@ -257,7 +257,7 @@ pub enum Outcome {
 /// let ballots = vec![Ballot::from_masks(0b01, 0, vec![]); 6];
 /// let turnout = Turnout { entitled: 10, present: 9, issued: 9, voted: 6 };
 /// let report = CountReport::count(&setup, turnout, &ballots);
-/// assert_eq!(report.outcome, Outcome::Complete { elected: vec![MemberId::new(1)] });
+/// assert_eq!(report.outcome(), &Outcome::Complete { elected: vec![MemberId::new(1)] });
 /// assert!(report.to_string().contains("election-2020"));
 /// # Ok::<(), ElectionError>(())
 /// ```

@@ -285,3 +285,5 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod tests;

@@ -54,12 +54,12 @@ impl VoteLocation {
 ///     org: OrgId::new(2), kind: VoteKind::Motion(motion), roll, session: on,
 /// }).await?;
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-/// let (sealed, _receipt) = seal(v.id, on, Ballot::from_masks(1, 0, vec![]), &mut rng);
+/// let (sealed, _receipt) = seal(v.id(), on, Ballot::from_masks(1, 0, vec![]), &mut rng);
 /// store.cast_ballot(MemberId::new(1), sealed.clone()).await?;
 /// assert!(store.cast_ballot(MemberId::new(1), sealed).await.is_err()); // once
-/// assert!(store.sealed_ballots(v.id).await.is_err()); // still open
-/// store.close_vote(v.id).await?;
-/// assert_eq!(store.sealed_ballots(v.id).await?.len(), 1);
+/// assert!(store.sealed_ballots(v.id()).await.is_err()); // still open
+/// store.close_vote(v.id()).await?;
+/// assert_eq!(store.sealed_ballots(v.id()).await?.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
 /// ```
 #[async_trait]
