@@ -14,6 +14,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod imported;
+
+pub use imported::PastMemberships;
+
 /// 组织关系的种类: the ways a member can belong to an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -145,6 +149,24 @@ pub enum MembershipError {
         /// The date of the latest change.
         previous: NaiveDate,
     },
+    /// 出生前: a membership dated before the member's birth.
+    #[error("a membership dated {date} is before the birth date {birth_date}")]
+    BeforeBirth {
+        /// The membership's date.
+        date: NaiveDate,
+        /// The member's birth date.
+        birth_date: NaiveDate,
+    },
+    /// A party group is joined within the home branch, so not before it.
+    #[error("party group {org} joined on {date}, before the home branch from {home_since}")]
+    BeforeHomeSince {
+        /// The party group.
+        org: OrgId,
+        /// The date given for it.
+        date: NaiveDate,
+        /// Since when the home branch holds the relationship.
+        home_since: NaiveDate,
+    },
     /// A change cannot be dated in the future.
     #[error("a change dated {date} is after today ({today})")]
     InTheFuture {
@@ -262,8 +284,13 @@ impl Memberships {
         &self.history
     }
 
+    /// The date a new change may not precede: the latest change, or the
+    /// home branch's start when later (an imported history may hold online
+    /// branches joined before it, see [`Memberships::with_history`]).
     fn last_date(&self) -> NaiveDate {
-        self.history.last().map_or(self.home_since, |c| c.on)
+        self.history
+            .last()
+            .map_or(self.home_since, |c| c.on.max(self.home_since))
     }
 
     /// Applies a dated change and returns the new memberships; `self` is

@@ -22,7 +22,9 @@ impl Dangjian {
     /// `PermissionDenied` unless the actor is an officer covering the home
     /// branch; `Registration` for a missing field or a birth date after
     /// today; `Membership` for a home that is not a physical branch;
-    /// `Transition` for an applicant under 18 or an inconsistent import;
+    /// `Transition` for an applicant under 18 or an import refused by the
+    /// guards of [`Lifecycle::import`] (its introducers on the platform are
+    /// looked up as in a live listing);
     /// `Duplicate` for a second record of the same person (一人一档) or
     /// employee number.
     pub async fn register(
@@ -51,15 +53,28 @@ impl Dangjian {
         if birth > today {
             return Err(RegistrationError::BornInTheFuture { birth, today }.into());
         }
+        // An imported development target's introducers on the platform are
+        // checked as in a live listing.
+        let mut introducers: BTreeMap<MemberId, Lifecycle> = BTreeMap::new();
+        if let Entry::Import(snapshot) = &entry {
+            for id in snapshot.introducers().into_iter().flatten() {
+                if let Some(i) = id.member() {
+                    if let Some(m) = self.store.get_member(i).await? {
+                        introducers.insert(i, m.lifecycle);
+                    }
+                }
+            }
+        }
         let (lifecycle, since) = {
-            let no_introducers = |_: MemberId, _: NaiveDate| None;
+            let stage_of =
+                |id: MemberId, on: NaiveDate| introducers.get(&id).and_then(|l| l.stage_on(on));
             let ctx = TransitionContext {
                 birth_date: birth,
                 subject: MemberId::new(0),
                 today,
                 rules: &self.rules.development,
                 calendar: &self.rules.calendar,
-                introducer_stage: &no_introducers,
+                introducer_stage: &stage_of,
             };
             match entry {
                 Entry::Application { on } => (Lifecycle::apply_for(on, &ctx)?, on),
