@@ -145,8 +145,8 @@ fn stage_name(stage: Option<Stage>) -> &'static str {
 /// 导入计划中的一行 (a planned row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlannedRow {
-    /// A new record, to be inserted.
-    New(NewMember),
+    /// A new record, to be inserted (boxed: a record is large).
+    New(Box<NewMember>),
     /// Stored already with the same facts: nothing to write.
     Unchanged(MemberId),
 }
@@ -172,7 +172,7 @@ impl ImportPlan {
     /// The new records with their row indices.
     pub fn new_members(&self) -> impl Iterator<Item = (usize, &NewMember)> {
         self.rows.iter().enumerate().filter_map(|(i, r)| match r {
-            PlannedRow::New(m) => Some((i, m)),
+            PlannedRow::New(m) => Some((i, &**m)),
             PlannedRow::Unchanged(_) => None,
         })
     }
@@ -183,7 +183,7 @@ impl ImportPlan {
         self.rows
             .into_iter()
             .filter_map(|r| match r {
-                PlannedRow::New(m) => Some(m),
+                PlannedRow::New(m) => Some(*m),
                 PlannedRow::Unchanged(_) => None,
             })
             .collect()

@@ -16,8 +16,8 @@ pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonN
 pub use identity::{IdNumber, IdNumberError, Sex};
 pub use import::{ImportError, ImportErrorKind, ImportPlan, PlannedRow, RosterRow, plan_import};
 pub use membership::{
-    MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships, MobileStatus,
-    PastMemberships,
+    MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships,
+    MobileStatus, PastMemberships,
 };
 
 use crate::lifecycle::Lifecycle;

@@ -135,7 +135,7 @@ pub fn plan_import(
     let mut out = Vec::with_capacity(rows.len());
     for (i, (plan, stored)) in planned.into_iter().zip(stored).enumerate() {
         out.push(match stored {
-            None => PlannedRow::New(plan.member),
+            None => PlannedRow::New(Box::new(plan.member)),
             Some(m) => {
                 let fields = differences(&plan.member, &m, existing);
                 if !fields.is_empty() {
@@ -198,11 +198,8 @@ impl Env<'_> {
             self.resolve(row, introducer, &mut known, &mut batch_introducers)?;
         }
         let introduced_on = details.introduced_on(&stage);
-        let stage_of = |id: MemberId, on: NaiveDate| {
-            known
-                .get(&id)
-                .and_then(|l: &Lifecycle| l.stage_on(on))
-        };
+        let stage_of =
+            |id: MemberId, on: NaiveDate| known.get(&id).and_then(|l: &Lifecycle| l.stage_on(on));
         let ctx = TransitionContext {
             birth_date: birth,
             subject: subject.unwrap_or(MemberId::new(0)),
@@ -212,7 +209,8 @@ impl Env<'_> {
             introducer_stage: &stage_of,
         };
         let lifecycle = Lifecycle::import_with(stage, details, row.guard_override.clone(), &ctx)?;
-        let memberships = Memberships::with_history(&row.memberships, birth, self.tree, self.today)?;
+        let memberships =
+            Memberships::with_history(&row.memberships, birth, self.tree, self.today)?;
         Ok(Planned {
             member: NewMember {
                 identity: Identity {
