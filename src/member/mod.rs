@@ -9,7 +9,7 @@
 
 pub mod contact;
 pub mod identity;
-mod import;
+pub mod import;
 mod membership;
 
 pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonName};

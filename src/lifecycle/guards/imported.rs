@@ -36,8 +36,9 @@ fn record_rules<'c>(
 /// 存量导入: consistency (steps in order, not after today, not before
 /// birth, distinct introducers), the introducers on the platform full
 /// members on the listing date, and — unless overridden — the rule
-/// figures. A standard probation end and an activist's qualifying date come
-/// from the rules for the stage's first date. [DOMAIN.md §2]
+/// figures. A standard probation end comes from the rules for the
+/// resolution date, an activist's qualifying date from those in force when
+/// the person became one (none before the first version). [DOMAIN.md §2]
 pub(in crate::lifecycle) fn import(
     snapshot: ImportedStage,
     details: ImportDetails,
@@ -62,14 +63,19 @@ pub(in crate::lifecycle) fn import(
         check_activist_period(&snapshot, &details, ctx)?;
         check_probation(&snapshot, &details, ctx)?;
     }
-    let version = record_rules(ctx, snapshot.earliest())?;
-    let rules = &version.rules;
+    // As before details were kept, the record names a rule version only
+    // when its figures fixed a date of the record.
+    let mut rules_version = None;
     let mut probation_end = None;
     let mut activist_qualifies_on = None;
     match &snapshot {
         ImportedStage::Applicant { .. } | ImportedStage::DevelopmentTarget { .. } => {}
         ImportedStage::Activist { since } => {
-            activist_qualifies_on = Some(months_after(*since, rules.min_activist_months)?);
+            if let Some(version) = ctx.rules.at(*since) {
+                rules_version = Some(version.name.clone());
+                activist_qualifies_on =
+                    Some(months_after(*since, version.rules.min_activist_months)?);
+            }
         }
         ImportedStage::Probationary {
             resolution_on,
@@ -78,7 +84,11 @@ pub(in crate::lifecycle) fn import(
         } => {
             probation_end = Some(match given {
                 Some(end) => *end,
-                None => months_after(*resolution_on, rules.probation_months)?,
+                None => {
+                    let version = record_rules(ctx, *resolution_on)?;
+                    rules_version = Some(version.name.clone());
+                    months_after(*resolution_on, version.rules.probation_months)?
+                }
             });
         }
         ImportedStage::Full { full_since, .. } => probation_end = Some(*full_since),
@@ -92,7 +102,7 @@ pub(in crate::lifecycle) fn import(
             details,
             guard_override,
         },
-        rules_version: Some(version.name.clone()),
+        rules_version,
         probation_end,
         activist_qualifies_on,
     })

@@ -86,14 +86,15 @@ struct Env<'a> {
 /// ```
 ///
 /// # Errors
-/// The first refused row, in roster order, checking in turn the identity
-/// and employee numbers ([`ImportErrorKind::DuplicateIdNumber`],
-/// [`ImportErrorKind::DuplicateEmployeeNo`], naming the earlier row), each
+/// The first refusal, the checks running in this order and each over the
+/// rows in roster order: the identity and employee numbers
+/// ([`ImportErrorKind::DuplicateIdNumber`],
+/// [`ImportErrorKind::DuplicateEmployeeNo`], naming the earlier row); each
 /// row on its own ([`ImportErrorKind::BornInTheFuture`],
 /// [`ImportErrorKind::OwnIntroducer`],
 /// [`ImportErrorKind::UnknownIntroducer`], [`ImportErrorKind::Transition`],
-/// [`ImportErrorKind::Membership`]), the introducers from the batch
-/// ([`ImportErrorKind::IntroducerNotFull`]), and the stored records
+/// [`ImportErrorKind::Membership`]); the introducers from the batch
+/// ([`ImportErrorKind::IntroducerNotFull`]); the stored records
 /// ([`ImportErrorKind::Conflict`]).
 pub fn plan_import(
     rows: &[RosterRow],
