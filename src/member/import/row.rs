@@ -153,8 +153,11 @@ impl RosterRow {
     /// An identity number ([`Introducer::ByIdNumber`], or an [`IdNumber`]
     /// directly) names a row of the same batch or a stored member; a
     /// [`PersonName`] ([`Introducer::External`]) names someone outside the
-    /// platform. An applicant or activist has none: the planner refuses
-    /// them ([`TransitionError::ImportDetailNotApplicable`](
+    /// platform. A bare member id ([`Introducer::Member`]) is unknown to
+    /// the planner, which finds stored members by identity number only:
+    /// it is refused as unknown. An applicant or activist has none: the
+    /// planner refuses them
+    /// ([`TransitionError::ImportDetailNotApplicable`](
     /// crate::lifecycle::TransitionError::ImportDetailNotApplicable)).
     pub fn introduced_by(mut self, a: impl Into<Introducer>, b: impl Into<Introducer>) -> Self {
         let pair = [a.into(), b.into()];

@@ -149,6 +149,15 @@ fn introducers_stored_unknown_or_the_row_itself() {
         }
     );
     assert!(!e.to_string().contains(stranger.as_str()), "{e}");
+    // A bare member id cannot be checked by the planner: unknown.
+    let by_id = listed.clone().introduced_by(
+        senior_id,
+        "李四".parse::<crate::member::PersonName>().unwrap(),
+    );
+    assert!(matches!(
+        plan_with(&[by_id], &stored).unwrap_err().error,
+        ImportErrorKind::Transition(TransitionError::UnknownIntroducer { .. })
+    ));
     let own = listed
         .clone()
         .introduced_by(senior.id_number().clone(), listed.id_number().clone());
