@@ -384,7 +384,7 @@ async fn admission_motion_counts_written_opinions() {
         600,
         ImportedStage::DevelopmentTarget {
             since: d(2023, 9, 1),
-            introducers: [ids[0].into(), ids[1].into()],
+            introducers: [ids[0], ids[1]],
         },
     )
     .await
