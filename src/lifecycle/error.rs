@@ -1,6 +1,7 @@
 //! 变动错误 (transition errors): why a transition, import or history was
 //! refused, with the dates and numbers involved.
 
+use super::introducer::Introducer;
 use super::rules::NoticePeriod;
 use super::stage::{Stage, TransitionKind};
 use crate::MemberId;
@@ -259,6 +260,73 @@ pub enum TransitionError {
         /// The resolution date.
         resolution_on: NaiveDate,
     },
+    /// 导入年龄不足: the record's earliest date (on or after the
+    /// application) finds the subject under the minimum age, so the
+    /// application was too. [Charter Art. 1]
+    #[error(
+        "aged {age} full years on the imported {field} {on} (born {birth_date}); the application, on or before it, needs at least {min_age}"
+    )]
+    TooYoungOnRecord {
+        /// The record's field holding the date.
+        field: &'static str,
+        /// Its date.
+        on: NaiveDate,
+        /// The subject's birth date.
+        birth_date: NaiveDate,
+        /// Full years (周岁) on that date.
+        age: u32,
+        /// The minimum.
+        min_age: u32,
+    },
+    /// 预备期不符: an imported probation that is not the standard length and
+    /// is not marked extended. [Charter Art. 7]
+    #[error(
+        "an imported probation from {resolution_on} ending {probation_end}: the standard {months} months end on {standard_end}, and it is not marked extended"
+    )]
+    ProbationNotStandard {
+        /// The probation start (the admission resolution).
+        resolution_on: NaiveDate,
+        /// The imported end.
+        probation_end: NaiveDate,
+        /// The standard end.
+        standard_end: NaiveDate,
+        /// The standard months.
+        months: u32,
+    },
+    /// 延长期限不符 (imported): an extended probation must end the allowed
+    /// whole months after the standard end. [Development 2014 Art. 32]
+    #[error(
+        "an imported extended probation ending {probation_end}: one extension of {min}–{max} whole months after the standard end {standard_end} is allowed"
+    )]
+    ImportedExtensionOutOfRange {
+        /// The standard end.
+        standard_end: NaiveDate,
+        /// The imported end.
+        probation_end: NaiveDate,
+        /// The minimum months.
+        min: u32,
+        /// The maximum months.
+        max: u32,
+    },
+    /// 导入项不适用: the imported stage cannot carry this detail (a later
+    /// step's date, or one the stage itself holds).
+    #[error("an imported {stage} cannot carry {field}")]
+    ImportDetailNotApplicable {
+        /// The detail given.
+        field: &'static str,
+        /// The imported stage.
+        stage: Stage,
+    },
+    /// 介绍人重复 (imported): the same person named twice.
+    /// [Development 2014 Art. 14]
+    #[error("introducer {introducer} named twice; two distinct introducers are required")]
+    DuplicateImportedIntroducer {
+        /// The repeated introducer (an identity number is masked).
+        introducer: Introducer,
+    },
+    /// 破格导入无理由: an override needs its reason.
+    #[error("an import override needs a non-empty reason")]
+    OverrideWithoutReason,
     /// 记录不一致: a history record contradicts itself or its predecessor.
     #[error("inconsistent record: {what}")]
     InconsistentRecord {

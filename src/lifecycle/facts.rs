@@ -3,9 +3,10 @@
 //! calendar or clock, so that a stored history can be re-checked on load.
 
 use super::error::TransitionError;
+use super::import::check_consistency;
+use super::introducer::Introducer;
 use super::request::{ImportedStage, LifecycleEvent, TransitionRecord, TransitionRequest};
 use super::stage::Stage;
-use crate::MemberId;
 use crate::period::add_months;
 use chrono::NaiveDate;
 
@@ -18,7 +19,7 @@ pub(super) struct Facts {
     pub(super) activist_since: Option<NaiveDate>,
     pub(super) activist_qualifies_on: Option<NaiveDate>,
     pub(super) target_since: Option<NaiveDate>,
-    pub(super) introducers: Option<[MemberId; 2]>,
+    pub(super) introducers: Option<[Introducer; 2]>,
     pub(super) probation_start: Option<NaiveDate>,
     pub(super) probation_end: Option<NaiveDate>,
     pub(super) extended: bool,
@@ -62,7 +63,7 @@ impl Facts {
             "the first record has a previous stage",
         )?;
         let mut facts = Self::empty(record.to, record.on);
-        let snapshot = match &record.event {
+        let (snapshot, details) = match &record.event {
             LifecycleEvent::Applied => {
                 require(
                     record.to == Stage::Applicant,
@@ -75,14 +76,16 @@ impl Facts {
                 facts.applied_on = Some(record.on);
                 return Ok(facts);
             }
-            LifecycleEvent::Imported { snapshot } => snapshot,
+            LifecycleEvent::Imported {
+                snapshot, details, ..
+            } => (snapshot, details),
             LifecycleEvent::Requested { .. } => {
                 return Err(inconsistent(
                     "the first record must be an application or an import",
                 ));
             }
         };
-        snapshot.check_consistency()?;
+        check_consistency(snapshot, details)?;
         require(
             record.to == snapshot.stage(),
             "the import lands in another stage",
@@ -106,6 +109,11 @@ impl Facts {
                 "only an imported member has a probation end",
             )?;
         }
+        facts.applied_on = details.applied_on;
+        facts.activist_since = details.activist_since;
+        facts.target_since = details.target_since;
+        facts.introducers = details.introducers.clone();
+        facts.extended = details.probation_extended;
         match snapshot {
             ImportedStage::Applicant { applied_on } => facts.applied_on = Some(*applied_on),
             ImportedStage::Activist { since } => {
@@ -117,7 +125,7 @@ impl Facts {
             }
             ImportedStage::DevelopmentTarget { since, introducers } => {
                 facts.target_since = Some(*since);
-                facts.introducers = Some(*introducers);
+                facts.introducers = Some(introducers.clone());
             }
             ImportedStage::Probationary {
                 resolution_on,
@@ -216,7 +224,7 @@ impl Facts {
                     return Err(TransitionError::DuplicateIntroducer { introducer: *a });
                 }
                 next.target_since = Some(*on);
-                next.introducers = Some([*a, *b]);
+                next.introducers = Some([Introducer::Member(*a), Introducer::Member(*b)]);
             }
             TransitionRequest::Admit {
                 resolution_on,

@@ -6,15 +6,17 @@
 use super::TransitionContext;
 use super::error::TransitionError;
 use super::facts::{Facts, months_after};
-use super::request::{
-    ImportedStage, LifecycleEvent, Training, TransitionRecord, TransitionRequest,
-};
+use super::request::{LifecycleEvent, Training, TransitionRecord, TransitionRequest};
 use super::rules::DevelopmentRules;
 use super::stage::Stage;
 use crate::MemberId;
 use crate::period::full_years;
 use crate::rules::RuleVersion;
 use chrono::NaiveDate;
+
+mod imported;
+
+pub(super) use imported::import;
 
 /// No step may be dated after today (the injected clock).
 fn not_future(date: NaiveDate, ctx: &TransitionContext<'_>) -> Result<(), TransitionError> {
@@ -68,68 +70,6 @@ pub(super) fn application(
         rules_version: Some(version.name.clone()),
         probation_end: None,
         activist_qualifies_on: None,
-    })
-}
-
-/// 存量导入: the record's event dates are not after today nor before birth,
-/// the subject is not their own introducer; a standard probation end and an
-/// activist's qualifying date come from the rules in force when the stage
-/// began. [`docs/RULES.md` DEV-1, DEV-4, DEV-10]
-pub(super) fn import(
-    snapshot: ImportedStage,
-    ctx: &TransitionContext<'_>,
-) -> Result<TransitionRecord, TransitionError> {
-    snapshot.check_consistency()?;
-    let on = snapshot.entered_on();
-    not_future(on, ctx)?;
-    let earliest = snapshot.earliest();
-    if earliest < ctx.birth_date {
-        return Err(TransitionError::BeforeBirth {
-            date: earliest,
-            birth_date: ctx.birth_date,
-        });
-    }
-    let mut rules_version = None;
-    let mut probation_end = None;
-    let mut activist_qualifies_on = None;
-    match &snapshot {
-        ImportedStage::Applicant { .. } => {}
-        ImportedStage::Activist { since } => {
-            if let Some(version) = ctx.rules.at(*since) {
-                rules_version = Some(version.name.clone());
-                activist_qualifies_on =
-                    Some(months_after(*since, version.rules.min_activist_months)?);
-            }
-        }
-        ImportedStage::DevelopmentTarget { introducers, .. } => {
-            if let Some(me) = introducers.iter().find(|id| **id == ctx.subject) {
-                return Err(TransitionError::IntroducerIsSubject { introducer: *me });
-            }
-        }
-        ImportedStage::Probationary {
-            resolution_on,
-            probation_end: given,
-            ..
-        } => {
-            probation_end = Some(match given {
-                Some(end) => *end,
-                None => {
-                    let version = rules_at(ctx, *resolution_on)?;
-                    rules_version = Some(version.name.clone());
-                    months_after(*resolution_on, version.rules.probation_months)?
-                }
-            });
-        }
-        ImportedStage::Full { full_since, .. } => probation_end = Some(*full_since),
-    }
-    Ok(TransitionRecord {
-        on,
-        from: None,
-        to: snapshot.stage(),
-        event: LifecycleEvent::Imported { snapshot },
-        rules_version,
-        probation_end,
-        activist_qualifies_on,
     })
 }
 
@@ -251,22 +191,30 @@ fn check_introducers(
         return Err(TransitionError::DuplicateIntroducer { introducer: a });
     }
     for introducer in introducers {
-        if introducer == ctx.subject {
-            return Err(TransitionError::IntroducerIsSubject { introducer });
-        }
-        match (ctx.introducer_stage)(introducer, on) {
-            None => return Err(TransitionError::UnknownIntroducer { introducer, on }),
-            Some(Stage::Full) => {}
-            Some(stage) => {
-                return Err(TransitionError::IntroducerNotFull {
-                    introducer,
-                    stage,
-                    on,
-                });
-            }
-        }
+        check_member_introducer(introducer, on, ctx)?;
     }
     Ok(())
+}
+
+/// 入党介绍人 on the platform: not the subject, and a full member on `on`.
+/// [Development 2014 Art. 14]
+fn check_member_introducer(
+    introducer: MemberId,
+    on: NaiveDate,
+    ctx: &TransitionContext<'_>,
+) -> Result<(), TransitionError> {
+    if introducer == ctx.subject {
+        return Err(TransitionError::IntroducerIsSubject { introducer });
+    }
+    match (ctx.introducer_stage)(introducer, on) {
+        None => Err(TransitionError::UnknownIntroducer { introducer, on }),
+        Some(Stage::Full) => Ok(()),
+        Some(stage) => Err(TransitionError::IntroducerNotFull {
+            introducer,
+            stage,
+            on,
+        }),
+    }
 }
 
 /// 集中培训: at least the minimum days or the minimum class hours.

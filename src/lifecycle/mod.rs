@@ -53,6 +53,8 @@
 mod error;
 mod facts;
 mod guards;
+mod import;
+mod introducer;
 mod request;
 mod rules;
 mod stage;
@@ -61,6 +63,8 @@ mod stage;
 mod tests;
 
 pub use error::TransitionError;
+pub use import::{ImportDetails, ImportOverride};
+pub use introducer::Introducer;
 pub use request::{
     ImportedStage, LifecycleEvent, Training, Transition, TransitionRecord, TransitionRequest,
 };
@@ -177,28 +181,6 @@ impl Lifecycle {
         Self::begin(guards::application(application_on, ctx)?)
     }
 
-    /// 存量导入: starts a lifecycle from paper records at the stage reached,
-    /// checked for internal consistency (dates ordered, not after today, not
-    /// before birth; introducers distinct and not the subject). A
-    /// probationary member without an end date gets the standard probation
-    /// under the rules in force on the resolution date. The history then
-    /// begins on the imported stage's start date. [`docs/RULES.md` DEV-1,
-    /// DEV-10]
-    ///
-    /// # Errors
-    /// [`TransitionError::InTheFuture`], [`TransitionError::BeforeBirth`],
-    /// [`TransitionError::ImportOutOfOrder`],
-    /// [`TransitionError::DuplicateIntroducer`],
-    /// [`TransitionError::IntroducerIsSubject`],
-    /// [`TransitionError::ExtensionWithoutEnd`],
-    /// [`TransitionError::NoRulesInForce`] or [`TransitionError::DateOverflow`].
-    pub fn import(
-        snapshot: ImportedStage,
-        ctx: &TransitionContext<'_>,
-    ) -> Result<Self, TransitionError> {
-        Self::begin(guards::import(snapshot, ctx)?)
-    }
-
     fn begin(record: TransitionRecord) -> Result<Self, TransitionError> {
         let facts = Facts::start(&record)?;
         Ok(Self {
@@ -267,9 +249,19 @@ impl Lifecycle {
         for (index, record) in history.iter().enumerate() {
             let next = match (&lifecycle, &record.event) {
                 (None, LifecycleEvent::Applied) => Self::apply_for(record.on, ctx),
-                (None, LifecycleEvent::Imported { snapshot }) => {
-                    Self::import(snapshot.clone(), ctx)
-                }
+                (
+                    None,
+                    LifecycleEvent::Imported {
+                        snapshot,
+                        details,
+                        guard_override,
+                    },
+                ) => Self::import_with(
+                    snapshot.clone(),
+                    details.clone(),
+                    guard_override.clone(),
+                    ctx,
+                ),
                 (Some(lc), LifecycleEvent::Requested { request }) => lc.apply(request, ctx),
                 _ => Err(TransitionError::InconsistentRecord {
                     what: "an application or import must come first, and only first",
@@ -351,10 +343,10 @@ impl Lifecycle {
         self.facts.full_since
     }
 
-    /// 入党介绍人: the two introducers, once listed as a development target.
-    /// [Development 2014 Art. 14]
-    pub fn introducers(&self) -> Option<[MemberId; 2]> {
-        self.facts.introducers
+    /// 入党介绍人: the two introducers, once listed as a development target
+    /// (or as an imported record names them). [Development 2014 Art. 14]
+    pub fn introducers(&self) -> Option<&[Introducer; 2]> {
+        self.facts.introducers.as_ref()
     }
 
     /// 谈话期限: the organisation talks with an applicant within 1 month of

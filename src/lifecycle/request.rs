@@ -2,6 +2,8 @@
 //! imported paper record says, and what the history keeps.
 
 use super::error::TransitionError;
+use super::import::{ImportDetails, ImportOverride, distinct};
+use super::introducer::Introducer;
 use super::stage::{ExitReason, Stage, TransitionKind};
 use crate::MemberId;
 use chrono::NaiveDate;
@@ -117,9 +119,13 @@ impl TransitionRequest {
 }
 
 /// 存量档案 (imported stage): a person brought in from paper records at the
-/// stage they have reached. Only internal consistency is checked on import
-/// (dates ordered, not after today, not before birth); the rules that led
-/// there are not re-checked. [Development 2014; `docs/RULES.md` DEV-1]
+/// stage they have reached. On import the dates must be in order, not after
+/// today and not before birth, and the rule figures the record shows are
+/// checked as the live path checks them: the age at application, the
+/// probation length and its one extension, the activist period and the
+/// introducers (see [`Lifecycle::import_with`](super::Lifecycle::import_with),
+/// and [`ImportDetails`] for the earlier steps' dates). [Development 2014;
+/// Charter Art. 1, 7; `docs/RULES.md` DEV-1, DEV-2, DEV-10]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum ImportedStage {
@@ -137,15 +143,18 @@ pub enum ImportedStage {
     DevelopmentTarget {
         /// The date of the listing.
         since: NaiveDate,
-        /// 入党介绍人: two distinct members, neither the subject.
-        introducers: [MemberId; 2],
+        /// 入党介绍人: two distinct people, neither the subject; those on
+        /// the platform full members on `since`.
+        introducers: [Introducer; 2],
     },
     /// 预备党员 from the admission resolution on `resolution_on`.
     Probationary {
         /// 支部大会决议日: the probation start (入党时间).
         resolution_on: NaiveDate,
         /// 预备期满日: `None` for the standard probation under the rules in
-        /// force on `resolution_on`; give it when it was extended.
+        /// force on `resolution_on`; when given, it must be that standard
+        /// end, or with `extended` the standard end plus one extension of
+        /// the allowed months.
         probation_end: Option<NaiveDate>,
         /// 已延长: whether the one extension has been used.
         extended: bool,
@@ -154,7 +163,9 @@ pub enum ImportedStage {
     Full {
         /// 入党时间: the admission resolution date.
         joined_on: NaiveDate,
-        /// 转正时间: the end of the probation (党龄 counts from here).
+        /// 转正时间: the end of the probation (党龄 counts from here): the
+        /// standard probation after `joined_on`, or one extension more when
+        /// [`ImportDetails::probation_extended`] says so.
         full_since: NaiveDate,
     },
 }
@@ -181,6 +192,14 @@ impl ImportedStage {
         }
     }
 
+    /// 入党介绍人: a development target's introducers.
+    pub fn introducers(&self) -> Option<&[Introducer; 2]> {
+        match self {
+            Self::DevelopmentTarget { introducers, .. } => Some(introducers),
+            _ => None,
+        }
+    }
+
     /// 最早日期: the earliest date the record bears.
     pub fn earliest(&self) -> NaiveDate {
         match self {
@@ -193,21 +212,13 @@ impl ImportedStage {
     ///
     /// # Errors
     /// [`TransitionError::ImportOutOfOrder`],
-    /// [`TransitionError::DuplicateIntroducer`], or
+    /// [`TransitionError::DuplicateIntroducer`],
+    /// [`TransitionError::DuplicateImportedIntroducer`], or
     /// [`TransitionError::ExtensionWithoutEnd`].
     pub fn check_consistency(&self) -> Result<(), TransitionError> {
         match self {
             Self::Applicant { .. } | Self::Activist { .. } => Ok(()),
-            Self::DevelopmentTarget {
-                introducers: [a, b],
-                ..
-            } => {
-                if a == b {
-                    Err(TransitionError::DuplicateIntroducer { introducer: *a })
-                } else {
-                    Ok(())
-                }
-            }
+            Self::DevelopmentTarget { introducers, .. } => distinct(introducers),
             Self::Probationary {
                 resolution_on,
                 probation_end,
@@ -255,6 +266,13 @@ pub enum LifecycleEvent {
     Imported {
         /// What the paper records say.
         snapshot: ImportedStage,
+        /// The earlier steps the records bear (absent in histories stored
+        /// before details were kept).
+        #[serde(default, skip_serializing_if = "ImportDetails::is_empty")]
+        details: ImportDetails,
+        /// 破格导入: the recorded reason a rule figure was waived.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        guard_override: Option<ImportOverride>,
     },
     /// 发展程序: a checked transition request.
     Requested {

@@ -15,6 +15,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod error;
+mod imported;
+
+pub use error::MembershipError;
+pub use imported::PastMemberships;
+
 /// 组织关系的种类: the ways a member can belong to an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,79 +87,6 @@ pub struct MembershipChange {
     pub on: NaiveDate,
     /// What changed.
     pub request: MembershipRequest,
-}
-
-/// Why a membership change was refused. Nothing is changed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum MembershipError {
-    /// The organisation is not in the tree.
-    #[error("organisation {0} does not exist")]
-    UnknownOrg(OrgId),
-    /// 一人一个组织关系: the member already has a home branch.
-    #[error(
-        "the member already has a home branch ({current}); transfer the relationship instead of adding a second one"
-    )]
-    SecondHomeBranch {
-        /// The current home branch.
-        current: OrgId,
-    },
-    /// Online branches hold activities and votes, not the relationship.
-    #[error("{0} is an online branch and cannot hold the organisational relationship")]
-    OnlineBranchAsHome(OrgId),
-    /// The home must be a physical branch.
-    #[error("{0} is not a physical branch and cannot hold the organisational relationship")]
-    HomeNotABranch(OrgId),
-    /// Only online branches can be joined as such.
-    #[error("{0} is not an online branch")]
-    NotAnOnlineBranch(OrgId),
-    /// A party group must be one of the home branch's own groups.
-    #[error("{group} is not a party group of the home branch {home}")]
-    GroupOutsideHomeBranch {
-        /// The group asked for.
-        group: OrgId,
-        /// The member's home branch.
-        home: OrgId,
-    },
-    /// A mobile location or dual-management organisation must differ from
-    /// the home branch.
-    #[error("{0} is the member's home branch")]
-    IsHomeBranch(OrgId),
-    /// The member already belongs to `org` this way.
-    #[error("the member already belongs to {org} as {kind:?}")]
-    AlreadyMember {
-        /// The organisation.
-        org: OrgId,
-        /// The kind of membership.
-        kind: MembershipKind,
-    },
-    /// The member does not belong to `org` this way.
-    #[error("the member does not belong to {org} as {kind:?}")]
-    NotMember {
-        /// The organisation.
-        org: OrgId,
-        /// The kind of membership.
-        kind: MembershipKind,
-    },
-    /// The home branch is transferred, never left.
-    #[error("the home branch is transferred, not left")]
-    CannotLeaveHome,
-    /// Changes are kept in date order.
-    #[error("a change dated {date} comes before the previous change on {previous}")]
-    DatedBeforePrevious {
-        /// The requested date.
-        date: NaiveDate,
-        /// The date of the latest change.
-        previous: NaiveDate,
-    },
-    /// A change cannot be dated in the future.
-    #[error("a change dated {date} is after today ({today})")]
-    InTheFuture {
-        /// The requested date.
-        date: NaiveDate,
-        /// Today, by the injected clock.
-        today: NaiveDate,
-    },
 }
 
 /// 流动党员状态: a mobile member's current-location organisation.
@@ -263,8 +196,13 @@ impl Memberships {
         &self.history
     }
 
+    /// The date a new change may not precede: the latest change, or the
+    /// home branch's start when later (an imported history may hold online
+    /// branches joined before it, see [`Memberships::with_history`]).
     fn last_date(&self) -> NaiveDate {
-        self.history.last().map_or(self.home_since, |c| c.on)
+        self.history
+            .last()
+            .map_or(self.home_since, |c| c.on.max(self.home_since))
     }
 
     /// Applies a dated change and returns the new memberships; `self` is

@@ -9,12 +9,15 @@
 
 pub(crate) mod contact;
 pub(crate) mod identity;
+pub(crate) mod import;
 mod membership;
 
 pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonName};
 pub use identity::{IdNumber, IdNumberError, Sex, check_character};
+pub use import::{ImportError, ImportErrorKind, ImportPlan, PlannedRow, RosterRow, plan_import};
 pub use membership::{
-    MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships, MobileStatus,
+    MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships,
+    MobileStatus, PastMemberships,
 };
 
 use crate::lifecycle::Lifecycle;

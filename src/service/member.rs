@@ -13,6 +13,7 @@ use crate::member::{
 use crate::record::{Activity, NewRecordEntry};
 use crate::{Error, MemberId, OrgId};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 /// 党员: members' records an actor may see and change
 /// ([`Session::members`]).
@@ -49,7 +50,8 @@ impl MembersHandle<'_> {
     /// second record of the same person (一人一档) or employee number.
     pub async fn register(&self, reg: Registration) -> Result<Member, Error> {
         let l = self.for_home(reg.home).await?;
-        let new = self.plan_registration(reg, &l)?;
+        let introducers = self.introducers_of(&reg.entry).await?;
+        let new = self.plan_registration(reg, &l, &introducers)?;
         if self
             .s
             .store()
@@ -88,7 +90,8 @@ impl MembersHandle<'_> {
     pub async fn register_approved(&self, reg: Registration) -> Result<Member, Error> {
         let l = self.for_home(reg.home).await?;
         self.may_approve(&l, Target::Org(reg.home), "a new record")?;
-        let mut new = self.plan_registration(reg, &l)?;
+        let introducers = self.introducers_of(&reg.entry).await?;
+        let mut new = self.plan_registration(reg, &l, &introducers)?;
         if self
             .s
             .store()
@@ -352,21 +355,45 @@ impl MembersHandle<'_> {
         Ok(())
     }
 
-    fn plan_registration(&self, reg: Registration, l: &Located) -> Result<NewMember, Error> {
+    /// An imported development target's introducers on the platform, to
+    /// be checked as in a live listing.
+    async fn introducers_of(&self, entry: &Entry) -> Result<BTreeMap<MemberId, Lifecycle>, Error> {
+        let mut introducers = BTreeMap::new();
+        if let Entry::Import(snapshot) = entry {
+            let ids: Vec<MemberId> = snapshot
+                .introducers()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.member())
+                .collect();
+            for m in self.s.store().get_members(&ids).await? {
+                introducers.insert(m.id, m.lifecycle);
+            }
+        }
+        Ok(introducers)
+    }
+
+    fn plan_registration(
+        &self,
+        reg: Registration,
+        l: &Located,
+        introducers: &BTreeMap<MemberId, Lifecycle>,
+    ) -> Result<NewMember, Error> {
         let today = self.s.clock().today();
         let birth = reg.id_number.birth_date();
         if birth > today {
             return Err(RegistrationError::BornInTheFuture { birth, today }.into());
         }
         let rules = self.s.rules();
-        let no_introducers = |_: MemberId, _: NaiveDate| None;
+        let stage_of =
+            |id: MemberId, on: NaiveDate| introducers.get(&id).and_then(|l| l.stage_on(on));
         let ctx = TransitionContext {
             birth_date: birth,
             subject: MemberId::new(0),
             today,
             rules: &rules.development,
             calendar: &rules.calendar,
-            introducer_stage: &no_introducers,
+            introducer_stage: &stage_of,
         };
         let (lifecycle, since) = match reg.entry {
             Entry::Application { on } => (Lifecycle::apply_for(on, &ctx)?, on),

@@ -237,7 +237,10 @@ fn an_activist_qualifies_on_the_anniversary() {
     let target = lc
         .apply(&target_on(d(2018, 8, 9), [INTRO_A, INTRO_B]), &fx.ctx())
         .unwrap();
-    assert_eq!(target.introducers(), Some([INTRO_A, INTRO_B]));
+    assert_eq!(
+        target.introducers(),
+        Some(&[Introducer::Member(INTRO_A), Introducer::Member(INTRO_B)])
+    );
     assert_eq!(target.activist_qualifies_on(), None);
 }
 

@@ -125,7 +125,7 @@ fn import_checks_internal_consistency() {
         Lifecycle::import(
             ImportedStage::DevelopmentTarget {
                 since: d(2020, 1, 1),
-                introducers: [INTRO_A, SUBJECT]
+                introducers: [INTRO_A.into(), SUBJECT.into()]
             },
             &ctx
         ),

@@ -151,3 +151,4 @@ fn refused(
 
 mod guards;
 mod history;
+mod imports;
