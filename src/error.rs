@@ -109,6 +109,9 @@ pub enum Error {
     /// A registration.
     #[error("{0}")]
     Registration(#[from] RegistrationError),
+    /// A row of a roster import (the row and why; nothing was written).
+    #[error("{0}")]
+    Import(#[from] crate::member::ImportError),
     /// A rule set.
     #[error("{0}")]
     Rules(#[from] RuleVersionError),
@@ -161,6 +164,14 @@ impl Error {
             Self::Election(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
             Self::Election(_) => ErrorKind::RuleViolation,
             Self::Dues(e) => dues_kind(e),
+            Self::Import(e) => match &e.error {
+                crate::member::ImportErrorKind::Conflict { .. } => ErrorKind::Conflict,
+                crate::member::ImportErrorKind::DuplicateIdNumber { .. }
+                | crate::member::ImportErrorKind::DuplicateEmployeeNo { .. } => {
+                    ErrorKind::InvalidInput
+                }
+                _ => ErrorKind::RuleViolation,
+            },
             Self::PermissionDenied(_) => ErrorKind::PermissionDenied,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::Duplicate(_) | Self::Conflict(_) => ErrorKind::Conflict,

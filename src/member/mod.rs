@@ -430,6 +430,48 @@ impl Registration {
     }
 }
 
+/// 存量导入 (a roster to import), for
+/// [`crate::service::MembersHandle::import`]: many people at once, each
+/// with their real history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportRoster {
+    /// The rows, in the roster's order.
+    pub rows: Vec<RosterRow>,
+    /// Approve every new record at once (a roster already vetted).
+    pub approve: bool,
+}
+
+impl ImportRoster {
+    /// Imports `rows`; the new records wait for approval (see
+    /// [`ImportRoster::approved`]).
+    pub fn new(rows: Vec<RosterRow>) -> Self {
+        Self {
+            rows,
+            approve: false,
+        }
+    }
+
+    /// Approves every new record at once, issuing member cards (only an
+    /// actor who may approve: a committee officer or the platform
+    /// administrator).
+    pub fn approved(mut self) -> Self {
+        self.approve = true;
+        self
+    }
+}
+
+/// 导入结果: what an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportReport {
+    /// The records created, in the roster's order.
+    pub created: Vec<Member>,
+    /// The rows already stored as given (nothing written for them): each
+    /// row's index and the stored record's id.
+    pub unchanged: Vec<(usize, MemberId)>,
+}
+
 /// 组织关系变动 (a change to one member's memberships).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -110,6 +110,106 @@ impl MembersHandle<'_> {
         Ok(self.s.store().insert_member(new).await?)
     }
 
+    /// 存量导入: imports a roster with each person's real history (when
+    /// they joined, their stage, their home branch since a date, their
+    /// online branches), atomically: every new record is stored, or none.
+    /// Each row passes the guards of the live path (an override with a
+    /// reason lets a row's figures stand, and keeps the reason); a row
+    /// already stored as given changes nothing, so importing the same rows
+    /// again is a no-op; a stored record that differs is refused.
+    /// Introducers may be rows of the same batch (by identity number) or
+    /// people outside the platform (named). See [`crate::member::plan_import`].
+    ///
+    /// Identity numbers are parsed by the caller: the strict
+    /// [`IdNumber`](crate::member::IdNumber) parse is the default; a legacy
+    /// roster with 15-digit numbers uses
+    /// [`IdNumber::parse_lenient`](crate::member::IdNumber::parse_lenient)
+    /// explicitly, which converts them to the 18-character form.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OrgKind}};
+    /// use dangjian::lifecycle::ImportedStage;
+    /// use dangjian::member::{IdNumber, ImportRoster, RosterRow};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// // A first-generation number from a paper roster, converted explicitly.
+    /// let id = IdNumber::parse_lenient("110105491231002")?;
+    /// let full = ImportedStage::Full { joined_on: d(1975, 7, 1), full_since: d(1976, 7, 1) };
+    /// let rows = vec![RosterRow::new("王五".parse()?, id, b.id, d(1990, 3, 1), full)];
+    /// let first = admin.members().import(ImportRoster::new(rows.clone()).approved()).await?;
+    /// assert_eq!(first.created.len(), 1);
+    /// let again = admin.members().import(ImportRoster::new(rows).approved()).await?;
+    /// assert!(again.created.is_empty() && again.unchanged.len() == 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// `NotFound` for a home branch missing or outside the scope;
+    /// `PermissionDenied` unless the actor is an officer covering every
+    /// home branch (and, to approve, may approve); `Import` naming the
+    /// first row refused and why; `Duplicate` when a concurrent write took
+    /// an identity or employee number.
+    pub async fn import(&self, req: crate::member::ImportRoster) -> Result<crate::member::ImportReport, Error> {
+        let homes: std::collections::BTreeSet<OrgId> = req.rows.iter().map(|r| r.home()).collect();
+        let mut tree = None;
+        for home in homes {
+            let l = self.for_home(home).await?;
+            if req.approve {
+                self.may_approve(&l, Target::Org(home), "an imported record")?;
+            }
+            tree = Some(l.tree);
+        }
+        let Some(tree) = tree else {
+            return Ok(crate::member::ImportReport {
+                created: Vec::new(),
+                unchanged: Vec::new(),
+            });
+        };
+        let mut existing = std::collections::HashMap::new();
+        for row in &req.rows {
+            if let Some(m) = self.s.store().find_by_id_number(row.id_number()).await? {
+                existing.insert(row.id_number().clone(), m);
+            }
+        }
+        let today = self.s.clock().today();
+        let rules = self.s.rules();
+        let plan = crate::member::plan_import(
+            &req.rows,
+            &tree,
+            &rules.development,
+            &rules.calendar,
+            today,
+            &|id| existing.get(id).cloned(),
+        )?;
+        let unchanged = plan
+            .rows()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match r {
+                crate::member::PlannedRow::Unchanged(id) => Some((i, *id)),
+                crate::member::PlannedRow::New(_) => None,
+            })
+            .collect();
+        let mut new = plan.into_new_members();
+        if req.approve {
+            for m in &mut new {
+                m.registration = RegistrationStatus::Approved {
+                    approved_on: today,
+                    card: MemberCardId::issue(MemberId::new(0)),
+                };
+            }
+        }
+        let created = if new.is_empty() {
+            Vec::new()
+        } else {
+            self.s.store().insert_members(new).await?
+        };
+        Ok(crate::member::ImportReport { created, unchanged })
+    }
+
     /// 审核登记: approves a pending record and issues the electronic member
     /// card (党员电子身份证).
     ///

@@ -447,6 +447,7 @@ async fn a_store_error_keeps_the_store_error_and_its_source() {
         // The same chain through the trait objects, end to end.
         let chain: Vec<String> =
             std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
+                let e: &(dyn std::error::Error + 'static) = *e;
                 e.source()
             })
                 .map(ToString::to_string)

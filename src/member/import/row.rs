@@ -180,6 +180,11 @@ impl RosterRow {
         &self.id_number
     }
 
+    /// The home branch the row lands in.
+    pub fn home(&self) -> crate::OrgId {
+        self.memberships.home
+    }
+
     /// 姓名.
     pub fn name(&self) -> &PersonName {
         &self.name
