@@ -14,9 +14,10 @@
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use dangjian::dues::calc::CategoryCode;
-use dangjian::dues::ledger::{Balances, EntryId, LedgerEntry, LedgerEntryKind};
-use dangjian::dues::{Assessor, CompactMember, DuesRules, Money, Month, Rounding, scan_arrears};
+use dangjian::dues::{
+    Assessor, Balances, CategoryCode, CompactMember, DuesRules, EntryId, LedgerEntry,
+    LedgerEntryKind, Money, Month, Rounding, scan_arrears,
+};
 use dangjian::{MemberId, OrgId};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::hint::black_box;

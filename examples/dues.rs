@@ -7,12 +7,13 @@
 use chrono::NaiveDate;
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
-use dangjian::dues::ledger::{PayAhead, PaymentOutcome};
-use dangjian::dues::{Income, IncomeDeclaration, Money, Month, report};
+use dangjian::dues::{
+    AssessMonth, DeclareIncome, Income, Money, Month, PaymentOutcome, PaymentRequest,
+    write_reports_csv, write_unpaid_csv,
+};
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, OccupationCategory, Registration};
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
-use dangjian::service::PaymentRequest;
 use dangjian::store::MemoryStore;
 use dangjian::{Dangjian, MemberId};
 use std::collections::BTreeMap;
@@ -29,7 +30,7 @@ fn money(s: &str) -> Result<Money, Box<dyn Error>> {
 
 fn id_number(seq: u32) -> Result<dangjian::member::IdNumber, Box<dyn Error>> {
     let first17 = format!("11010519800101{seq:03}");
-    let check = dangjian::member::identity::check_character(&first17).ok_or("bad digits")?;
+    let check = dangjian::member::check_character(&first17).ok_or("bad digits")?;
     Ok(format!("{first17}{check}").parse()?)
 }
 
@@ -47,32 +48,36 @@ fn wage(w: &str, tax: &str, social: &str, fund: &str) -> Result<Income, Box<dyn 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
     let clock = Arc::new(FixedClock::on_date(d(2024, 6, 20)?));
-    let dj = Dangjian::new(Arc::new(MemoryStore::new()), clock.clone());
-    let admin = Actor::platform_admin();
-    let org = |name: &str, kind, parent| {
-        let dj = dj.clone();
-        let name = name.to_owned();
-        async move {
-            let new = NewOrganisation {
-                name: name.parse()?,
-                kind,
-                parent,
-            };
-            Ok::<_, Box<dyn Error>>(dj.create_org(&admin, new).await?.id)
-        }
-    };
-    let committee = org("某某科技公司党委", OrgKind::GrassrootsCommittee, None).await?;
-    let branch = org(
-        "研发第一党支部",
-        OrgKind::Branch(BranchForm::Physical),
-        Some(committee),
-    )
-    .await?;
-    let officer = Actor::committee_officer(MemberId::new(0), committee);
-    let treasurer = Actor::branch_treasurer(MemberId::new(0), branch);
+    let dj = Dangjian::builder()
+        .store(Arc::new(MemoryStore::new()))
+        .clock(clock.clone())
+        .build();
+    let admin = dj.act_as(&Actor::platform_admin());
+    let committee = admin
+        .orgs()
+        .create(NewOrganisation::new(
+            "某某科技公司党委".parse()?,
+            OrgKind::GrassrootsCommittee,
+        ))
+        .await?
+        .id;
+    let branch = admin
+        .orgs()
+        .create(
+            NewOrganisation::new(
+                "研发第一党支部".parse()?,
+                OrgKind::Branch(BranchForm::Physical),
+            )
+            .under(committee),
+        )
+        .await?
+        .id;
+    let officer = dj.act_as(&Actor::committee_officer(MemberId::new(0), committee));
+    let treasurer = dj.act_as(&Actor::branch_treasurer(MemberId::new(0), branch));
 
-    // Members with their income declarations for 2024 (Dues 2017: fixed
-    // for the year from January's declaration).
+    // Members, registered with their occupation (the dues category), and
+    // their income declarations for 2024 (Dues 2017: fixed for the year
+    // from January's declaration).
     let people: Vec<(&str, OccupationCategory, Income)> = vec![
         (
             "李明",
@@ -101,36 +106,36 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut names = BTreeMap::new();
     let mut ids = Vec::new();
     for (n, (name, category, income)) in people.into_iter().enumerate() {
-        let reg = Registration::new()
-            .name(name.parse()?)
-            .id_number(id_number(u32::try_from(n)? + 1)?)
-            .occupation(category)
-            .home(branch)
-            .entry(Entry::Import(ImportedStage::Full {
+        let reg = Registration::new(
+            name.parse()?,
+            id_number(u32::try_from(n)? + 1)?,
+            branch,
+            Entry::Import(ImportedStage::Full {
                 joined_on: d(2010, 7, 1)?,
                 full_since: d(2011, 7, 1)?,
-            }));
-        let m = dj.register(&officer, reg).await?;
-        let m = dj.approve_registration(&officer, m.id).await?;
-        let decl = IncomeDeclaration {
-            from: "2024-01".parse()?,
-            category,
-            income,
-        };
-        dj.declare_dues_income(&treasurer, m.id, decl).await?;
-        names.insert(m.id, name.to_owned());
-        ids.push(m.id);
+            }),
+        )
+        .occupation(category);
+        let m = officer.members().register(reg).await?;
+        let m = officer.members().approve(m.id()).await?;
+        let decl = DeclareIncome::new(m.id(), "2024-01".parse()?, income);
+        treasurer.dues().declare_income(decl).await?;
+        names.insert(m.id(), name.to_owned());
+        ids.push(m.id());
     }
 
     // Assess January to June, then record payments.
     for i in 1..=6 {
         let month = Month::new(2024, i).ok_or("month")?;
-        dj.assess_dues_month(&treasurer, branch, month).await?;
+        treasurer
+            .dues()
+            .assess_month(AssessMonth::new(branch, month))
+            .await?;
     }
     let june: Month = "2024-06".parse()?;
     println!("== 研发第一党支部 {june}: amounts and explanations");
     for id in &ids {
-        let e = dj.dues_explanation(&treasurer, *id, june).await?;
+        let e = treasurer.dues().explain(*id, june).await?;
         println!(
             "\n{} — {} yuan",
             names.get(id).map_or("?", String::as_str),
@@ -141,15 +146,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     println!("\n== payments");
     let pay = |member, pid: &str, amount: &str| -> Result<PaymentRequest, Box<dyn Error>> {
-        Ok(PaymentRequest {
+        Ok(PaymentRequest::new(
             member,
-            payment_id: pid.parse()?,
-            amount: money(amount)?,
-            voluntary: Money::ZERO,
-            received_on: d(2024, 6, 20)?,
-            for_month: None,
-            pay_ahead: PayAhead::Monthly,
-        })
+            pid.parse()?,
+            money(amount)?,
+            d(2024, 6, 20)?,
+        ))
     };
     let (a, b, c, dd) = (ids[0], ids[1], ids[2], ids[3]);
     for (member, pid, amount) in [
@@ -159,8 +161,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         (dd, "WX20240620007", "1.20"),  // a student: 0.20 × 6
         (c, "CASH-0620-1", "25.00"),    // one month of 25.00
     ] {
-        let outcome = dj
-            .record_dues_payment(&treasurer, pay(member, pid, amount)?)
+        let outcome = treasurer
+            .dues()
+            .record_payment(pay(member, pid, amount)?)
             .await?;
         let what = match outcome {
             PaymentOutcome::Recorded { allocations, .. } => {
@@ -177,8 +180,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
 
     println!("\n== unpaid list (未缴名单) as of {}", d(2024, 6, 20)?);
-    let unpaid = dj
-        .dues_unpaid_list(&treasurer, branch, d(2024, 6, 20)?)
+    let unpaid = treasurer
+        .dues()
+        .unpaid(branch, Month::of(d(2024, 6, 20)?))
         .await?;
     for l in &unpaid {
         let months: Vec<String> = l.months.iter().map(ToString::to_string).collect();
@@ -191,7 +195,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         );
     }
 
-    let r = dj.dues_report(&treasurer, branch, june).await?;
+    let r = treasurer.dues().report(branch, june).await?;
     println!(
         "\n== report {june}: expected {} exempted {} collected {} outstanding {} payers {}/{}",
         r.expected, r.exempted, r.collected, r.outstanding, r.payers, r.assessed_members
@@ -200,8 +204,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let dir = std::env::temp_dir();
     let report_path = dir.join("dangjian-dues-report-2024-06.csv");
     let unpaid_path = dir.join("dangjian-dues-unpaid-2024-06.csv");
-    report::write_reports_csv(&[r], std::fs::File::create(&report_path)?)?;
-    report::write_unpaid_csv(&unpaid, &names, std::fs::File::create(&unpaid_path)?)?;
+    write_reports_csv(&[r], std::fs::File::create(&report_path)?)?;
+    write_unpaid_csv(&unpaid, &names, std::fs::File::create(&unpaid_path)?)?;
     println!("\nCSV: {}", report_path.display());
     println!("CSV: {}", unpaid_path.display());
     Ok(())

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod member;
 pub mod org;
 pub mod period;
+pub mod prelude;
 pub mod record;
 pub mod rules;
 pub mod service;

@@ -5,11 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use dangjian::dues::ledger::{
-    Balances, EntryId, LedgerEntry, LedgerEntryKind, NewLedgerEntry, NewPayment, PaymentOutcome,
-    Relief, ReliefKind, allocate, check_reversal,
+use dangjian::dues::{
+    Balances, EntryId, LedgerEntry, LedgerEntryKind, Money, Month, MonthRange, NewLedgerEntry,
+    NewPayment, PaymentOutcome, Relief, ReliefKind, allocate, check_relief, check_reversal,
 };
-use dangjian::dues::{Money, Month, MonthRange};
 use dangjian::store::{DuesStore, MemoryStore};
 use dangjian::{MemberId, OrgId};
 use proptest::prelude::*;
@@ -152,7 +151,7 @@ fn simulate(assessed: &[Vec<i64>], ops: &[Op]) -> Vec<LedgerEntry> {
                     reported_to: OrgId::new(0),
                     reported_on: day(),
                 };
-                if dangjian::dues::ledger::check_relief(&existing, &relief).is_ok() {
+                if check_relief(&existing, &relief).is_ok() {
                     push(&mut entries, LedgerEntryKind::Exemption { relief });
                 }
             }

@@ -45,7 +45,7 @@ async fn reopening_the_file_gives_the_same_state() {
     let m = conformance::seed_one_member(&store).await;
     drop(store);
     let again = Arc::new(SqliteStore::connect(&url).await.unwrap()) as Arc<dyn Store>;
-    assert_eq!(again.get_member(m.id).await.unwrap(), Some(m));
+    assert_eq!(again.get_member(m.id()).await.unwrap(), Some(m));
 }
 
 #[tokio::test]
@@ -61,11 +61,10 @@ async fn a_read_only_file_refuses_writes_with_a_typed_error() {
         Err(e) => assert_eq!(e.kind(), &dangjian::store::StoreErrorKind::ReadOnly, "{e}"),
         Ok(store) => {
             let store: Arc<dyn Store> = Arc::new(store);
-            let new = dangjian::org::NewOrganisation {
-                name: "党委".parse().unwrap(),
-                kind: dangjian::org::OrgKind::GrassrootsCommittee,
-                parent: None,
-            };
+            let new = dangjian::org::NewOrganisation::new(
+                "党委".parse().unwrap(),
+                dangjian::org::OrgKind::GrassrootsCommittee,
+            );
             let err = store.insert_org(new).await.unwrap_err();
             assert_eq!(
                 err.kind(),

@@ -54,6 +54,19 @@ pub struct BaseStep {
 }
 
 impl Income {
+    /// A monthly wage with nothing taken off yet (add deductions with the
+    /// struct form, [`Income::Wage`]).
+    pub fn wage(monthly_wage: Money) -> Self {
+        Self::Wage {
+            monthly_wage,
+            income_tax: Money::ZERO,
+            social_insurance: Money::ZERO,
+            housing_fund: Money::ZERO,
+            annuity: Money::ZERO,
+            irregular: Money::ZERO,
+        }
+    }
+
     fn amounts(&self) -> Vec<(&'static str, Money)> {
         match *self {
             Income::Wage {

@@ -171,6 +171,24 @@ pub enum ImportedStage {
 }
 
 impl ImportedStage {
+    /// 正式党员: admitted on `joined_on`, full member since `full_since`.
+    pub fn full(joined_on: NaiveDate, full_since: NaiveDate) -> Self {
+        Self::Full {
+            joined_on,
+            full_since,
+        }
+    }
+
+    /// 预备党员 since the admission resolution of `resolution_on`, on the
+    /// standard probation, not extended.
+    pub fn probationary(resolution_on: NaiveDate) -> Self {
+        Self::Probationary {
+            resolution_on,
+            probation_end: None,
+            extended: false,
+        }
+    }
+
     /// 阶段: the stage the import lands in.
     pub fn stage(&self) -> Stage {
         match self {

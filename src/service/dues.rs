@@ -274,26 +274,10 @@ impl DuesHandle<'_> {
             reason,
         } = req;
         let actor = &self.s.actor;
-        let l = self
-            .s
-            .authorize(Target::Member(member), |l| {
-                let visible = access::visible(
-                    actor,
-                    &access::Subject::Member {
-                        id: member,
-                        placement: l.placement_ok(),
-                    },
-                    &l.tree,
-                );
-                // A dues officer of another branch that recorded an entry
-                // (before a transfer) is checked against that entry below.
-                if visible {
-                    Ok(())
-                } else {
-                    access::check_manage_dues(actor, l.org, &l.tree)
-                }
-            })
-            .await?;
+        // Locate the member; the entry to reverse is part of the target,
+        // since the branch that recorded it (before a transfer) may
+        // reverse it too.
+        let l = self.s.authorize(Target::Member(member), |_| Ok(())).await?;
         let entries = self.s.store().dues_entries_of_member(member).await?;
         let home_ok = access::check_manage_dues(actor, l.org, &l.tree);
         if let Err(denied) = home_ok {

@@ -57,6 +57,7 @@ impl DuesHandle<'_> {
     /// ```
     ///
     /// # Errors
+    /// `NotFound` for a member missing or outside the scope;
     /// `PermissionDenied` unless a dues officer covers the home branch;
     /// `Dues` for a payment of zero or less, a voluntary part above the
     /// amount, a month before the member joined, paying further ahead than

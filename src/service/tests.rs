@@ -196,15 +196,26 @@ fn imported_full() -> Entry {
     })
 }
 
+/// An import names no introducers: their lookup finds nothing to read.
+fn no_introducers(db: &mut MockDb) {
+    db.expect_get_members()
+        .withf(|ids| ids.is_empty())
+        .returning(|_| Ok(vec![]));
+}
+
 /// MEMBER as the service registers it (pending approval, or approved at
 /// once), home BRANCH_A.
 async fn registered(entry: Entry, approved: bool) -> Member {
     let mut maker = db();
+    no_introducers(&mut maker);
     maker.expect_find_by_id_number().returning(|_| Ok(None));
     maker
         .expect_insert_member()
         .returning(|new| Ok(new.into_member(MEMBER)));
-    let committee = session(maker, &Actor::committee_officer(MemberId::new(9), COMMITTEE));
+    let committee = session(
+        maker,
+        &Actor::committee_officer(MemberId::new(9), COMMITTEE),
+    );
     let reg = registration(entry);
     let m = if approved {
         committee.members().register_approved(reg).await
@@ -272,6 +283,7 @@ async fn a_member_cannot_read_another_members_record() {
 async fn registration_outside_scope_is_refused_before_any_read_or_write() {
     let mut db = db();
     db.expect_insert_member().never();
+    db.expect_get_members().never();
     db.expect_find_by_id_number().never();
     db.expect_find_by_employee_no().never();
     let dj = service(db);
@@ -310,6 +322,7 @@ async fn registration_outside_scope_is_refused_before_any_read_or_write() {
 async fn store_failures_keep_their_kind() {
     let pending = registered(imported_full(), false).await;
     let mut db = db();
+    no_introducers(&mut db);
     db.expect_find_by_id_number().returning(|_| Ok(None));
     db.expect_insert_member().returning(|_| {
         Err(store_error(
@@ -450,8 +463,8 @@ async fn a_store_error_keeps_the_store_error_and_its_source() {
                 let e: &(dyn std::error::Error + 'static) = *e;
                 e.source()
             })
-                .map(ToString::to_string)
-                .collect();
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             chain,
             [
@@ -465,13 +478,7 @@ async fn a_store_error_keeps_the_store_error_and_its_source() {
 
 #[tokio::test]
 async fn an_officers_member_id_is_recorded_as_who_acted_in_a_transition() {
-    let applicant = registered(
-        Entry::Application {
-            on: d(2024, 3, 1),
-        },
-        true,
-    )
-    .await;
+    let applicant = registered(Entry::Application { on: d(2024, 3, 1) }, true).await;
     assert!(applicant.card().is_some());
     for (actor, acted_by) in [
         (
@@ -550,7 +557,8 @@ fn same_not_found<T: std::fmt::Debug>(
 fn located(exists: bool) -> MockDb {
     let mut db = MockDb::new();
     let gone = (!exists).then_some(BRANCH_A);
-    db.expect_org_tree().returning(move || Ok(tree_without(gone)));
+    db.expect_org_tree()
+        .returning(move || Ok(tree_without(gone)));
     db.expect_placement()
         .returning(move |_| Ok(exists.then(placement)));
     db.expect_departure_case().times(..=1).returning(move |id| {
@@ -583,7 +591,12 @@ async fn a_foreign_id_and_a_missing_id_get_the_same_answer_from_every_handle() {
     let treasurer_b = Actor::branch_treasurer(MemberId::new(9), BRANCH_B);
     let other_member = Actor::member(MemberId::new(6));
     let on = d(2024, 6, 1);
-    let both = |actor: &Actor| (session(located(true), actor), session(located(false), actor));
+    let both = |actor: &Actor| {
+        (
+            session(located(true), actor),
+            session(located(false), actor),
+        )
+    };
 
     let (f, m) = both(&secretary_b);
     same_not_found(
@@ -617,9 +630,8 @@ async fn a_foreign_id_and_a_missing_id_get_the_same_answer_from_every_handle() {
         m.dues().statement(MEMBER).await,
     );
     let (f, m) = both(&treasurer_b);
-    let decide = || {
-        crate::dues::DecideCase::new(CaseId::new(7), crate::dues::CaseDecision::PassToDecision)
-    };
+    let decide =
+        || crate::dues::DecideCase::new(CaseId::new(7), crate::dues::CaseDecision::PassToDecision);
     same_not_found(
         Entity::DepartureCase,
         f.dues().decide_case(decide()).await,
@@ -635,8 +647,8 @@ async fn call_every_method(s: &Session) -> Vec<(&'static str, Option<ErrorKind>)
         ReliefKind, ReliefRequest, Reversal,
     };
     use crate::election::{
-        Appraise, Ballot, BallotPaper, Body, Cast, CheckIn, ElectionBuilder, MotionKind,
-        NextRound, OpenElection, OpenMotion, RecordOpinion, Round,
+        Appraise, Ballot, BallotPaper, Body, Cast, CheckIn, ElectionBuilder, MotionKind, NextRound,
+        OpenElection, OpenMotion, RecordOpinion, Round,
     };
     use crate::member::MembershipRequest;
     use crate::org::{BranchForm, MoveOrg};
@@ -662,61 +674,260 @@ async fn call_every_method(s: &Session) -> Vec<(&'static str, Option<ErrorKind>)
     };
     let months = crate::dues::MonthRange::new(month(2024, 6), month(2024, 12))
         .unwrap_or_else(|e| unreachable!("{e}"));
-    let (_, receipt) = crate::election::seal(
-        vote,
-        on,
-        Ballot::from_masks(1, 0, vec![]),
-        &mut rand::rng(),
-    );
+    let (_, receipt) =
+        crate::election::seal(vote, on, Ballot::from_masks(1, 0, vec![]), &mut rand::rng());
     let setup = || ElectionBuilder::new().body(Body::BranchCommittee).seats(3);
     vec![
-        ("orgs.create", k(send(s.orgs().create(NewOrganisation::new(name(), branch()).under(COMMITTEE))).await)),
-        ("orgs.create_root", k(send(s.orgs().create(NewOrganisation::new(name(), OrgKind::GrassrootsCommittee))).await)),
-        ("orgs.reparent", k(send(s.orgs().reparent(MoveOrg::new(BRANCH_A, COMMITTEE))).await)),
-        ("orgs.rename", k(send(s.orgs().rename(RenameOrg::new(BRANCH_A, name()))).await)),
+        (
+            "orgs.create",
+            k(send(
+                s.orgs()
+                    .create(NewOrganisation::new(name(), branch()).under(COMMITTEE)),
+            )
+            .await),
+        ),
+        (
+            "orgs.create_root",
+            k(send(
+                s.orgs()
+                    .create(NewOrganisation::new(name(), OrgKind::GrassrootsCommittee)),
+            )
+            .await),
+        ),
+        (
+            "orgs.reparent",
+            k(send(s.orgs().reparent(MoveOrg::new(BRANCH_A, COMMITTEE))).await),
+        ),
+        (
+            "orgs.rename",
+            k(send(s.orgs().rename(RenameOrg::new(BRANCH_A, name()))).await),
+        ),
         ("orgs.get", k(send(s.orgs().get(BRANCH_A)).await)),
-        ("orgs.subtree", k(send(s.orgs().subtree(COMMITTEE, PageRequest::default())).await)),
-        ("orgs.ancestors", k(send(s.orgs().ancestors(BRANCH_A)).await)),
-        ("orgs.structure_report", k(send(s.orgs().structure_report(COMMITTEE)).await)),
-        ("members.register", k(send(s.members().register(registration(imported_full()))).await)),
-        ("members.register_approved", k(send(s.members().register_approved(registration(imported_full()))).await)),
-        ("members.approve", k(send(s.members().approve(MEMBER)).await)),
-        ("members.change_membership", k(send(s.members().change_membership(ChangeMembership::new(MEMBER, MembershipRequest::TransferHome { to: BRANCH_B, on }))).await)),
+        (
+            "orgs.subtree",
+            k(send(s.orgs().subtree(COMMITTEE, PageRequest::default())).await),
+        ),
+        (
+            "orgs.ancestors",
+            k(send(s.orgs().ancestors(BRANCH_A)).await),
+        ),
+        (
+            "orgs.structure_report",
+            k(send(s.orgs().structure_report(COMMITTEE)).await),
+        ),
+        (
+            "members.register",
+            k(send(s.members().register(registration(imported_full()))).await),
+        ),
+        (
+            "members.register_approved",
+            k(send(s.members().register_approved(registration(imported_full()))).await),
+        ),
+        (
+            "members.approve",
+            k(send(s.members().approve(MEMBER)).await),
+        ),
+        (
+            "members.change_membership",
+            k(send(s.members().change_membership(ChangeMembership::new(
+                MEMBER,
+                MembershipRequest::TransferHome { to: BRANCH_B, on },
+            )))
+            .await),
+        ),
         ("members.get", k(send(s.members().get(MEMBER)).await)),
-        ("members.by_employee_no", k(send(s.members().by_employee_no(&"E0001".parse().unwrap_or_else(|_| unreachable!()))).await)),
-        ("members.list_in", k(send(s.members().list_in(COMMITTEE, PageRequest::default())).await)),
-        ("members.list_online", k(send(s.members().list_online(BRANCH_A, PageRequest::default())).await)),
-        ("lifecycle.transition", k(send(s.lifecycle().transition(Transition::new(MEMBER, TransitionRequest::BecomeActivist { on }))).await)),
-        ("lifecycle.stage", k(send(s.lifecycle().stage(MEMBER)).await)),
-        ("records.append", k(send(s.records().append(AppendActivity::new(MEMBER, on, Activity::AssistanceVisit { description: "走访".into() }))).await)),
-        ("records.list", k(send(s.records().list(MEMBER, PageRequest::default())).await)),
-        ("dues.declare_income", k(send(s.dues().declare_income(DeclareIncome::new(MEMBER, month(2024, 1), Income::None))).await)),
-        ("dues.explain", k(send(s.dues().explain(MEMBER, month(2024, 6))).await)),
-        ("dues.assess_month", k(send(s.dues().assess_month(AssessMonth::new(BRANCH_A, month(2024, 6)))).await)),
-        ("dues.record_payment", k(send(s.dues().record_payment(pay())).await)),
-        ("dues.record_payments", k(send(s.dues().record_payments(vec![pay()])).await)),
-        ("dues.reverse", k(send(s.dues().reverse(Reversal::new(MEMBER, EntryId::new(1), "录入错误"))).await)),
-        ("dues.grant_relief", k(send(s.dues().grant_relief(ReliefRequest::new(MEMBER, ReliefKind::Exemption, months, "生活困难", on, COMMITTEE))).await)),
-        ("dues.report", k(send(s.dues().report(BRANCH_A, month(2024, 6))).await)),
-        ("dues.branch_reports", k(send(s.dues().branch_reports(COMMITTEE, month(2024, 6))).await)),
-        ("dues.unpaid", k(send(s.dues().unpaid(BRANCH_A, month(2024, 6))).await)),
+        (
+            "members.by_employee_no",
+            k(send(
+                s.members()
+                    .by_employee_no(&"E0001".parse().unwrap_or_else(|_| unreachable!())),
+            )
+            .await),
+        ),
+        (
+            "members.list_in",
+            k(send(s.members().list_in(COMMITTEE, PageRequest::default())).await),
+        ),
+        (
+            "members.list_online",
+            k(send(s.members().list_online(BRANCH_A, PageRequest::default())).await),
+        ),
+        (
+            "lifecycle.transition",
+            k(send(s.lifecycle().transition(Transition::new(
+                MEMBER,
+                TransitionRequest::BecomeActivist { on },
+            )))
+            .await),
+        ),
+        (
+            "lifecycle.stage",
+            k(send(s.lifecycle().stage(MEMBER)).await),
+        ),
+        (
+            "records.append",
+            k(send(s.records().append(AppendActivity::new(
+                MEMBER,
+                on,
+                Activity::AssistanceVisit {
+                    description: "走访".into(),
+                },
+            )))
+            .await),
+        ),
+        (
+            "records.list",
+            k(send(s.records().list(MEMBER, PageRequest::default())).await),
+        ),
+        (
+            "dues.declare_income",
+            k(send(s.dues().declare_income(DeclareIncome::new(
+                MEMBER,
+                month(2024, 1),
+                Income::None,
+            )))
+            .await),
+        ),
+        (
+            "dues.explain",
+            k(send(s.dues().explain(MEMBER, month(2024, 6))).await),
+        ),
+        (
+            "dues.assess_month",
+            k(send(
+                s.dues()
+                    .assess_month(AssessMonth::new(BRANCH_A, month(2024, 6))),
+            )
+            .await),
+        ),
+        (
+            "dues.record_payment",
+            k(send(s.dues().record_payment(pay())).await),
+        ),
+        (
+            "dues.record_payments",
+            k(send(s.dues().record_payments(vec![pay()])).await),
+        ),
+        (
+            "dues.reverse",
+            k(send(
+                s.dues()
+                    .reverse(Reversal::new(MEMBER, EntryId::new(1), "录入错误")),
+            )
+            .await),
+        ),
+        (
+            "dues.grant_relief",
+            k(send(s.dues().grant_relief(ReliefRequest::new(
+                MEMBER,
+                ReliefKind::Exemption,
+                months,
+                "生活困难",
+                on,
+                COMMITTEE,
+            )))
+            .await),
+        ),
+        (
+            "dues.report",
+            k(send(s.dues().report(BRANCH_A, month(2024, 6))).await),
+        ),
+        (
+            "dues.branch_reports",
+            k(send(s.dues().branch_reports(COMMITTEE, month(2024, 6))).await),
+        ),
+        (
+            "dues.unpaid",
+            k(send(s.dues().unpaid(BRANCH_A, month(2024, 6))).await),
+        ),
         ("dues.statement", k(send(s.dues().statement(MEMBER)).await)),
-        ("dues.scan_arrears", k(send(s.dues().scan_arrears(COMMITTEE, month(2024, 6))).await)),
-        ("dues.decide_case", k(send(s.dues().decide_case(DecideCase::new(CaseId::new(7), CaseDecision::PassToDecision))).await)),
+        (
+            "dues.scan_arrears",
+            k(send(s.dues().scan_arrears(COMMITTEE, month(2024, 6))).await),
+        ),
+        (
+            "dues.decide_case",
+            k(send(s.dues().decide_case(DecideCase::new(
+                CaseId::new(7),
+                CaseDecision::PassToDecision,
+            )))
+            .await),
+        ),
         ("dues.cases", k(send(s.dues().cases(COMMITTEE)).await)),
-        ("votes.open_election", k(send(s.votes().open_election(OpenElection::new(BRANCH_A, setup()))).await)),
-        ("votes.open_next_round", k(send(s.votes().open_next_round(NextRound::new(vote, Round::RunOff, vec![MEMBER], 1))).await)),
-        ("votes.open_motion", k(send(s.votes().open_motion(OpenMotion::new(BRANCH_A, MotionKind::Discipline, MEMBER))).await)),
-        ("votes.check_in", k(send(s.votes().check_in(CheckIn::new(vote, MEMBER, AttendanceMode::InPerson))).await)),
-        ("votes.record_written_opinion", k(send(s.votes().record_written_opinion(RecordOpinion::new(vote, MEMBER, WrittenOpinion::Yes))).await)),
-        ("votes.cast", k(send(s.votes().cast(Cast::new(vote, BallotPaper::new()))).await)),
+        (
+            "votes.open_election",
+            k(send(
+                s.votes()
+                    .open_election(OpenElection::new(BRANCH_A, setup())),
+            )
+            .await),
+        ),
+        (
+            "votes.open_next_round",
+            k(send(s.votes().open_next_round(NextRound::new(
+                vote,
+                Round::RunOff,
+                vec![MEMBER],
+                1,
+            )))
+            .await),
+        ),
+        (
+            "votes.open_motion",
+            k(send(s.votes().open_motion(OpenMotion::new(
+                BRANCH_A,
+                MotionKind::Discipline,
+                MEMBER,
+            )))
+            .await),
+        ),
+        (
+            "votes.check_in",
+            k(send(
+                s.votes()
+                    .check_in(CheckIn::new(vote, MEMBER, AttendanceMode::InPerson)),
+            )
+            .await),
+        ),
+        (
+            "votes.record_written_opinion",
+            k(send(s.votes().record_written_opinion(RecordOpinion::new(
+                vote,
+                MEMBER,
+                WrittenOpinion::Yes,
+            )))
+            .await),
+        ),
+        (
+            "votes.cast",
+            k(send(s.votes().cast(Cast::new(vote, BallotPaper::new()))).await),
+        ),
         ("votes.close", k(send(s.votes().close(vote)).await)),
-        ("votes.count_report", k(send(s.votes().count_report(vote)).await)),
-        ("votes.motion_report", k(send(s.votes().motion_report(vote)).await)),
-        ("votes.ballot_codes", k(send(s.votes().ballot_codes(vote)).await)),
-        ("votes.verify_receipt", k(send(s.votes().verify_receipt(&receipt, None)).await)),
+        (
+            "votes.count_report",
+            k(send(s.votes().count_report(vote)).await),
+        ),
+        (
+            "votes.motion_report",
+            k(send(s.votes().motion_report(vote)).await),
+        ),
+        (
+            "votes.ballot_codes",
+            k(send(s.votes().ballot_codes(vote)).await),
+        ),
+        (
+            "votes.verify_receipt",
+            k(send(s.votes().verify_receipt(&receipt, None)).await),
+        ),
         ("votes.get", k(send(s.votes().get(vote)).await)),
-        ("votes.appraise", k(send(s.votes().appraise(Appraise::new(BRANCH_A, 2024, Default::default()))).await)),
+        (
+            "votes.appraise",
+            k(send(
+                s.votes()
+                    .appraise(Appraise::new(BRANCH_A, 2024, Default::default())),
+            )
+            .await),
+        ),
     ]
 }
 

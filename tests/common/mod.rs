@@ -18,7 +18,7 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 /// A valid identity number born on `birth` (YYYYMMDD) with sequence `seq`.
 pub fn id_number(birth: &str, seq: u32) -> IdNumber {
     let first17 = format!("110105{birth}{:03}", seq % 1000);
-    let check = dangjian::member::identity::check_character(&first17).unwrap();
+    let check = dangjian::member::check_character(&first17).unwrap();
     format!("{first17}{check}").parse().unwrap()
 }
 
@@ -59,23 +59,18 @@ impl World {
 
     /// Registers and approves a full member of `home`.
     pub async fn full_member(&self, home: OrgId, n: u32) -> Member {
-        let reg = Registration::new()
-            .name("测试党员".parse().unwrap())
-            .id_number(nth_id_number(n))
-            .home(home)
-            .entry(Entry::Import(ImportedStage::Full {
+        let reg = Registration::new(
+            "测试党员".parse().unwrap(),
+            nth_id_number(n),
+            home,
+            Entry::Import(ImportedStage::Full {
                 joined_on: d(2000, 7, 1),
                 full_since: d(2001, 7, 1),
-            }));
-        let m = self
-            .dj
-            .register(&self.committee_officer(), reg)
-            .await
-            .unwrap();
-        self.dj
-            .approve_registration(&self.committee_officer(), m.id)
-            .await
-            .unwrap()
+            }),
+        );
+        let officer = self.dj.act_as(&self.committee_officer());
+        let m = officer.members().register(reg).await.unwrap();
+        officer.members().approve(m.id()).await.unwrap()
     }
 }
 
@@ -85,24 +80,19 @@ impl World {
 /// elsewhere (another root: a mobile member's current location)
 pub async fn world_on(store: Arc<dyn Store>, today: NaiveDate) -> World {
     let clock = Arc::new(FixedClock::on_date(today));
-    let dj = Dangjian::new(store, clock.clone());
-    let admin = Actor::platform_admin();
+    let dj = Dangjian::builder()
+        .store(store)
+        .clock(clock.clone())
+        .build();
+    let admin = dj.act_as(&Actor::platform_admin());
     let mk = |name: &str, kind: OrgKind, parent: Option<OrgId>| {
-        let dj = dj.clone();
-        let name = name.to_owned();
-        async move {
-            dj.create_org(
-                &admin,
-                NewOrganisation {
-                    name: name.parse().unwrap(),
-                    kind,
-                    parent,
-                },
-            )
-            .await
-            .unwrap()
-            .id
-        }
+        let admin = admin.clone();
+        let new = NewOrganisation::new(name.parse().unwrap(), kind);
+        let new = match parent {
+            Some(p) => new.under(p),
+            None => new,
+        };
+        async move { admin.orgs().create(new).await.unwrap().id }
     };
     let physical = || OrgKind::Branch(BranchForm::Physical);
     let committee = mk("某某公司党委", OrgKind::GrassrootsCommittee, None).await;

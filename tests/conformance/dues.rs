@@ -4,11 +4,10 @@
 use super::{new_member, two_branches};
 use crate::common::d;
 use chrono::{TimeZone, Utc};
-use dangjian::dues::arrears::{CaseStatus, SelfDepartureCase};
-use dangjian::dues::ledger::{
-    EntryId, LedgerEntryKind, NewLedgerEntry, NewPayment, PaymentOutcome, Relief, ReliefKind,
+use dangjian::dues::{
+    CaseStatus, DuesProfile, EntryId, Income, IncomeDeclaration, LedgerEntryKind, Money, Month,
+    MonthRange, NewLedgerEntry, NewPayment, PaymentOutcome, Relief, ReliefKind, SelfDepartureCase,
 };
-use dangjian::dues::{DuesProfile, Income, IncomeDeclaration, Money, Month, MonthRange};
 use dangjian::member::OccupationCategory;
 use dangjian::record::{Activity, NewRecordEntry};
 use dangjian::store::{Store, StoreErrorKind};
@@ -44,7 +43,7 @@ async fn setup(store: &Arc<dyn Store>) -> (OrgId, OrgId, MemberId) {
         .insert_member(new_member(store, a, 1).await)
         .await
         .unwrap();
-    (a, b, m.id)
+    (a, b, m.id())
 }
 
 fn assessment(branch: OrgId, member: MemberId, month: &str, fen: i64) -> NewLedgerEntry {
@@ -96,6 +95,7 @@ fn record(member: MemberId, fen: i64) -> NewRecordEntry {
             month: d(2024, 6, 1),
         },
         recorded_by: None,
+        acted_by: None,
         recorded_at: Utc.with_ymd_and_hms(2024, 6, 1, 2, 0, 0).unwrap(),
     }
 }
@@ -339,7 +339,7 @@ async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
         .insert_member(new_member(&store, b, 2).await)
         .await
         .unwrap()
-        .id;
+        .id();
     store
         .append_assessments(vec![
             assessment(a, m, "2024-05", 100),
@@ -367,7 +367,7 @@ async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
 async fn departure_cases_open_once(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let case = SelfDepartureCase {
-        id: 0,
+        id: dangjian::CaseId::new(0),
         member: m,
         branch: a,
         opened_on: d(2024, 6, 1),
@@ -418,7 +418,7 @@ async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
         .insert_member(new_member(&store, a, 2).await)
         .await
         .unwrap()
-        .id;
+        .id();
     store
         .append_assessments(vec![
             assessment(a, m1, "2024-01", 9000),
@@ -571,7 +571,7 @@ async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
         .insert_member(new_member(&store, a, 2).await)
         .await
         .unwrap()
-        .id;
+        .id();
     store
         .append_assessments(vec![
             assessment(a, m, "2024-01", 9000),
@@ -641,7 +641,7 @@ async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
         .await
         .unwrap()
         .into_iter()
-        .map(|m| m.id)
+        .map(|m| m.id())
         .collect();
     let assessments: Vec<NewLedgerEntry> = members
         .iter()

@@ -52,7 +52,7 @@ pub fn new_vote(org: OrgId, voters: u64) -> NewVote {
 
 fn sealed(v: &VoteRecord, i: u64, rng: &mut rand::rngs::StdRng) -> SealedBallot {
     let ballot = Ballot::from_masks(i % 8, 0, vec![]);
-    seal(v.id, v.session, ballot, rng).0
+    seal(v.id(), v.session(), ballot, rng).0
 }
 
 pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) {
@@ -66,13 +66,13 @@ pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) 
         store.cast_ballot(voter(i), b).await.unwrap();
     }
     // Results only after closing.
-    let open = store.sealed_ballots(v.id).await;
+    let open = store.sealed_ballots(v.id()).await;
     assert_eq!(
         open.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
     );
-    store.close_vote(v.id).await.unwrap();
-    let stored = store.sealed_ballots(v.id).await.unwrap();
+    store.close_vote(v.id()).await.unwrap();
+    let stored = store.sealed_ballots(v.id()).await.unwrap();
     assert_eq!(stored.len(), 1000);
     let json = serde_json::to_string(&stored).unwrap();
     for i in 1..=1000 {
@@ -89,7 +89,7 @@ pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) 
     let mut got = stored_order.clone();
     got.sort();
     assert_eq!(got, sorted, "every cast ballot is stored once");
-    assert_eq!(store.voters(v.id).await.unwrap().len(), 1000);
+    assert_eq!(store.voters(v.id()).await.unwrap().len(), 1000);
     // Closed: no more ballots.
     let late = store.cast_ballot(voter(1), sealed(&v, 1, &mut rng)).await;
     assert_eq!(
@@ -118,9 +118,9 @@ pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(ok, 1);
-    store.close_vote(v.id).await.unwrap();
-    assert_eq!(store.sealed_ballots(v.id).await.unwrap().len(), 1);
-    assert!(store.has_voted(v.id, voter(3)).await.unwrap());
+    store.close_vote(v.id()).await.unwrap();
+    assert_eq!(store.sealed_ballots(v.id()).await.unwrap().len(), 1);
+    assert!(store.has_voted(v.id(), voter(3)).await.unwrap());
 }
 
 async fn refusals_store_nothing(store: Arc<dyn Store>) {
@@ -139,37 +139,37 @@ async fn refusals_store_nothing(store: Arc<dyn Store>) {
         unknown.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::NotFound)
     );
-    assert!(!store.has_voted(v.id, voter(11)).await.unwrap());
-    let closed = store.close_vote(v.id).await.unwrap();
-    assert!(closed.attendance.present.is_empty());
-    assert!(store.sealed_ballots(v.id).await.unwrap().is_empty());
-    assert!(store.voters(v.id).await.unwrap().is_empty());
+    assert!(!store.has_voted(v.id(), voter(11)).await.unwrap());
+    let closed = store.close_vote(v.id()).await.unwrap();
+    assert!(closed.attendance().present.is_empty());
+    assert!(store.sealed_ballots(v.id()).await.unwrap().is_empty());
+    assert!(store.voters(v.id()).await.unwrap().is_empty());
 }
 
 async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let v = store.create_vote(new_vote(a, 10)).await.unwrap();
-    let got = store.get_vote(v.id).await.unwrap();
+    let got = store.get_vote(v.id()).await.unwrap();
     assert_eq!(got.as_ref(), Some(&v));
     let r = store
-        .check_in(v.id, voter(1), AttendanceMode::InPerson)
+        .check_in(v.id(), voter(1), AttendanceMode::InPerson)
         .await
         .unwrap();
-    assert_eq!(r.attendance.present_count(), 1);
+    assert_eq!(r.attendance().present_count(), 1);
     let refused = store
-        .check_in(v.id, voter(99), AttendanceMode::Online)
+        .check_in(v.id(), voter(99), AttendanceMode::Online)
         .await;
     assert_eq!(
         refused.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
     );
     let w = store
-        .record_written_opinion(v.id, voter(2), WrittenOpinion::Yes)
+        .record_written_opinion(v.id(), voter(2), WrittenOpinion::Yes)
         .await
         .unwrap();
-    assert_eq!(w.attendance.written.len(), 1);
+    assert_eq!(w.attendance().written.len(), 1);
     let present = store
-        .record_written_opinion(v.id, voter(1), WrittenOpinion::No)
+        .record_written_opinion(v.id(), voter(1), WrittenOpinion::No)
         .await;
     assert!(present.is_err());
     // Casting checks an absent voter in online.
@@ -178,9 +178,9 @@ async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
         .cast_ballot(voter(5), sealed(&v, 1, &mut rng))
         .await
         .unwrap();
-    let after = store.get_vote(v.id).await.unwrap().unwrap();
+    let after = store.get_vote(v.id()).await.unwrap().unwrap();
     assert_eq!(
-        after.attendance.present.get(&voter(5)),
+        after.attendance().present.get(&voter(5)),
         Some(&AttendanceMode::Online)
     );
     assert!(
@@ -204,6 +204,6 @@ pub async fn cast_and_close(store: &Arc<dyn Store>, n: u64) -> Vec<String> {
         order.push(b.code.to_string());
         store.cast_ballot(voter(i), b).await.unwrap();
     }
-    store.close_vote(v.id).await.unwrap();
+    store.close_vote(v.id()).await.unwrap();
     order
 }

@@ -4,7 +4,7 @@
 //! times and amounts. Shared by `store_sqlite.rs` and `store_postgres.rs`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use crate::conformance::seed_one_member;
+use crate::conformance::{edited, seed_one_member};
 use chrono::{DateTime, TimeZone, Utc};
 use dangjian::record::{Activity, NewRecordEntry};
 use dangjian::store::{Store, StoreErrorKind};
@@ -81,7 +81,7 @@ async fn schema_from_the_future(backend: Backend, url: &str) {
 async fn hand_edited_row_is_corrupt(backend: Backend, url: &str) {
     let store = open(backend, url).await.unwrap();
     let m = seed_one_member(&store).await;
-    let id = m.id.get();
+    let id = m.id().get();
     raw(
         backend,
         url,
@@ -89,7 +89,7 @@ async fn hand_edited_row_is_corrupt(backend: Backend, url: &str) {
     )
     .await
     .unwrap();
-    let err = store.get_member(m.id).await.unwrap_err();
+    let err = store.get_member(m.id()).await.unwrap_err();
     assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
     assert!(
         err.to_string().contains(&format!("members row {id}")),
@@ -102,7 +102,7 @@ async fn activity_record_is_append_only_in_the_database(backend: Backend, url: &
     let m = seed_one_member(&store).await;
     store
         .append_record(entry(
-            m.id,
+            m.id(),
             Utc.with_ymd_and_hms(2024, 6, 1, 1, 2, 3).unwrap(),
             Decimal::ONE,
         ))
@@ -118,7 +118,7 @@ async fn activity_record_is_append_only_in_the_database(backend: Backend, url: &
             .await
             .is_err()
     );
-    assert_eq!(store.records_of(m.id).await.unwrap().len(), 1);
+    assert_eq!(store.records_of(m.id()).await.unwrap().len(), 1);
 }
 
 async fn write_killed_half_way_leaves_nothing(backend: Backend, url: &str) {
@@ -139,21 +139,22 @@ async fn write_killed_half_way_leaves_nothing(backend: Backend, url: &str) {
         }
     };
     raw(backend, url, inject).await.unwrap();
-    let mut changed = m.clone();
-    changed.occupation = dangjian::member::OccupationCategory::Retiree;
+    let changed = edited(&m, |n| {
+        n.occupation = dangjian::member::OccupationCategory::Retiree;
+    });
     let e = entry(
-        m.id,
+        m.id(),
         Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap(),
         Decimal::ONE,
     );
     let err = store.update_member(changed, Some(e)).await.unwrap_err();
     assert!(err.to_string().contains("injected fault"), "{err}");
     assert_eq!(
-        store.get_member(m.id).await.unwrap(),
+        store.get_member(m.id()).await.unwrap(),
         Some(m.clone()),
         "the member row was rolled back"
     );
-    assert!(store.records_of(m.id).await.unwrap().is_empty());
+    assert!(store.records_of(m.id()).await.unwrap().is_empty());
 }
 
 fn entry(member: dangjian::MemberId, at: DateTime<Utc>, amount: Decimal) -> NewRecordEntry {
@@ -165,6 +166,7 @@ fn entry(member: dangjian::MemberId, at: DateTime<Utc>, amount: Decimal) -> NewR
             month: at.date_naive(),
         },
         recorded_by: None,
+        acted_by: None,
         recorded_at: at,
     }
 }
@@ -182,9 +184,14 @@ async fn times_and_amounts_round_trip_exactly(backend: Backend, url: &str) {
         let (us, mantissa, scale) = strategy.new_tree(&mut runner).unwrap().current();
         let at = DateTime::<Utc>::from_timestamp_micros(us).unwrap();
         let amount = Decimal::new(mantissa, scale);
-        written.push(store.append_record(entry(m.id, at, amount)).await.unwrap());
+        written.push(
+            store
+                .append_record(entry(m.id(), at, amount))
+                .await
+                .unwrap(),
+        );
     }
-    let read = store.records_of(m.id).await.unwrap();
+    let read = store.records_of(m.id()).await.unwrap();
     assert_eq!(read, written);
 }
 
@@ -205,7 +212,7 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
             branch: m.home(),
             recorded_on: chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
             kind: LedgerEntryKind::Assessment {
-                member: m.id,
+                member: m.id(),
                 month,
                 amount,
                 rule_version: "dues-2017".into(),
@@ -225,7 +232,7 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
             branch: m.home(),
             recorded_on: chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
             kind: LedgerEntryKind::Assessment {
-                member: m.id,
+                member: m.id(),
                 month,
                 amount: Money::from_fen(fen),
                 rule_version: "dues-2017".into(),
@@ -233,6 +240,6 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
         });
     }
     let written = store.append_assessments(batch).await.unwrap();
-    let read = store.dues_entries_of_member(m.id).await.unwrap();
+    let read = store.dues_entries_of_member(m.id()).await.unwrap();
     assert_eq!(read, written);
 }

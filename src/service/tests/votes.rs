@@ -93,6 +93,9 @@ async fn a_vote_in_scope_is_run_only_by_its_officers() {
     for actor in [Actor::member(MemberId::new(2)), Actor::platform_admin()] {
         denied(dj.act_as(&actor).votes().close(VOTE).await);
     }
+    // The branch's treasurer sees its votes but reads no results.
+    let treasurer = dj.act_as(&Actor::branch_treasurer(MemberId::new(2), BRANCH_A));
+    denied(treasurer.votes().get(VOTE).await);
 }
 
 #[tokio::test]
@@ -145,7 +148,10 @@ async fn an_unknown_candidate_never_reaches_the_store() {
     let bad = BallotPaper::new().mark(MemberId::new(77), Mark::Yes);
     let err = voter.votes().cast(Cast::new(VOTE, bad)).await;
     assert!(
-        matches!(err, Err(Error::Election(ElectionError::UnknownCandidate(_)))),
+        matches!(
+            err,
+            Err(Error::Election(ElectionError::UnknownCandidate(_)))
+        ),
         "{err:?}"
     );
 }
@@ -183,7 +189,7 @@ async fn a_foreign_vote_and_a_missing_vote_get_the_same_answer() {
     for actor in [
         Actor::member(MemberId::new(55)),
         Actor::branch_officer(MemberId::new(9), BRANCH_B),
-        Actor::branch_treasurer(MemberId::new(2), BRANCH_A),
+        Actor::branch_treasurer(MemberId::new(2), BRANCH_B),
     ] {
         let (f, m) = (session(foreign_db(), &actor), session(missing_db(), &actor));
         same_not_found(
