@@ -15,8 +15,9 @@ use dangjian::member::{
 };
 use dangjian::org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind};
 use dangjian::period::WorkCalendar;
+use dangjian::service::{PageRequest, Session};
 use dangjian::store::{MemberStore, MemoryStore, OrgStore};
-use dangjian::{Dangjian, MemberId, OrgId};
+use dangjian::{Dangjian, Error, MemberId, OrgId};
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -41,7 +42,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 fn id_number(n: u32) -> dangjian::member::IdNumber {
     let birth = date(1950, 1, 1) + chrono::Duration::days(i64::from(n / 1000));
     let first17 = format!("320102{}{:03}", birth.format("%Y%m%d"), n % 1000);
-    let check = dangjian::member::identity::check_character(&first17).unwrap_or('0');
+    let check = dangjian::member::check_character(&first17).unwrap_or('0');
     format!("{first17}{check}")
         .parse()
         .unwrap_or_else(|e| panic!("{e}"))
@@ -50,11 +51,16 @@ fn id_number(n: u32) -> dangjian::member::IdNumber {
 async fn build() -> County {
     let today = date(2024, 6, 1);
     let store = Arc::new(MemoryStore::new());
-    let dj = Dangjian::new(store.clone(), Arc::new(FixedClock::on_date(today)));
-    let new = |name: String, kind, parent| NewOrganisation {
-        name: name.parse().unwrap_or_else(|e| panic!("{e}")),
-        kind,
-        parent,
+    let dj = Dangjian::builder()
+        .store(store.clone())
+        .clock(Arc::new(FixedClock::on_date(today)))
+        .build();
+    let new = |name: String, kind, parent: Option<OrgId>| {
+        let new = NewOrganisation::new(name.parse().unwrap_or_else(|e| panic!("{e}")), kind);
+        match parent {
+            Some(p) => new.under(p),
+            None => new,
+        }
     };
     let committee = store
         .insert_org(new(
@@ -175,7 +181,7 @@ async fn build() -> County {
             store
                 .insert_member(m)
                 .await
-                .map(|m| m.id)
+                .map(|m| m.id())
                 .unwrap_or_else(|e| panic!("{e}")),
         );
     }
@@ -186,6 +192,20 @@ async fn build() -> County {
         generals,
         branches,
         members,
+    }
+}
+
+/// Every member whose home is in `root`'s subtree, page after page.
+async fn members_in(s: &Session, root: OrgId) -> Result<usize, Error> {
+    let mut req = PageRequest::first(10_000);
+    let mut n = 0;
+    loop {
+        let page = s.members().list_in(root, req).await?;
+        n += page.items.len();
+        match page.next {
+            Some(next) => req = req.after(next),
+            None => return Ok(n),
+        }
     }
 }
 
@@ -202,6 +222,8 @@ fn benches(c: &mut Criterion) {
     let secretary = Actor::branch_officer(MemberId::new(0), branch);
     let committee = Actor::committee_officer(MemberId::new(0), county.committee);
     let general_officer = Actor::committee_officer(MemberId::new(0), general);
+    let secretary_session = county.dj.act_as(&secretary);
+    let general_session = county.dj.act_as(&general_officer);
     // A member of another general branch (refused) and one of the branch (allowed).
     let outsider = county.members.get(1).copied().unwrap_or(MemberId::new(1));
     let insider = county
@@ -236,11 +258,11 @@ fn benches(c: &mut Criterion) {
             check_read_record(black_box(&committee), outsider, black_box(&p_out), &tree).is_ok()
         })
     });
-    g.bench_function("service/check_member_scope (memory store)", |b| {
+    g.bench_function("service/members.get (memory store)", |b| {
         b.to_async(&rt).iter(|| async {
-            county
-                .dj
-                .check_member_scope(black_box(&secretary), insider)
+            secretary_session
+                .members()
+                .get(black_box(insider))
                 .await
                 .is_ok()
         })
@@ -249,21 +271,15 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("subtree_members");
     let n = rt
-        .block_on(county.dj.subtree_members(&general_officer, general))
-        .map(|v| v.len())
+        .block_on(members_in(&general_session, general))
         .unwrap_or(0);
     println!("a general branch's subtree holds {n} members");
     g.bench_with_input(
         BenchmarkId::new("general_branch", n),
         &general,
         |b, &general| {
-            b.to_async(&rt).iter(|| async {
-                county
-                    .dj
-                    .subtree_members(black_box(&general_officer), general)
-                    .await
-                    .map(|v| v.len())
-            })
+            b.to_async(&rt)
+                .iter(|| async { members_in(black_box(&general_session), general).await })
         },
     );
     g.bench_function("tree/subtree_ids(general)", |b| {

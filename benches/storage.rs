@@ -18,9 +18,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use dangjian::access::Actor;
 use dangjian::adapters::SqliteStore;
 use dangjian::clock::FixedClock;
-use dangjian::dues::{LedgerEntryKind, Money, Month, PayAhead};
+use dangjian::dues::{AssessMonth, LedgerEntryKind, Month, PaymentRequest};
 use dangjian::member::NewMember;
-use dangjian::service::PaymentRequest;
 use dangjian::store::{MemberStore, Store};
 use dangjian::{Dangjian, MemberId};
 use std::sync::Arc;
@@ -236,25 +235,30 @@ async fn county_month_setup(url: &str) -> (Dangjian, County, Vec<MemberId>) {
     for (i, m) in members.iter().enumerate() {
         must(
             store
-                .put_dues_profile(dues_profile(m.id, u32::try_from(i).unwrap_or_default()))
+                .put_dues_profile(dues_profile(m.id(), u32::try_from(i).unwrap_or_default()))
                 .await,
         );
     }
     let clock = Arc::new(FixedClock::on_date(common::date(2024, 6, 28)));
-    let dj = Dangjian::new(store, clock);
-    (dj, county, members.into_iter().map(|m| m.id).collect())
+    let dj = Dangjian::builder().store(store).clock(clock).build();
+    (dj, county, members.into_iter().map(|m| m.id()).collect())
 }
 
 /// The timed part: assess June in every branch (one run over the county's
 /// subtree), record 20,000 payments (one batch), produce the branch reports
 /// of the whole county.
 async fn county_month(dj: &Dangjian, county: &County) -> usize {
-    let officer = Actor::committee_officer(MemberId::new(0), county.committee);
+    let officer = dj.act_as(&Actor::committee_officer(
+        MemberId::new(0),
+        county.committee,
+    ));
     let june = must("2024-06".parse::<Month>());
     let t = Instant::now();
     // The whole county in one assessment run (one read, one write).
     let runs = must(
-        dj.assess_dues_month_in(&officer, county.committee, june)
+        officer
+            .dues()
+            .assess_month(AssessMonth::new(county.committee, june))
             .await,
     );
     let mut owed = Vec::new();
@@ -268,31 +272,27 @@ async fn county_month(dj: &Dangjian, county: &County) -> usize {
         .into_iter()
         .take(20_000)
         .enumerate()
-        .map(|(k, (member, amount))| PaymentRequest {
-            member,
-            payment_id: must(format!("WX202406{k:08}").parse()),
-            amount,
-            voluntary: Money::ZERO,
-            received_on: common::date(2024, 6, 20),
-            for_month: Some(june),
-            pay_ahead: PayAhead::Monthly,
+        .map(|(k, (member, amount))| {
+            PaymentRequest::new(
+                member,
+                must(format!("WX202406{k:08}").parse()),
+                amount,
+                common::date(2024, 6, 20),
+            )
+            .for_month(june)
         })
         .collect();
     let assessed = t.elapsed();
     let t = Instant::now();
     let n = reqs.len();
-    let outcomes = must(dj.record_dues_payments(&officer, reqs).await);
+    let outcomes = must(officer.dues().record_payments(reqs).await);
     assert_eq!(outcomes.len(), n);
     for o in outcomes {
         must(o);
     }
     let paid = t.elapsed();
     let t = Instant::now();
-    let reports = must(
-        dj.dues_branch_reports(&officer, county.committee, june)
-            .await,
-    )
-    .len();
+    let reports = must(officer.dues().branch_reports(county.committee, june).await).len();
     println!(
         "county month: assess {:.3} s, {n} payments {:.3} s, reports {:.3} s",
         assessed.as_secs_f64(),

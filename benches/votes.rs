@@ -118,7 +118,7 @@ fn tally(c: &mut Criterion) {
     let ballots = ballots(BALLOTS);
     let selections = selections(&setup, &ballots);
     let report = ours(&setup, &ballots);
-    assert_eq!(report.valid + report.invalid, report.returned);
+    assert_eq!(report.valid() + report.invalid(), report.returned());
     let mut g = c.benchmark_group("tally_1m_9_seats_11_candidates");
     g.sample_size(20);
     g.bench_function("dangjian_count_report", |b| {
@@ -133,8 +133,8 @@ fn tally(c: &mut Criterion) {
     println!(
         "tally 1,000,000 ballots: dangjian {:.2} ms (valid {}, invalid {}), tallystick approval {:.2} ms, ratio {:.1}x",
         a.as_secs_f64() * 1e3,
-        report.valid,
-        report.invalid,
+        report.valid(),
+        report.invalid(),
         t.as_secs_f64() * 1e3,
         t.as_secs_f64() / a.as_secs_f64().max(1e-9)
     );
@@ -162,7 +162,7 @@ fn cast(c: &mut Criterion) {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         rt.block_on(async {
             for (i, b) in ballots.iter().enumerate() {
-                let (sealed, receipt) = seal(v.id, v.session, b.clone(), &mut rng);
+                let (sealed, receipt) = seal(v.id(), v.session(), b.clone(), &mut rng);
                 store
                     .cast_ballot(MemberId::new(i as u64 + 1), sealed)
                     .await

@@ -9,14 +9,14 @@ use chrono::NaiveDate;
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
 use dangjian::election::{
-    AttendanceMode, BallotPaper, Body, ElectionBuilder, Mark, TermPlan, VoteKind,
+    AttendanceMode, BallotPaper, Body, Cast, CheckIn, ElectionBuilder, Mark, OpenElection,
+    TermPlan, VoteKind,
 };
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, Registration};
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
 use dangjian::store::MemoryStore;
 use dangjian::{Dangjian, MemberId};
-use rand::SeedableRng;
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ fn d(y: i32, m: u32, day: u32) -> Result<NaiveDate, Box<dyn Error>> {
 
 fn id_number(n: u32) -> Result<dangjian::member::IdNumber, Box<dyn Error>> {
     let first17 = format!("3301061975{:04}{:03}", 101 + n % 28, n);
-    let check = dangjian::member::identity::check_character(&first17).ok_or("bad digits")?;
+    let check = dangjian::member::check_character(&first17).ok_or("bad digits")?;
     Ok(format!("{first17}{check}").parse()?)
 }
 
@@ -49,32 +49,32 @@ const NAMES: [&str; 12] = [
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
     let clock = Arc::new(FixedClock::on_date(d(2024, 6, 28)?));
-    let dj = Dangjian::new(Arc::new(MemoryStore::new()), clock);
-    let admin = Actor::platform_admin();
-    let new_org = |name: &str, kind, parent| -> Result<NewOrganisation, Box<dyn Error>> {
-        Ok(NewOrganisation {
-            name: name.parse()?,
-            kind,
-            parent,
-        })
-    };
-    let committee = dj
-        .create_org(
-            &admin,
-            new_org("某某科技公司党委", OrgKind::GrassrootsCommittee, None)?,
-        )
+    let dj = Dangjian::builder()
+        .store(Arc::new(MemoryStore::new()))
+        .clock(clock)
+        .build();
+    let admin = dj.act_as(&Actor::platform_admin());
+    let committee = admin
+        .orgs()
+        .create(NewOrganisation::new(
+            "某某科技公司党委".parse()?,
+            OrgKind::GrassrootsCommittee,
+        ))
         .await?;
-    let branch = dj
-        .create_org(
-            &admin,
-            new_org(
-                "研发第一党支部",
+    let branch = admin
+        .orgs()
+        .create(
+            NewOrganisation::new(
+                "研发第一党支部".parse()?,
                 OrgKind::Branch(BranchForm::Physical),
-                Some(committee.id),
-            )?,
+            )
+            .under(committee.id),
         )
         .await?;
-    let organiser = Actor::committee_officer(MemberId::new(10_000), committee.id);
+    let organiser = dj.act_as(&Actor::committee_officer(
+        MemberId::new(10_000),
+        committee.id,
+    ));
 
     println!("== 党员 (members of {})", branch.name);
     let mut names = BTreeMap::new();
@@ -93,18 +93,22 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 full_since: d(2001 + i32::try_from(n)?, 7, 1)?,
             }
         };
-        let reg = Registration::new()
-            .name(name.parse()?)
-            .id_number(id_number(n)?)
-            .home(branch.id)
-            .entry(Entry::Import(stage));
-        let m = dj.register(&organiser, reg).await?;
-        let m = dj.approve_registration(&organiser, m.id).await?;
-        println!("  {} {} ({})", m.id, name, m.lifecycle.stage());
-        names.insert(m.id, *name);
-        ids.push(m.id);
+        let reg = Registration::new(
+            name.parse()?,
+            id_number(n)?,
+            branch.id,
+            Entry::Import(stage),
+        );
+        let m = organiser.members().register(reg).await?;
+        let m = organiser.members().approve(m.id()).await?;
+        println!("  {} {} ({})", m.id(), name, m.stage());
+        names.insert(m.id(), *name);
+        ids.push(m.id());
     }
-    let secretary = Actor::branch_officer(ids.first().copied().ok_or("no members")?, branch.id);
+    let secretary = dj.act_as(&Actor::branch_officer(
+        ids.first().copied().ok_or("no members")?,
+        branch.id,
+    ));
 
     println!("\n== 选举设置 (set-up): 支部委员会, 5 seats, 6 candidates (差额)");
     let candidates: Vec<MemberId> = ids.iter().take(6).copied().collect();
@@ -117,21 +121,22 @@ async fn main() -> Result<(), Box<dyn Error>> {
             previous_elected_on: Some(d(2021, 6, 28)?),
             higher_approval: false,
         });
-    let vote = dj
-        .open_election(&secretary, branch.id, setup, &BTreeMap::new())
+    let vote = secretary
+        .votes()
+        .open_election(OpenElection::new(branch.id, setup))
         .await?;
     println!(
         "  {}: 应到 {} 人; 无选举权: {}",
-        vote.id,
-        vote.roll.entitled_count(),
-        vote.roll
+        vote.id(),
+        vote.roll().entitled_count(),
+        vote.roll()
             .not_entitled
             .iter()
             .map(|(m, r)| format!("{m} {}（{r}）", names.get(m).unwrap_or(&"?")))
             .collect::<Vec<_>>()
             .join("、")
     );
-    let VoteKind::Election(s) = &vote.kind else {
+    let VoteKind::Election(s) = vote.kind() else {
         return Err("not an election".into());
     };
     println!("  计票规则版本: {}", s.rule_version);
@@ -139,10 +144,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("\n== 签到与投票 (check-in and secret ballots)");
     let voters: Vec<MemberId> = ids.iter().take(10).copied().collect(); // 徐涛 is absent
     for v in &voters {
-        dj.check_in(&secretary, vote.id, *v, AttendanceMode::InPerson)
+        secretary
+            .votes()
+            .check_in(CheckIn::new(vote.id(), *v, AttendanceMode::InPerson))
             .await?;
     }
-    let mut rng = rand::rngs::StdRng::seed_from_u64(2024);
     let c = |i: usize| candidates.get(i).copied().ok_or("no such candidate");
     let mut receipts = Vec::new();
     for (i, voter) in voters.iter().enumerate() {
@@ -166,39 +172,38 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .mark(c(1)?, Mark::Yes)
                 .write_in(ids.get(6).copied().ok_or("no member")?),
         };
-        receipts.push(
-            dj.cast(&Actor::member(*voter), vote.id, &paper, &mut rng)
-                .await?,
-        );
+        let me = dj.act_as(&Actor::member(*voter));
+        receipts.push(me.votes().cast(Cast::new(vote.id(), paper)).await?);
     }
     println!(
         "  {} ballots cast; each voter keeps a receipt",
         receipts.len()
     );
-    let again = dj
-        .cast(
-            &Actor::member(voters.first().copied().ok_or("no voter")?),
-            vote.id,
-            &BallotPaper::new(),
-            &mut rng,
-        )
+    let first = dj.act_as(&Actor::member(voters.first().copied().ok_or("no voter")?));
+    let again = first
+        .votes()
+        .cast(Cast::new(vote.id(), BallotPaper::new()))
         .await;
     println!(
         "  a second ballot is refused: {}",
         again.err().map(|e| e.to_string()).unwrap_or_default()
     );
 
-    dj.close_vote(&secretary, vote.id).await?;
-    let report = dj.count_report(&secretary, vote.id).await?;
+    secretary.votes().close(vote.id()).await?;
+    let report = secretary.votes().count_report(vote.id()).await?;
     println!("\n== 计票报告 (count report)\n{report}");
     println!("姓名对照:");
-    for l in &report.lines {
+    for l in report.lines() {
         println!("  {} {}", l.member, names.get(&l.member).unwrap_or(&"?"));
     }
 
     let me = voters.get(3).copied().ok_or("no voter")?;
     let receipt = receipts.get(3).ok_or("no receipt")?;
-    let found = dj.verify_receipt(&Actor::member(me), receipt, None).await?;
+    let found = dj
+        .act_as(&Actor::member(me))
+        .votes()
+        .verify_receipt(receipt, None)
+        .await?;
     println!(
         "\n== 回执查验: {} finds code {}… in the published list: {found}",
         names.get(&me).unwrap_or(&"?"),

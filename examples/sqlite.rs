@@ -8,14 +8,15 @@
 use chrono::NaiveDate;
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
-use dangjian::dues::{Income, IncomeDeclaration, Money, Month, PayAhead};
-use dangjian::election::{AttendanceMode, BallotPaper, Body, ElectionBuilder, Mark, TermPlan};
+use dangjian::dues::{AssessMonth, DeclareIncome, Income, Money, Month, PaymentRequest};
+use dangjian::election::{
+    AttendanceMode, BallotPaper, Body, Cast, CheckIn, ElectionBuilder, Mark, OpenElection, TermPlan,
+};
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, OccupationCategory, Registration};
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
-use dangjian::service::PaymentRequest;
+use dangjian::service::PageRequest;
 use dangjian::{Dangjian, MemberId, OrgId};
-use rand::SeedableRng;
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::sync::Arc;
@@ -26,16 +27,13 @@ fn d(y: i32, m: u32, day: u32) -> Result<NaiveDate, Box<dyn Error>> {
 
 fn id_number(n: u32) -> Result<dangjian::member::IdNumber, Box<dyn Error>> {
     let first17 = format!("4403051980{:04}{:03}", 101 + n % 28, n);
-    let check = dangjian::member::identity::check_character(&first17).ok_or("bad digits")?;
+    let check = dangjian::member::check_character(&first17).ok_or("bad digits")?;
     Ok(format!("{first17}{check}").parse()?)
 }
 
 async fn open(url: &str) -> Result<Dangjian, Box<dyn Error>> {
     let store = dangjian::adapters::connect(url).await?;
-    Ok(Dangjian::new(
-        store,
-        Arc::new(FixedClock::on_date(d(2024, 6, 28)?)),
-    ))
+    Ok(Dangjian::builder().store(store).clock(Arc::new(FixedClock::on_date(d(2024, 6, 28)?))).build())
 }
 
 /// What the example compares before and after reopening the file.
@@ -45,22 +43,18 @@ async fn snapshot(
     branch: OrgId,
     vote: dangjian::election::VoteId,
 ) -> Result<String, Box<dyn Error>> {
-    let officer = Actor::committee_officer(MemberId::new(0), committee);
-    let secretary = Actor::branch_officer(MemberId::new(0), branch);
-    let members = dj.subtree_members(&officer, committee).await?;
+    let officer = dj.act_as(&Actor::committee_officer(MemberId::new(0), committee));
+    let secretary = dj.act_as(&Actor::branch_officer(MemberId::new(0), branch));
+    let members = officer.members().list_in(committee, PageRequest::default()).await?.items;
     let june: Month = "2024-06".parse()?;
-    let report = dj.dues_report(&officer, branch, june).await?;
-    let unpaid = dj
-        .dues_unpaid_list(&officer, branch, d(2024, 6, 28)?)
-        .await?;
-    let count = dj.count_report(&secretary, vote).await?;
+    let report = officer.dues().report(branch, june).await?;
+    let unpaid = officer.dues().unpaid(branch, Month::of(d(2024, 6, 28)?)).await?;
+    let count = secretary.votes().count_report(vote).await?;
     let mut records = 0;
     for m in &members {
-        records += dj.activity_record(&officer, m.id).await?.len();
+        records += officer.records().list(m.id(), PageRequest::default()).await?.items.len();
     }
-    Ok(format!(
-        "{members:?}\n{report:?}\n{unpaid:?}\n{count}\nactivity entries: {records}"
-    ))
+    Ok(format!("{members:?}\n{report:?}\n{unpaid:?}\n{count}\nactivity entries: {records}"))
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -76,54 +70,38 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("== opening {url}");
     let dj = open(&url).await?;
 
-    let admin = Actor::platform_admin();
-    let org = |name: &str, kind, parent| -> Result<NewOrganisation, Box<dyn Error>> {
-        Ok(NewOrganisation {
-            name: name.parse()?,
-            kind,
-            parent,
-        })
-    };
-    let committee = dj
-        .create_org(
-            &admin,
-            org("某某制造公司党委", OrgKind::GrassrootsCommittee, None)?,
+    let admin = dj.act_as(&Actor::platform_admin());
+    let committee = admin
+        .orgs()
+        .create(NewOrganisation::new("某某制造公司党委".parse()?, OrgKind::GrassrootsCommittee))
+        .await?
+        .id;
+    let branch = admin
+        .orgs()
+        .create(
+            NewOrganisation::new("生产第一党支部".parse()?, OrgKind::Branch(BranchForm::Physical))
+                .under(committee),
         )
         .await?
         .id;
-    let branch = dj
-        .create_org(
-            &admin,
-            org(
-                "生产第一党支部",
-                OrgKind::Branch(BranchForm::Physical),
-                Some(committee),
-            )?,
-        )
-        .await?
-        .id;
-    let officer = Actor::committee_officer(MemberId::new(0), committee);
-    let treasurer = Actor::branch_treasurer(MemberId::new(0), branch);
+    let officer = dj.act_as(&Actor::committee_officer(MemberId::new(0), committee));
+    let treasurer = dj.act_as(&Actor::branch_treasurer(MemberId::new(0), branch));
 
     println!("== 9 members, each with a 2024 income declaration");
-    let names = [
-        "赵刚", "钱敏", "孙立", "李娜", "周涛", "吴倩", "郑凯", "王磊", "冯丽",
-    ];
+    let names = ["赵刚", "钱敏", "孙立", "李娜", "周涛", "吴倩", "郑凯", "王磊", "冯丽"];
     let mut ids = Vec::new();
     let mut who = BTreeMap::new();
     for (n, name) in names.iter().enumerate() {
         let n = u32::try_from(n)?;
-        let reg = Registration::new()
-            .name(name.parse()?)
-            .id_number(id_number(n)?)
-            .occupation(OccupationCategory::InService)
-            .home(branch)
-            .entry(Entry::Import(ImportedStage::Full {
-                joined_on: d(2005, 7, 1)?,
-                full_since: d(2006, 7, 1)?,
-            }));
-        let m = dj.register(&officer, reg).await?;
-        let m = dj.approve_registration(&officer, m.id).await?;
+        let reg = Registration::new(
+            name.parse()?,
+            id_number(n)?,
+            branch,
+            Entry::Import(ImportedStage::Full { joined_on: d(2005, 7, 1)?, full_since: d(2006, 7, 1)? }),
+        )
+        .occupation(OccupationCategory::InService);
+        let m = officer.members().register(reg).await?;
+        let m = officer.members().approve(m.id()).await?;
         let wage = Money::try_new(rust_decimal::Decimal::from(3000 + 1500 * i64::from(n)))?;
         let income = Income::Wage {
             monthly_wage: wage,
@@ -133,74 +111,59 @@ async fn main() -> Result<(), Box<dyn Error>> {
             annuity: Money::ZERO,
             irregular: Money::ZERO,
         };
-        let decl = IncomeDeclaration {
-            from: "2024-01".parse()?,
-            category: OccupationCategory::InService,
-            income,
-        };
-        dj.declare_dues_income(&treasurer, m.id, decl).await?;
-        ids.push(m.id);
-        who.insert(m.id, *name);
+        treasurer.dues().declare_income(DeclareIncome::new(m.id(), "2024-01".parse()?, income)).await?;
+        ids.push(m.id());
+        who.insert(m.id(), *name);
     }
 
     println!("== 党费: assess June 2024 and record six payments");
     let june: Month = "2024-06".parse()?;
-    let run = dj.assess_dues_month(&treasurer, branch, june).await?;
+    let run = treasurer
+        .dues()
+        .assess_month(AssessMonth::new(branch, june))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or("no assessment run for the branch")?;
     for (k, e) in run.assessed.iter().take(6).enumerate() {
         if let dangjian::dues::LedgerEntryKind::Assessment { member, amount, .. } = &e.kind {
-            let req = PaymentRequest {
-                member: *member,
-                payment_id: format!("WX20240620{k:04}").parse()?,
-                amount: *amount,
-                voluntary: Money::ZERO,
-                received_on: d(2024, 6, 20)?,
-                for_month: Some(june),
-                pay_ahead: PayAhead::Monthly,
-            };
-            dj.record_dues_payment(&treasurer, req).await?;
+            let req =
+                PaymentRequest::new(*member, format!("WX20240620{k:04}").parse()?, *amount, d(2024, 6, 20)?)
+                    .for_month(june);
+            treasurer.dues().record_payment(req).await?;
             println!("  {} paid {amount}", who.get(member).unwrap_or(&"?"));
         }
     }
-    let report = dj.dues_report(&officer, branch, june).await?;
+    let report = officer.dues().report(branch, june).await?;
     println!("  report: {report:?}");
 
     println!("== 选举: a branch committee of 3 from 4 candidates");
-    let secretary = Actor::branch_officer(ids.first().copied().ok_or("no members")?, branch);
+    let secretary = dj.act_as(&Actor::branch_officer(ids.first().copied().ok_or("no members")?, branch));
     let candidates: Vec<MemberId> = ids.iter().take(4).copied().collect();
     let setup = ElectionBuilder::new()
         .body(Body::BranchCommittee)
         .seats(3)
         .candidates(candidates.iter().copied())
-        .term(TermPlan {
-            years: 3,
-            previous_elected_on: Some(d(2021, 6, 28)?),
-            higher_approval: false,
-        });
-    let vote = dj
-        .open_election(&secretary, branch, setup, &BTreeMap::new())
-        .await?;
-    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        .term(TermPlan { years: 3, previous_elected_on: Some(d(2021, 6, 28)?), higher_approval: false });
+    let vote = secretary.votes().open_election(OpenElection::new(branch, setup)).await?;
     for (i, voter) in ids.iter().enumerate() {
-        dj.check_in(&secretary, vote.id, *voter, AttendanceMode::InPerson)
-            .await?;
+        secretary.votes().check_in(CheckIn::new(vote.id(), *voter, AttendanceMode::InPerson)).await?;
         let skip = i % candidates.len();
         let paper = candidates
             .iter()
             .enumerate()
-            .fold(BallotPaper::new(), |p, (k, c)| {
-                p.mark(*c, if k == skip { Mark::No } else { Mark::Yes })
-            });
-        dj.cast(&Actor::member(*voter), vote.id, &paper, &mut rng)
-            .await?;
+            .fold(BallotPaper::new(), |p, (k, c)| p.mark(*c, if k == skip { Mark::No } else { Mark::Yes }));
+        dj.act_as(&Actor::member(*voter)).votes().cast(Cast::new(vote.id(), paper)).await?;
     }
-    dj.close_vote(&secretary, vote.id).await?;
-    println!("{}", dj.count_report(&secretary, vote.id).await?);
+    secretary.votes().close(vote.id()).await?;
+    println!("{}", secretary.votes().count_report(vote.id()).await?);
 
-    let before = snapshot(&dj, committee, branch, vote.id).await?;
+    let before = snapshot(&dj, committee, branch, vote.id()).await?;
+    drop((admin, officer, treasurer, secretary));
     drop(dj);
     println!("== closed the file; reopening {url}");
     let reopened = open(&url).await?;
-    let after = snapshot(&reopened, committee, branch, vote.id).await?;
+    let after = snapshot(&reopened, committee, branch, vote.id()).await?;
     if before != after {
         return Err("the reopened file differs".into());
     }

@@ -39,7 +39,8 @@ pub enum ErrorKind {
     /// The target does not exist, or lies outside the actor's scope: the
     /// two are one answer, so nobody can probe which ids exist.
     NotFound,
-    /// A duplicate (一人一档) or a concurrent change; reread and retry.
+    /// A duplicate (一人一档; not retryable: the record exists) or a
+    /// concurrent change (retryable: read again and retry).
     Conflict,
     /// The library is set up wrongly (a store URL whose feature is off, a
     /// malformed URL). Retrying does not help.

@@ -156,7 +156,7 @@ fn begin(start: &Start, ctx: &TransitionContext<'_>) -> Result<Lifecycle, Transi
                 1 => ImportedStage::Activist { since: first },
                 2 => ImportedStage::DevelopmentTarget {
                     since: first,
-                    introducers: [MemberId::new(0), MemberId::new(1)],
+                    introducers: [MemberId::new(0).into(), MemberId::new(1).into()],
                 },
                 3 => ImportedStage::Probationary {
                     resolution_on: first,

@@ -74,22 +74,22 @@ proptest! {
         }
         let setup = b.build(&roll, &national_election_rules()).unwrap();
         let r = CountReport::count(&setup, turnout, &ballots);
-        prop_assert_eq!(r.valid + r.invalid, r.returned);
-        prop_assert_eq!(r.returned as usize, ballots.len());
-        for l in &r.lines {
-            prop_assert!(l.yes <= r.valid, "{} has {} yes of {} valid", l.member, l.yes, r.valid);
+        prop_assert_eq!(r.valid() + r.invalid(), r.returned());
+        prop_assert_eq!(r.returned() as usize, ballots.len());
+        for l in r.lines() {
+            prop_assert!(l.yes <= r.valid(), "{} has {} yes of {} valid", l.member, l.yes, r.valid());
             if l.listed {
-                prop_assert_eq!(l.yes + l.no + l.abstain, r.valid);
+                prop_assert_eq!(l.yes + l.no + l.abstain, r.valid());
             }
         }
         prop_assert!(r.elected().len() <= seats as usize);
-        if let Outcome::RunOff { elected, tied, seats: left } = &r.outcome {
+        if let Outcome::RunOff { elected, tied, seats: left } = r.outcome() {
             prop_assert!(tied.len() > *left as usize);
             prop_assert_eq!(elected.len() + *left as usize, seats as usize);
         }
-        if let Outcome::Shortfall { elected, vacancies, .. } = &r.outcome {
+        if let Outcome::Shortfall { elected, vacancies, .. } = r.outcome() {
             prop_assert_eq!(elected.len() + *vacancies as usize, seats as usize);
         }
-        prop_assert_eq!(r.rule_version.as_str(), if old { "election-1990" } else { "election-2020" });
+        prop_assert_eq!(r.rule_version(), if old { "election-1990" } else { "election-2020" });
     }
 }

@@ -8,30 +8,27 @@ mod conformance;
 use common::{World, d, nth_id_number, world};
 use dangjian::access::Actor;
 use dangjian::election::{
-    AttendanceMode, BallotPaper, Body, ElectionBuilder, ElectionError, Mark, MotionKind,
-    NotEntitledReason, Outcome, Round, TermPlan, VoteId, VoteKind, WrittenOpinion,
+    Appraise, AttendanceMode, BallotPaper, Body, Cast, CheckIn, ElectionBuilder, ElectionError,
+    Mark, MotionKind, NextRound, NotEntitledReason, OpenElection, OpenMotion, Outcome,
+    RecordOpinion, Round, TermPlan, VoteId, VoteKind, WrittenOpinion,
 };
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, Member, Registration};
 use dangjian::store::{MemoryStore, Store};
-use dangjian::{Error, ErrorKind, MemberId};
-use rand::SeedableRng;
+use dangjian::{Entity, Error, ErrorKind, MemberId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-fn rng(seed: u64) -> rand::rngs::StdRng {
-    rand::rngs::StdRng::seed_from_u64(seed)
-}
-
 async fn imported(w: &World, n: u32, stage: ImportedStage) -> Member {
-    let reg = Registration::new()
-        .name("测试党员".parse().unwrap())
-        .id_number(nth_id_number(n))
-        .home(w.branch_a)
-        .entry(Entry::Import(stage));
-    let c = w.committee_officer();
-    let m = w.dj.register(&c, reg).await.unwrap();
-    w.dj.approve_registration(&c, m.id).await.unwrap()
+    let reg = Registration::new(
+        "测试党员".parse().unwrap(),
+        nth_id_number(n),
+        w.branch_a,
+        Entry::Import(stage),
+    );
+    let c = w.dj.act_as(&w.committee_officer());
+    let m = c.members().register(reg).await.unwrap();
+    c.members().approve(m.id()).await.unwrap()
 }
 
 /// Branch A with `full` full members and one probationary member.
@@ -39,7 +36,7 @@ async fn branch(full: u32) -> (World, Vec<MemberId>, MemberId) {
     let w = world().await;
     let mut ids = Vec::new();
     for n in 0..full {
-        ids.push(w.full_member(w.branch_a, n).await.id);
+        ids.push(w.full_member(w.branch_a, n).await.id());
     }
     let p = imported(
         &w,
@@ -51,11 +48,7 @@ async fn branch(full: u32) -> (World, Vec<MemberId>, MemberId) {
         },
     )
     .await;
-    (w, ids, p.id)
-}
-
-fn none() -> BTreeMap<MemberId, NotEntitledReason> {
-    BTreeMap::new()
+    (w, ids, p.id())
 }
 
 fn yes_to(cands: &[MemberId]) -> BallotPaper {
@@ -67,7 +60,7 @@ fn yes_to(cands: &[MemberId]) -> BallotPaper {
 #[tokio::test]
 async fn branch_committee_election_end_to_end() {
     let (w, ids, probationary) = branch(9).await;
-    let sec = w.secretary_a();
+    let sec = w.dj.act_as(&w.secretary_a());
     let setup = ElectionBuilder::new()
         .body(Body::BranchCommittee)
         .seats(5)
@@ -77,13 +70,14 @@ async fn branch_committee_election_end_to_end() {
             previous_elected_on: Some(d(2021, 6, 1)),
             higher_approval: false,
         });
-    let v =
-        w.dj.open_election(&sec, w.branch_a, setup, &none())
-            .await
-            .unwrap();
-    assert_eq!(v.roll.entitled_count(), 9);
+    let v = sec
+        .votes()
+        .open_election(OpenElection::new(w.branch_a, setup))
+        .await
+        .unwrap();
+    assert_eq!(v.roll().entitled_count(), 9);
     assert_eq!(
-        v.roll.not_entitled.get(&probationary),
+        v.roll().not_entitled.get(&probationary),
         Some(&NotEntitledReason::Probationary)
     );
     let mut receipts = Vec::new();
@@ -94,28 +88,38 @@ async fn branch_committee_election_end_to_end() {
             paper = paper.mark(ids[5], Mark::No);
         }
         let r =
-            w.dj.cast(&Actor::member(*voter), v.id, &paper, &mut rng(i as u64))
+            w.dj.act_as(&Actor::member(*voter))
+                .votes()
+                .cast(Cast::new(v.id(), paper))
                 .await
                 .unwrap();
         receipts.push(r);
     }
     // Results only after closing, even for the secretary.
-    let early = w.dj.count_report(&sec, v.id).await;
+    let early = sec.votes().count_report(v.id()).await;
     assert!(matches!(
         early,
         Err(Error::Election(ElectionError::StillOpen))
     ));
-    w.dj.close_vote(&sec, v.id).await.unwrap();
+    sec.votes().close(v.id()).await.unwrap();
     let report =
-        w.dj.count_report(&Actor::member(ids[0]), v.id)
+        w.dj.act_as(&Actor::member(ids[0]))
+            .votes()
+            .count_report(v.id())
             .await
             .unwrap();
-    assert_eq!(report.rule_version, "election-2020");
-    assert_eq!((report.entitled, report.present, report.voted), (9, 9, 9));
-    assert_eq!((report.returned, report.valid, report.invalid), (9, 9, 0));
+    assert_eq!(report.rule_version(), "election-2020");
     assert_eq!(
-        report.outcome,
-        Outcome::Complete {
+        (report.entitled(), report.present(), report.voted()),
+        (9, 9, 9)
+    );
+    assert_eq!(
+        (report.returned(), report.valid(), report.invalid()),
+        (9, 9, 0)
+    );
+    assert_eq!(
+        report.outcome(),
+        &Outcome::Complete {
             elected: ids[..5].to_vec()
         }
     );
@@ -123,24 +127,27 @@ async fn branch_committee_election_end_to_end() {
     assert!(text.contains("计票报告") && text.contains("election-2020"));
     // Each voter finds their code in the published list.
     let codes =
-        w.dj.ballot_codes(&Actor::member(ids[1]), v.id)
+        w.dj.act_as(&Actor::member(ids[1]))
+            .votes()
+            .ballot_codes(v.id())
             .await
             .unwrap();
     assert_eq!(codes.len(), 9);
     for (i, r) in receipts.iter().enumerate() {
         assert!(codes.contains(&r.code));
-        let ok = w.dj.verify_receipt(&Actor::member(ids[i]), r, None).await;
+        let ok =
+            w.dj.act_as(&Actor::member(ids[i]))
+                .votes()
+                .verify_receipt(r, None)
+                .await;
         assert!(ok.unwrap());
     }
     // A ballot after closing.
     let late =
-        w.dj.cast(
-            &Actor::member(ids[0]),
-            v.id,
-            &yes_to(&ids[..1]),
-            &mut rng(99),
-        )
-        .await;
+        w.dj.act_as(&Actor::member(ids[0]))
+            .votes()
+            .cast(Cast::new(v.id(), yes_to(&ids[..1])))
+            .await;
     assert!(matches!(late, Err(Error::Election(ElectionError::Closed))));
 }
 
@@ -148,27 +155,33 @@ async fn branch_committee_election_end_to_end() {
 async fn probationary_members_neither_vote_nor_stand() {
     let (w, ids, probationary) = branch(9).await;
     // A full member whose record is not yet approved is not on the roll.
-    let pending = Registration::new()
-        .name("待审核".parse().unwrap())
-        .id_number(nth_id_number(700))
-        .home(w.branch_a)
-        .entry(Entry::Import(ImportedStage::Full {
+    let pending = Registration::new(
+        "待审核".parse().unwrap(),
+        nth_id_number(700),
+        w.branch_a,
+        Entry::Import(ImportedStage::Full {
             joined_on: d(2000, 7, 1),
             full_since: d(2001, 7, 1),
-        }));
+        }),
+    );
     let pending =
-        w.dj.register(&w.committee_officer(), pending)
+        w.dj.act_as(&w.committee_officer())
+            .members()
+            .register(pending)
             .await
             .unwrap()
-            .id;
-    let sec = w.secretary_a();
+            .id();
+    let sec = w.dj.act_as(&w.secretary_a());
     let mut cands: Vec<_> = ids[..5].to_vec();
     cands.push(probationary);
     let setup = ElectionBuilder::new()
         .body(Body::BranchCommittee)
         .seats(5)
         .candidates(cands);
-    let err = w.dj.open_election(&sec, w.branch_a, setup, &none()).await;
+    let err = sec
+        .votes()
+        .open_election(OpenElection::new(w.branch_a, setup))
+        .await;
     assert!(matches!(
         err,
         Err(Error::Election(ElectionError::NotEntitledToStand {
@@ -187,31 +200,29 @@ async fn probationary_members_neither_vote_nor_stand() {
         .body(Body::BranchCommittee)
         .seats(5)
         .candidates(ids[..6].iter().copied());
-    let v =
-        w.dj.open_election(&sec, w.branch_a, setup, &none())
-            .await
-            .unwrap();
-    assert!(!v.roll.lists(pending));
-    assert_eq!(v.roll.entitled_count(), 9);
+    let v = sec
+        .votes()
+        .open_election(OpenElection::new(w.branch_a, setup))
+        .await
+        .unwrap();
+    assert!(!v.roll().lists(pending));
+    assert_eq!(v.roll().entitled_count(), 9);
     let err =
-        w.dj.cast(
-            &Actor::member(probationary),
-            v.id,
-            &yes_to(&ids[..1]),
-            &mut rng(1),
-        )
-        .await;
+        w.dj.act_as(&Actor::member(probationary))
+            .votes()
+            .cast(Cast::new(v.id(), yes_to(&ids[..1])))
+            .await;
     assert!(matches!(
         err,
         Err(Error::Election(ElectionError::NotOnRoll { .. }))
     ));
-    assert!(!w.dj.store().has_voted(v.id, probationary).await.unwrap());
+    assert!(!w.dj.store().has_voted(v.id(), probationary).await.unwrap());
 }
 
 #[tokio::test]
 async fn bad_input_is_typed_and_stores_nothing() {
     let (w, ids, _) = branch(9).await;
-    let sec = w.secretary_a();
+    let sec = w.dj.act_as(&w.secretary_a());
     let base = || {
         ElectionBuilder::new()
             .body(Body::BranchCommittee)
@@ -234,10 +245,11 @@ async fn bad_input_is_typed_and_stores_nothing() {
     ];
     let mut kinds = Vec::new();
     for c in cases {
-        let e =
-            w.dj.open_election(&sec, w.branch_a, c, &none())
-                .await
-                .unwrap_err();
+        let e = sec
+            .votes()
+            .open_election(OpenElection::new(w.branch_a, c))
+            .await
+            .unwrap_err();
         kinds.push(e.to_string());
         assert!(matches!(e, Error::Election(_)), "{e}");
     }
@@ -253,54 +265,70 @@ async fn bad_input_is_typed_and_stores_nothing() {
             .is_none()
     );
 
-    let v =
-        w.dj.open_election(&sec, w.branch_a, base().seats(5), &none())
-            .await
-            .unwrap();
+    let v = sec
+        .votes()
+        .open_election(OpenElection::new(w.branch_a, base().seats(5)))
+        .await
+        .unwrap();
     let stranger = MemberId::new(4242);
     let unknown = BallotPaper::new().mark(stranger, Mark::Yes);
     let e =
-        w.dj.cast(&Actor::member(ids[0]), v.id, &unknown, &mut rng(1))
+        w.dj.act_as(&Actor::member(ids[0]))
+            .votes()
+            .cast(Cast::new(v.id(), unknown))
             .await;
     assert!(matches!(e, Err(Error::Election(ElectionError::UnknownCandidate(m))) if m == stranger));
     assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidInput);
+    // Someone not on the roll at all: the vote is outside their scope, so
+    // the answer is the one for a vote that does not exist.
     let e =
-        w.dj.cast(
-            &Actor::member(stranger),
-            v.id,
-            &yes_to(&ids[..1]),
-            &mut rng(1),
-        )
-        .await;
+        w.dj.act_as(&Actor::member(stranger))
+            .votes()
+            .cast(Cast::new(v.id(), yes_to(&ids[..1])))
+            .await;
     assert!(matches!(
         e,
-        Err(Error::Election(ElectionError::NotOnRoll { .. }))
+        Err(Error::NotFound {
+            what: Entity::Vote,
+            ..
+        })
     ));
-    assert!(w.dj.store().voters(v.id).await.unwrap().is_empty());
-    w.dj.close_vote(&sec, v.id).await.unwrap();
-    assert!(w.dj.store().sealed_ballots(v.id).await.unwrap().is_empty());
+    assert!(w.dj.store().voters(v.id()).await.unwrap().is_empty());
+    sec.votes().close(v.id()).await.unwrap();
+    assert!(
+        w.dj.store()
+            .sealed_ballots(v.id())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
 async fn scoped_access_for_votes() {
     let (w, ids, _) = branch(9).await;
-    let other = w.full_member(w.branch_b, 300).await.id;
+    let other = w.full_member(w.branch_b, 300).await.id();
     let setup = || {
         ElectionBuilder::new()
             .body(Body::BranchCommittee)
             .seats(5)
             .candidates(ids[..6].iter().copied())
     };
-    for actor in [
-        w.secretary_b(),
-        w.elsewhere_officer(),
-        Actor::member(ids[0]),
-        w.admin(),
+    // Outside the actor's scope (another branch, another tree, a member's
+    // scope of themselves): the same answer as for a branch that does not
+    // exist. Inside the scope but not a role that runs votes: denied.
+    for (actor, kind) in [
+        (w.secretary_b(), ErrorKind::NotFound),
+        (w.elsewhere_officer(), ErrorKind::NotFound),
+        (Actor::member(ids[0]), ErrorKind::NotFound),
+        (w.admin(), ErrorKind::PermissionDenied),
     ] {
         let e =
-            w.dj.open_election(&actor, w.branch_a, setup(), &none())
+            w.dj.act_as(&actor)
+                .votes()
+                .open_election(OpenElection::new(w.branch_a, setup()))
                 .await;
-        assert_eq!(e.unwrap_err().kind(), ErrorKind::PermissionDenied);
+        assert_eq!(e.unwrap_err().kind(), kind, "{actor:?}");
     }
     assert!(
         w.dj.store()
@@ -311,23 +339,32 @@ async fn scoped_access_for_votes() {
     );
     // The committee above runs it too.
     let v =
-        w.dj.open_election(&w.committee_officer(), w.branch_a, setup(), &none())
+        w.dj.act_as(&w.committee_officer())
+            .votes()
+            .open_election(OpenElection::new(w.branch_a, setup()))
             .await
             .unwrap();
-    let e = w.dj.close_vote(&w.secretary_b(), v.id).await;
-    assert_eq!(e.unwrap_err().kind(), ErrorKind::PermissionDenied);
-    w.dj.close_vote(&w.secretary_a(), v.id).await.unwrap();
-    let e = w.dj.count_report(&Actor::member(other), v.id).await;
-    assert_eq!(e.unwrap_err().kind(), ErrorKind::PermissionDenied);
+    // Another branch's secretary: outside the scope.
+    let e = w.dj.act_as(&w.secretary_b()).votes().close(v.id()).await;
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::NotFound);
+    let sec = w.dj.act_as(&w.secretary_a());
+    sec.votes().close(v.id()).await.unwrap();
+    // A member not on the roll: outside the scope.
+    let e =
+        w.dj.act_as(&Actor::member(other))
+            .votes()
+            .count_report(v.id())
+            .await;
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::NotFound);
     assert!(
-        w.dj.count_report(&Actor::member(ids[3]), v.id)
+        w.dj.act_as(&Actor::member(ids[3]))
+            .votes()
+            .count_report(v.id())
             .await
             .is_ok()
     );
-    // Nobody casts for someone else.
-    let e =
-        w.dj.cast(&w.secretary_a(), v.id, &yes_to(&ids[..1]), &mut rng(1))
-            .await;
+    // Nobody casts for someone else (the vote is in the secretary's scope).
+    let e = sec.votes().cast(Cast::new(v.id(), yes_to(&ids[..1]))).await;
     assert_eq!(e.unwrap_err().kind(), ErrorKind::PermissionDenied);
 }
 
@@ -338,18 +375,20 @@ async fn sixty_four_concurrent_casts_by_one_voter_store_one_ballot() {
         .body(Body::BranchCommittee)
         .seats(5)
         .candidates(ids[..6].iter().copied());
-    let v =
-        w.dj.open_election(&w.secretary_a(), w.branch_a, setup, &none())
-            .await
-            .unwrap();
+    let sec = w.dj.act_as(&w.secretary_a());
+    let v = sec
+        .votes()
+        .open_election(OpenElection::new(w.branch_a, setup))
+        .await
+        .unwrap();
+    let voter = w.dj.act_as(&Actor::member(ids[4]));
     let mut tasks = Vec::new();
     for i in 0..64u64 {
-        let dj = w.dj.clone();
+        let voter = voter.clone();
         let paper = yes_to(&ids[..(i % 5 + 1) as usize]);
-        let voter = ids[4];
+        let vote = v.id();
         tasks.push(tokio::spawn(async move {
-            dj.cast(&Actor::member(voter), v.id, &paper, &mut rng(i))
-                .await
+            voter.votes().cast(Cast::new(vote, paper)).await
         }));
     }
     let mut ok = 0;
@@ -363,10 +402,10 @@ async fn sixty_four_concurrent_casts_by_one_voter_store_one_ballot() {
         }
     }
     assert_eq!(ok, 1);
-    w.dj.close_vote(&w.secretary_a(), v.id).await.unwrap();
-    assert_eq!(w.dj.store().sealed_ballots(v.id).await.unwrap().len(), 1);
-    let report = w.dj.count_report(&w.secretary_a(), v.id).await.unwrap();
-    assert_eq!((report.voted, report.returned), (1, 1));
+    sec.votes().close(v.id()).await.unwrap();
+    assert_eq!(w.dj.store().sealed_ballots(v.id()).await.unwrap().len(), 1);
+    let report = sec.votes().count_report(v.id()).await.unwrap();
+    assert_eq!((report.voted(), report.returned()), (1, 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -384,65 +423,87 @@ async fn admission_motion_counts_written_opinions() {
         600,
         ImportedStage::DevelopmentTarget {
             since: d(2023, 9, 1),
-            introducers: [ids[0], ids[1]],
+            introducers: [ids[0].into(), ids[1].into()],
         },
     )
     .await
-    .id;
-    let sec = w.secretary_a();
+    .id();
+    let sec = w.dj.act_as(&w.secretary_a());
+    let motion = |kind, subject| OpenMotion::new(w.branch_a, kind, subject);
     // A conversion about someone who is not probationary is refused.
-    let e =
-        w.dj.open_motion(&sec, w.branch_a, MotionKind::Conversion, ids[2], &none())
-            .await;
+    let e = sec
+        .votes()
+        .open_motion(motion(MotionKind::Conversion, ids[2]))
+        .await;
     assert!(matches!(
         e,
         Err(Error::Election(ElectionError::WrongKind(_)))
     ));
-    let e =
-        w.dj.open_motion(&sec, w.branch_a, MotionKind::Admission, ids[2], &none())
-            .await;
+    let e = sec
+        .votes()
+        .open_motion(motion(MotionKind::Admission, ids[2]))
+        .await;
     assert!(matches!(
         e,
         Err(Error::Election(ElectionError::WrongKind(_)))
     ));
-    let v =
-        w.dj.open_motion(&sec, w.branch_a, MotionKind::Admission, target, &none())
-            .await
-            .unwrap();
-    assert!(matches!(v.kind, VoteKind::Motion(_)));
-    for id in &ids[..6] {
-        w.dj.check_in(&sec, v.id, *id, AttendanceMode::InPerson)
-            .await
-            .unwrap();
+    // The subject must belong to the branch voting: a member of branch B,
+    // even for the committee above both, is not found in branch A.
+    let outsider = w.full_member(w.branch_b, 301).await.id();
+    for actor in [w.secretary_a(), w.committee_officer()] {
+        let e =
+            w.dj.act_as(&actor)
+                .votes()
+                .open_motion(motion(MotionKind::Discipline, outsider))
+                .await;
+        assert!(matches!(
+            e,
+            Err(Error::NotFound {
+                what: Entity::Member,
+                ..
+            })
+        ));
     }
-    for (i, id) in ids[..5].iter().enumerate() {
-        let paper = BallotPaper::new().mark(target, Mark::Yes);
-        w.dj.cast(&Actor::member(*id), v.id, &paper, &mut rng(i as u64))
-            .await
-            .unwrap();
-    }
-    let paper = BallotPaper::new().mark(target, Mark::No);
-    w.dj.cast(&Actor::member(ids[5]), v.id, &paper, &mut rng(7))
+    let v = sec
+        .votes()
+        .open_motion(motion(MotionKind::Admission, target))
         .await
         .unwrap();
+    assert!(matches!(v.kind(), VoteKind::Motion(_)));
+    for id in &ids[..6] {
+        sec.votes()
+            .check_in(CheckIn::new(v.id(), *id, AttendanceMode::InPerson))
+            .await
+            .unwrap();
+    }
+    let cast = |voter: MemberId, paper: BallotPaper| {
+        let s = w.dj.act_as(&Actor::member(voter));
+        let vote = v.id();
+        async move { s.votes().cast(Cast::new(vote, paper)).await }
+    };
+    for id in &ids[..5] {
+        let paper = BallotPaper::new().mark(target, Mark::Yes);
+        cast(*id, paper).await.unwrap();
+    }
+    let paper = BallotPaper::new().mark(target, Mark::No);
+    cast(ids[5], paper).await.unwrap();
     // Written opinions: only from the absent.
-    let e =
-        w.dj.record_written_opinion(&sec, v.id, ids[0], WrittenOpinion::Yes)
-            .await;
+    let e = sec
+        .votes()
+        .record_written_opinion(RecordOpinion::new(v.id(), ids[0], WrittenOpinion::Yes))
+        .await;
     assert!(matches!(
         e,
         Err(Error::Election(ElectionError::WrittenOpinion(_)))
     ));
     let mark_two = BallotPaper::new().mark(ids[9], Mark::Yes);
-    let e =
-        w.dj.cast(&Actor::member(ids[7]), v.id, &mark_two, &mut rng(8))
-            .await;
+    let e = cast(ids[7], mark_two).await;
     assert!(matches!(
         e,
         Err(Error::Election(ElectionError::UnknownCandidate(_)))
     ));
-    w.dj.close_vote(&sec, v.id).await.unwrap();
-    let r = w.dj.motion_report(&sec, v.id).await.unwrap();
+    sec.votes().close(v.id()).await.unwrap();
+    let r = sec.votes().motion_report(v.id()).await.unwrap();
     // 10 entitled, 6 present, yes 5 = exactly half: not passed.
     assert_eq!(
         (r.entitled, r.present, r.yes_total, r.votes_needed),
@@ -451,23 +512,29 @@ async fn admission_motion_counts_written_opinions() {
     assert!(r.quorate && !r.passed);
 
     // Again with one written yes from an absent member: passes.
-    let v =
-        w.dj.open_motion(&sec, w.branch_a, MotionKind::Admission, target, &none())
-            .await
-            .unwrap();
+    let v = sec
+        .votes()
+        .open_motion(motion(MotionKind::Admission, target))
+        .await
+        .unwrap();
     for (i, id) in ids[..6].iter().enumerate() {
         let mark = if i < 5 { Mark::Yes } else { Mark::No };
         let paper = BallotPaper::new().mark(target, mark);
-        w.dj.cast(&Actor::member(*id), v.id, &paper, &mut rng(i as u64))
+        w.dj.act_as(&Actor::member(*id))
+            .votes()
+            .cast(Cast::new(v.id(), paper))
             .await
             .unwrap();
     }
-    w.dj.record_written_opinion(&sec, v.id, ids[8], WrittenOpinion::Yes)
+    sec.votes()
+        .record_written_opinion(RecordOpinion::new(v.id(), ids[8], WrittenOpinion::Yes))
         .await
         .unwrap();
-    w.dj.close_vote(&sec, v.id).await.unwrap();
+    sec.votes().close(v.id()).await.unwrap();
     let r =
-        w.dj.motion_report(&Actor::member(ids[9]), v.id)
+        w.dj.act_as(&Actor::member(ids[9]))
+            .votes()
+            .motion_report(v.id())
             .await
             .unwrap();
     assert_eq!((r.yes, r.written_yes, r.yes_total), (5, 1, 6));
@@ -477,32 +544,35 @@ async fn admission_motion_counts_written_opinions() {
 #[tokio::test]
 async fn too_few_elected_opens_a_further_round_among_the_unelected() {
     let (w, ids, _) = branch(9).await;
-    let sec = w.secretary_a();
+    let sec = w.dj.act_as(&w.secretary_a());
     let setup = ElectionBuilder::new()
         .body(Body::BranchCommittee)
         .seats(3)
         .candidates(ids[..4].iter().copied());
-    let v =
-        w.dj.open_election(&sec, w.branch_a, setup, &none())
-            .await
-            .unwrap();
+    let v = sec
+        .votes()
+        .open_election(OpenElection::new(w.branch_a, setup))
+        .await
+        .unwrap();
     // Candidates 0 and 1 get all 9 votes; 2 and 3 split: 4 and 4 (< 5 needed).
     for (i, id) in ids.iter().enumerate() {
         let third = if i % 2 == 0 { ids[2] } else { ids[3] };
         let paper = yes_to(&[ids[0], ids[1], third]);
         let paper = if i == 8 { yes_to(&ids[..2]) } else { paper };
-        w.dj.cast(&Actor::member(*id), v.id, &paper, &mut rng(i as u64))
+        w.dj.act_as(&Actor::member(*id))
+            .votes()
+            .cast(Cast::new(v.id(), paper))
             .await
             .unwrap();
     }
-    w.dj.close_vote(&sec, v.id).await.unwrap();
-    let report = w.dj.count_report(&sec, v.id).await.unwrap();
+    sec.votes().close(v.id()).await.unwrap();
+    let report = sec.votes().count_report(v.id()).await.unwrap();
     let Outcome::Shortfall {
         elected,
         vacancies,
         further_round_among,
         may_reduce_to,
-    } = &report.outcome
+    } = report.outcome()
     else {
         panic!("expected a shortfall: {report}");
     };
@@ -510,11 +580,17 @@ async fn too_few_elected_opens_a_further_round_among_the_unelected() {
     assert_eq!(*vacancies, 1);
     assert_eq!(further_round_among, &ids[2..4].to_vec());
     assert_eq!(*may_reduce_to, None); // a committee keeps at least 3
-    let next =
-        w.dj.open_next_round(&sec, v.id, Round::Further, further_round_among, *vacancies)
-            .await
-            .unwrap();
-    let VoteKind::Election(s) = &next.kind else {
+    let next = sec
+        .votes()
+        .open_next_round(NextRound::new(
+            v.id(),
+            Round::Further,
+            further_round_among.clone(),
+            *vacancies,
+        ))
+        .await
+        .unwrap();
+    let VoteKind::Election(s) = next.kind() else {
         panic!("an election");
     };
     assert_eq!(
@@ -539,17 +615,21 @@ async fn appraisal_caps_excellent_at_one_third_and_skips_probationary() {
             })
             .collect()
     };
-    let sec = w.secretary_a();
-    let ok =
-        w.dj.appraise(&sec, w.branch_a, 2024, &grades(3))
-            .await
-            .unwrap();
+    let sec = w.dj.act_as(&w.secretary_a());
+    let ok = sec
+        .votes()
+        .appraise(Appraise::new(w.branch_a, 2024, grades(3)))
+        .await
+        .unwrap();
     assert_eq!((ok.excellent, ok.cap), (3, 3));
     assert_eq!(
         ok.entries.get(&probationary),
         Some(&dangjian::election::AppraisalEntry::NotGraded)
     );
-    let over = w.dj.appraise(&sec, w.branch_a, 2024, &grades(4)).await;
+    let over = sec
+        .votes()
+        .appraise(Appraise::new(w.branch_a, 2024, grades(4)))
+        .await;
     assert!(matches!(
         over,
         Err(Error::Election(ElectionError::ExcellentOverCap {
@@ -558,8 +638,11 @@ async fn appraisal_caps_excellent_at_one_third_and_skips_probationary() {
             ..
         }))
     ));
+    // Another branch's secretary: outside the scope.
     let denied =
-        w.dj.appraise(&w.secretary_b(), w.branch_a, 2024, &grades(3))
+        w.dj.act_as(&w.secretary_b())
+            .votes()
+            .appraise(Appraise::new(w.branch_a, 2024, grades(3)))
             .await;
-    assert_eq!(denied.unwrap_err().kind(), ErrorKind::PermissionDenied);
+    assert_eq!(denied.unwrap_err().kind(), ErrorKind::NotFound);
 }

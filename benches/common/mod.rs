@@ -30,7 +30,7 @@ fn must<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
 pub fn id_number(n: u32) -> IdNumber {
     let birth = date(1950, 1, 1) + chrono::Duration::days(i64::from(n / 1000));
     let first17 = format!("320102{}{:03}", birth.format("%Y%m%d"), n % 1000);
-    let check = dangjian::member::identity::check_character(&first17).unwrap_or('0');
+    let check = dangjian::member::check_character(&first17).unwrap_or('0');
     must(format!("{first17}{check}").parse())
 }
 
@@ -44,10 +44,12 @@ pub struct County {
 
 /// 1 committee, 30 general branches, 700 branches, 240 online branches.
 pub async fn county_orgs(store: &dyn Store) -> County {
-    let new = |name: String, kind, parent| NewOrganisation {
-        name: must(name.parse()),
-        kind,
-        parent,
+    let new = |name: String, kind, parent: Option<OrgId>| {
+        let new = NewOrganisation::new(must(name.parse()), kind);
+        match parent {
+            Some(p) => new.under(p),
+            None => new,
+        }
     };
     let committee = must(
         store

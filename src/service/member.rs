@@ -466,6 +466,9 @@ impl MembersHandle<'_> {
                 .flatten()
                 .filter_map(|i| i.member())
                 .collect();
+            if ids.is_empty() {
+                return Ok(introducers);
+            }
             for m in self.s.store().get_members(&ids).await? {
                 introducers.insert(m.id, m.lifecycle);
             }

@@ -45,7 +45,7 @@ pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
 pub use member::MembersHandle;
 pub use org::OrgsHandle;
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{BadCursor, Cursor, MAX_PAGE, Page, PageRequest};
 pub use record::RecordsHandle;
 pub use votes::VotesHandle;
 

@@ -1076,9 +1076,12 @@ mod dues {
         db.expect_get_member().never();
         db.expect_dues_profile().never();
         db.expect_members_by_home().never();
-        // Another branch sees neither the member nor the branch: refused
-        // before the ledger is read.
-        db.expect_dues_entries_of_member().never();
+        // A reversal looks the entry up: the branch that recorded it may
+        // reverse it after a transfer. For another branch nothing matches.
+        db.expect_dues_entries_of_member()
+            .withf(|m| *m == MEMBER)
+            .times(1)
+            .returning(|_| Ok(vec![]));
         db.expect_dues_entries_of_members().never();
         let other = session(db, &Actor::branch_officer(MemberId::new(9), BRANCH_B));
         let decl = DeclareIncome::new(MEMBER, Month::of(d(2024, 1, 1)), Income::None);
