@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
 use dangjian::dues::{
-    AssessMonth, DeclareIncome, Income, Money, Month, PaymentOutcome, PaymentRequest,
-    write_reports_csv, write_unpaid_csv,
+    AssessMonth, DeclareIncome, Income, Money, Month, PaymentOutcome, PaymentRequest, write_reports_csv,
+    write_unpaid_csv,
 };
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, OccupationCategory, Registration};
@@ -48,27 +48,18 @@ fn wage(w: &str, tax: &str, social: &str, fund: &str) -> Result<Income, Box<dyn 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
     let clock = Arc::new(FixedClock::on_date(d(2024, 6, 20)?));
-    let dj = Dangjian::builder()
-        .store(Arc::new(MemoryStore::new()))
-        .clock(clock.clone())
-        .build();
+    let dj = Dangjian::builder().store(Arc::new(MemoryStore::new())).clock(clock.clone()).build();
     let admin = dj.act_as(&Actor::platform_admin());
     let committee = admin
         .orgs()
-        .create(NewOrganisation::new(
-            "某某科技公司党委".parse()?,
-            OrgKind::GrassrootsCommittee,
-        ))
+        .create(NewOrganisation::new("某某科技公司党委".parse()?, OrgKind::GrassrootsCommittee))
         .await?
         .id;
     let branch = admin
         .orgs()
         .create(
-            NewOrganisation::new(
-                "研发第一党支部".parse()?,
-                OrgKind::Branch(BranchForm::Physical),
-            )
-            .under(committee),
+            NewOrganisation::new("研发第一党支部".parse()?, OrgKind::Branch(BranchForm::Physical))
+                .under(committee),
         )
         .await?
         .id;
@@ -79,29 +70,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // their income declarations for 2024 (Dues 2017: fixed for the year
     // from January's declaration).
     let people: Vec<(&str, OccupationCategory, Income)> = vec![
-        (
-            "李明",
-            OccupationCategory::InService,
-            wage("12000", "590", "1200", "960")?,
-        ),
-        (
-            "王芳",
-            OccupationCategory::InService,
-            wage("6500", "45", "650", "520")?,
-        ),
-        (
-            "张建国",
-            OccupationCategory::Retiree,
-            Income::Pension {
-                basic_pension: money("5000")?,
-            },
-        ),
+        ("李明", OccupationCategory::InService, wage("12000", "590", "1200", "960")?),
+        ("王芳", OccupationCategory::InService, wage("6500", "45", "650", "520")?),
+        ("张建国", OccupationCategory::Retiree, Income::Pension { basic_pension: money("5000")? }),
         ("刘洋", OccupationCategory::Student, Income::None),
-        (
-            "陈静",
-            OccupationCategory::InService,
-            wage("80000", "18000", "2400", "3000")?,
-        ),
+        ("陈静", OccupationCategory::InService, wage("80000", "18000", "2400", "3000")?),
     ];
     let mut names = BTreeMap::new();
     let mut ids = Vec::new();
@@ -110,10 +83,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             name.parse()?,
             id_number(u32::try_from(n)? + 1)?,
             branch,
-            Entry::Import(ImportedStage::Full {
-                joined_on: d(2010, 7, 1)?,
-                full_since: d(2011, 7, 1)?,
-            }),
+            Entry::Import(ImportedStage::Full { joined_on: d(2010, 7, 1)?, full_since: d(2011, 7, 1)? }),
         )
         .occupation(category);
         let m = officer.members().register(reg).await?;
@@ -127,31 +97,19 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // Assess January to June, then record payments.
     for i in 1..=6 {
         let month = Month::new(2024, i).ok_or("month")?;
-        treasurer
-            .dues()
-            .assess_month(AssessMonth::new(branch, month))
-            .await?;
+        treasurer.dues().assess_month(AssessMonth::new(branch, month)).await?;
     }
     let june: Month = "2024-06".parse()?;
     println!("== 研发第一党支部 {june}: amounts and explanations");
     for id in &ids {
         let e = treasurer.dues().explain(*id, june).await?;
-        println!(
-            "\n{} — {} yuan",
-            names.get(id).map_or("?", String::as_str),
-            e.amount
-        );
+        println!("\n{} — {} yuan", names.get(id).map_or("?", String::as_str), e.amount);
         println!("{e}");
     }
 
     println!("\n== payments");
     let pay = |member, pid: &str, amount: &str| -> Result<PaymentRequest, Box<dyn Error>> {
-        Ok(PaymentRequest::new(
-            member,
-            pid.parse()?,
-            money(amount)?,
-            d(2024, 6, 20)?,
-        ))
+        Ok(PaymentRequest::new(member, pid.parse()?, money(amount)?, d(2024, 6, 20)?))
     };
     let (a, b, c, dd) = (ids[0], ids[1], ids[2], ids[3]);
     for (member, pid, amount) in [
@@ -161,29 +119,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
         (dd, "WX20240620007", "1.20"),  // a student: 0.20 × 6
         (c, "CASH-0620-1", "25.00"),    // one month of 25.00
     ] {
-        let outcome = treasurer
-            .dues()
-            .record_payment(pay(member, pid, amount)?)
-            .await?;
+        let outcome = treasurer.dues().record_payment(pay(member, pid, amount)?).await?;
         let what = match outcome {
             PaymentOutcome::Recorded { allocations, .. } => {
                 format!("recorded, {} month(s)", allocations.len())
             }
-            PaymentOutcome::AlreadyRecorded { .. } => {
-                "already recorded: nothing changed".to_owned()
-            }
+            PaymentOutcome::AlreadyRecorded { .. } => "already recorded: nothing changed".to_owned(),
         };
-        println!(
-            "  {} {pid} {amount}: {what}",
-            names.get(&member).map_or("?", String::as_str)
-        );
+        println!("  {} {pid} {amount}: {what}", names.get(&member).map_or("?", String::as_str));
     }
 
     println!("\n== unpaid list (未缴名单) as of {}", d(2024, 6, 20)?);
-    let unpaid = treasurer
-        .dues()
-        .unpaid(branch, Month::of(d(2024, 6, 20)?))
-        .await?;
+    let unpaid = treasurer.dues().unpaid(branch, Month::of(d(2024, 6, 20)?)).await?;
     for l in &unpaid {
         let months: Vec<String> = l.months.iter().map(ToString::to_string).collect();
         println!(

@@ -19,9 +19,7 @@ use dangjian::election::{
     NextRound, OpenElection, OpenMotion, RecordOpinion, Round, VoteId, WrittenOpinion,
 };
 use dangjian::lifecycle::{ImportedStage, Transition, TransitionRequest};
-use dangjian::member::{
-    ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration,
-};
+use dangjian::member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration};
 use dangjian::org::{BranchForm, MoveOrg, NewOrganisation, OnlineTheme, OrgKind, RenameOrg};
 use dangjian::record::{Activity, AppendActivity};
 use dangjian::service::PageRequest;
@@ -168,7 +166,11 @@ fn month(y: i32, m: u32) -> Month {
 
 /// Every handle method, called with `ids`; each result reduced to its
 /// error (or "ok").
-async fn every_method(s: &Session, ids: Ids, own_org: OrgId) -> Vec<(&'static str, Result<(), Error>)> {
+async fn every_method(
+    s: &Session,
+    ids: Ids,
+    own_org: OrgId,
+) -> Vec<(&'static str, Result<(), Error>)> {
     let on = d(2024, 6, 3);
     let m = ids.member;
     let paper = BallotPaper::new();
@@ -200,52 +202,214 @@ async fn every_method(s: &Session, ids: Ids, own_org: OrgId) -> Vec<(&'static st
     }))
     .unwrap();
     vec![
-        ("orgs.create", ok(s.orgs().create(NewOrganisation::new("新支部".parse().unwrap(), physical).under(ids.org)).await)),
-        ("orgs.reparent", ok(s.orgs().reparent(MoveOrg::new(ids.org, own_org)).await)),
-        ("orgs.reparent_under", ok(s.orgs().reparent(MoveOrg::new(own_org, ids.org)).await)),
-        ("orgs.rename", ok(s.orgs().rename(RenameOrg::new(ids.org, "改名".parse().unwrap())).await)),
+        (
+            "orgs.create",
+            ok(s.orgs()
+                .create(NewOrganisation::new("新支部".parse().unwrap(), physical).under(ids.org))
+                .await),
+        ),
+        (
+            "orgs.reparent",
+            ok(s.orgs().reparent(MoveOrg::new(ids.org, own_org)).await),
+        ),
+        (
+            "orgs.reparent_under",
+            ok(s.orgs().reparent(MoveOrg::new(own_org, ids.org)).await),
+        ),
+        (
+            "orgs.rename",
+            ok(s.orgs()
+                .rename(RenameOrg::new(ids.org, "改名".parse().unwrap()))
+                .await),
+        ),
         ("orgs.get", ok(s.orgs().get(ids.org).await)),
-        ("orgs.subtree", ok(s.orgs().subtree(ids.org, PageRequest::default()).await)),
+        (
+            "orgs.subtree",
+            ok(s.orgs().subtree(ids.org, PageRequest::default()).await),
+        ),
         ("orgs.ancestors", ok(s.orgs().ancestors(ids.org).await)),
-        ("orgs.structure_report", ok(s.orgs().structure_report(ids.org).await)),
-        ("members.register", ok(s.members().register(reg.clone()).await)),
-        ("members.register_approved", ok(s.members().register_approved(reg).await)),
+        (
+            "orgs.structure_report",
+            ok(s.orgs().structure_report(ids.org).await),
+        ),
+        (
+            "members.register",
+            ok(s.members().register(reg.clone()).await),
+        ),
+        (
+            "members.register_approved",
+            ok(s.members().register_approved(reg).await),
+        ),
         ("members.approve", ok(s.members().approve(m).await)),
-        ("members.change_membership", ok(s.members().change_membership(ChangeMembership::new(m, MembershipRequest::Join { org: ids.online, kind: MembershipKind::Online, on })).await)),
+        (
+            "members.change_membership",
+            ok(s.members()
+                .change_membership(ChangeMembership::new(
+                    m,
+                    MembershipRequest::Join {
+                        org: ids.online,
+                        kind: MembershipKind::Online,
+                        on,
+                    },
+                ))
+                .await),
+        ),
         ("members.get", ok(s.members().get(m).await)),
-        ("members.list_in", ok(s.members().list_in(ids.org, PageRequest::default()).await)),
-        ("members.list_online", ok(s.members().list_online(ids.online, PageRequest::default()).await)),
-        ("lifecycle.transition", ok(s.lifecycle().transition(Transition::new(m, TransitionRequest::BecomeActivist { on })).await)),
+        (
+            "members.list_in",
+            ok(s.members().list_in(ids.org, PageRequest::default()).await),
+        ),
+        (
+            "members.list_online",
+            ok(s.members()
+                .list_online(ids.online, PageRequest::default())
+                .await),
+        ),
+        (
+            "lifecycle.transition",
+            ok(s.lifecycle()
+                .transition(Transition::new(m, TransitionRequest::BecomeActivist { on }))
+                .await),
+        ),
         ("lifecycle.stage", ok(s.lifecycle().stage(m).await)),
-        ("records.append", ok(s.records().append(AppendActivity::new(m, on, Activity::AssistanceVisit { description: "走访".into() })).await)),
-        ("records.list", ok(s.records().list(m, PageRequest::default()).await)),
-        ("dues.declare_income", ok(s.dues().declare_income(DeclareIncome::new(m, month(2024, 1), Income::Pension { basic_pension: "3000.00".parse().unwrap() })).await)),
-        ("dues.explain", ok(s.dues().explain(m, month(2024, 6)).await)),
-        ("dues.assess_month", ok(s.dues().assess_month(AssessMonth::new(ids.org, month(2024, 6))).await)),
-        ("dues.record_payment", ok(s.dues().record_payment(pay.clone()).await)),
-        ("dues.record_payments", s.dues().record_payments(vec![pay]).await.and_then(|mut r| r.pop().expect("one answer per item").map(|_| ()))),
-        ("dues.reverse", ok(s.dues().reverse(Reversal::new(m, EntryId::new(1), "录入错误")).await)),
+        (
+            "records.append",
+            ok(s.records()
+                .append(AppendActivity::new(
+                    m,
+                    on,
+                    Activity::AssistanceVisit {
+                        description: "走访".into(),
+                    },
+                ))
+                .await),
+        ),
+        (
+            "records.list",
+            ok(s.records().list(m, PageRequest::default()).await),
+        ),
+        (
+            "dues.declare_income",
+            ok(s.dues()
+                .declare_income(DeclareIncome::new(
+                    m,
+                    month(2024, 1),
+                    Income::Pension {
+                        basic_pension: "3000.00".parse().unwrap(),
+                    },
+                ))
+                .await),
+        ),
+        (
+            "dues.explain",
+            ok(s.dues().explain(m, month(2024, 6)).await),
+        ),
+        (
+            "dues.assess_month",
+            ok(s.dues()
+                .assess_month(AssessMonth::new(ids.org, month(2024, 6)))
+                .await),
+        ),
+        (
+            "dues.record_payment",
+            ok(s.dues().record_payment(pay.clone()).await),
+        ),
+        (
+            "dues.record_payments",
+            s.dues()
+                .record_payments(vec![pay])
+                .await
+                .and_then(|mut r| r.pop().expect("one answer per item").map(|_| ())),
+        ),
+        (
+            "dues.reverse",
+            ok(s.dues()
+                .reverse(Reversal::new(m, EntryId::new(1), "录入错误"))
+                .await),
+        ),
         ("dues.grant_relief", ok(s.dues().grant_relief(relief).await)),
-        ("dues.report", ok(s.dues().report(ids.org, month(2024, 6)).await)),
-        ("dues.branch_reports", ok(s.dues().branch_reports(ids.org, month(2024, 6)).await)),
-        ("dues.unpaid", ok(s.dues().unpaid(ids.org, month(2024, 6)).await)),
+        (
+            "dues.report",
+            ok(s.dues().report(ids.org, month(2024, 6)).await),
+        ),
+        (
+            "dues.branch_reports",
+            ok(s.dues().branch_reports(ids.org, month(2024, 6)).await),
+        ),
+        (
+            "dues.unpaid",
+            ok(s.dues().unpaid(ids.org, month(2024, 6)).await),
+        ),
         ("dues.statement", ok(s.dues().statement(m).await)),
-        ("dues.scan_arrears", ok(s.dues().scan_arrears(ids.org, month(2024, 6)).await)),
-        ("dues.decide_case", ok(s.dues().decide_case(DecideCase::new(ids.case, CaseDecision::PassToDecision)).await)),
+        (
+            "dues.scan_arrears",
+            ok(s.dues().scan_arrears(ids.org, month(2024, 6)).await),
+        ),
+        (
+            "dues.decide_case",
+            ok(s.dues()
+                .decide_case(DecideCase::new(ids.case, CaseDecision::PassToDecision))
+                .await),
+        ),
         ("dues.cases", ok(s.dues().cases(ids.org).await)),
-        ("votes.open_election", ok(s.votes().open_election(OpenElection::new(ids.org, setup)).await)),
-        ("votes.open_next_round", ok(s.votes().open_next_round(NextRound::new(ids.vote, Round::RunOff, vec![m], 1)).await)),
-        ("votes.open_motion", ok(s.votes().open_motion(OpenMotion::new(ids.org, MotionKind::Discipline, m)).await)),
-        ("votes.check_in", ok(s.votes().check_in(CheckIn::new(ids.vote, m, AttendanceMode::InPerson)).await)),
-        ("votes.record_written_opinion", ok(s.votes().record_written_opinion(RecordOpinion::new(ids.vote, m, WrittenOpinion::Yes)).await)),
-        ("votes.cast", ok(s.votes().cast(Cast::new(ids.vote, paper)).await)),
+        (
+            "votes.open_election",
+            ok(s.votes()
+                .open_election(OpenElection::new(ids.org, setup))
+                .await),
+        ),
+        (
+            "votes.open_next_round",
+            ok(s.votes()
+                .open_next_round(NextRound::new(ids.vote, Round::RunOff, vec![m], 1))
+                .await),
+        ),
+        (
+            "votes.open_motion",
+            ok(s.votes()
+                .open_motion(OpenMotion::new(ids.org, MotionKind::Discipline, m))
+                .await),
+        ),
+        (
+            "votes.check_in",
+            ok(s.votes()
+                .check_in(CheckIn::new(ids.vote, m, AttendanceMode::InPerson))
+                .await),
+        ),
+        (
+            "votes.record_written_opinion",
+            ok(s.votes()
+                .record_written_opinion(RecordOpinion::new(ids.vote, m, WrittenOpinion::Yes))
+                .await),
+        ),
+        (
+            "votes.cast",
+            ok(s.votes().cast(Cast::new(ids.vote, paper)).await),
+        ),
         ("votes.close", ok(s.votes().close(ids.vote).await)),
-        ("votes.count_report", ok(s.votes().count_report(ids.vote).await)),
-        ("votes.motion_report", ok(s.votes().motion_report(ids.vote).await)),
-        ("votes.ballot_codes", ok(s.votes().ballot_codes(ids.vote).await)),
-        ("votes.verify_receipt", ok(s.votes().verify_receipt(&receipt_probe, None).await)),
+        (
+            "votes.count_report",
+            ok(s.votes().count_report(ids.vote).await),
+        ),
+        (
+            "votes.motion_report",
+            ok(s.votes().motion_report(ids.vote).await),
+        ),
+        (
+            "votes.ballot_codes",
+            ok(s.votes().ballot_codes(ids.vote).await),
+        ),
+        (
+            "votes.verify_receipt",
+            ok(s.votes().verify_receipt(&receipt_probe, None).await),
+        ),
         ("votes.get", ok(s.votes().get(ids.vote).await)),
-        ("votes.appraise", ok(s.votes().appraise(Appraise::new(ids.org, 2024, Default::default())).await)),
+        (
+            "votes.appraise",
+            ok(s.votes()
+                .appraise(Appraise::new(ids.org, 2024, Default::default()))
+                .await),
+        ),
     ]
 }
 
@@ -311,7 +475,8 @@ async fn a_member_cannot_tell_foreign_ids_from_missing_ones() {
 #[tokio::test]
 async fn a_treasurer_and_a_scheduled_job_of_branch_a_cannot_either() {
     let w = world().await;
-    let treasurer = w.dj.act_as(&Actor::branch_treasurer(MemberId::new(902), w.a));
+    let treasurer =
+        w.dj.act_as(&Actor::branch_treasurer(MemberId::new(902), w.a));
     assert_same_answers(&treasurer, &w, w.a).await;
     let job = w.dj.act_as(&Actor::system("nightly scan").within(w.a));
     assert_same_answers(&job, &w, w.a).await;

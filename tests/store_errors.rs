@@ -24,7 +24,10 @@ fn chain(e: &dyn std::error::Error) -> Vec<String> {
 
 fn reads_as_a_sentence(text: &str) {
     assert!(!text.is_empty());
-    assert!(!text.contains("Unavailable") && !text.contains("{"), "Debug form in {text:?}");
+    assert!(
+        !text.contains("Unavailable") && !text.contains("{"),
+        "Debug form in {text:?}"
+    );
     let words: Vec<&str> = text.split_whitespace().collect();
     for pair in words.windows(2) {
         assert_ne!(pair[0], pair[1], "repeated word in {text:?}");
@@ -34,7 +37,10 @@ fn reads_as_a_sentence(text: &str) {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn a_dead_postgres_keeps_the_drivers_error_in_the_chain() {
-    let url = format!("postgres://postgres:pw@127.0.0.1:{}/postgres?connect_timeout=2", dead_port());
+    let url = format!(
+        "postgres://postgres:pw@127.0.0.1:{}/postgres?connect_timeout=2",
+        dead_port()
+    );
     let err = match dangjian::adapters::connect(&url).await {
         Ok(_) => panic!("nothing listens there"),
         Err(e) => e,
@@ -44,12 +50,20 @@ async fn a_dead_postgres_keeps_the_drivers_error_in_the_chain() {
     assert_eq!(err.kind(), ErrorKind::Store);
     assert!(err.is_retryable());
     let chain = chain(&err);
-    assert!(chain.len() >= 3, "service error, store error, driver error: {chain:?}");
+    assert!(
+        chain.len() >= 3,
+        "service error, store error, driver error: {chain:?}"
+    );
     assert_eq!(chain[0], "the store failed");
-    assert_eq!(chain[1], "the store is unavailable: could not open or reach the database");
+    assert_eq!(
+        chain[1],
+        "the store is unavailable: could not open or reach the database"
+    );
     let driver = chain.last().unwrap().to_lowercase();
     assert!(
-        driver.contains("refused") || driver.contains("connect") || driver.contains("communicating"),
+        driver.contains("refused")
+            || driver.contains("connect")
+            || driver.contains("communicating"),
         "the driver's own words: {chain:?}"
     );
     for line in &chain[..2] {
@@ -73,10 +87,20 @@ async fn a_sqlite_file_that_cannot_be_opened_is_unavailable() {
 
 #[tokio::test]
 async fn set_up_mistakes_are_config_errors_that_say_what_to_write() {
-    let e = dangjian::adapters::connect("/var/lib/dangjian.db").await.err().unwrap();
+    let e = dangjian::adapters::connect("/var/lib/dangjian.db")
+        .await
+        .err()
+        .unwrap();
     assert_eq!(*e.kind(), StoreErrorKind::Config);
-    assert!(e.to_string().contains("sqlite:///var/lib/dangjian.db"), "{e}");
-    let e: dangjian::Error = dangjian::adapters::connect("mysql://h/db").await.err().unwrap().into();
+    assert!(
+        e.to_string().contains("sqlite:///var/lib/dangjian.db"),
+        "{e}"
+    );
+    let e: dangjian::Error = dangjian::adapters::connect("mysql://h/db")
+        .await
+        .err()
+        .unwrap()
+        .into();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(!e.is_retryable());
     reads_as_a_sentence(&e.to_string());

@@ -497,9 +497,8 @@ pub fn check_read_record(
     p: &Placement,
     tree: &OrgTree,
 ) -> Result<(), Denied> {
-    let ok = actor.is_self(member)
-        || reads_home_line(actor, p, tree)
-        || reads_location(actor, p, tree);
+    let ok =
+        actor.is_self(member) || reads_home_line(actor, p, tree) || reads_location(actor, p, tree);
     ok.then_some(())
         .ok_or_else(|| deny(actor, Action::ReadRecord, member))
 }

@@ -47,8 +47,8 @@ pub use report::{
     unpaid_list, write_reports_csv, write_unpaid_csv,
 };
 pub use request::{
-    ArrearsScan, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, PaymentRequest, ReliefRequest,
-    Reversal,
+    ArrearsScan, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, PaymentRequest,
+    ReliefRequest, Reversal,
 };
 pub use rules::{
     AmountFixing, BaseDefinition, DuesRuleBook, DuesRules, RateBand, national_dues_rules,

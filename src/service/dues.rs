@@ -6,8 +6,8 @@
 //! committee officer its subtree; a scheduled job does the scheduled work
 //! its scope covers.
 
-use super::authorize::{Located, Target};
 use super::Session;
+use super::authorize::{Located, Target};
 use crate::access;
 use crate::dues::arrears::{self, ArrearsLine};
 use crate::dues::calc::{self, Explanation};

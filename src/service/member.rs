@@ -152,7 +152,10 @@ impl MembersHandle<'_> {
     /// home branch (and, to approve, may approve); `Import` naming the
     /// first row refused and why; `Duplicate` when a concurrent write took
     /// an identity or employee number.
-    pub async fn import(&self, req: crate::member::ImportRoster) -> Result<crate::member::ImportReport, Error> {
+    pub async fn import(
+        &self,
+        req: crate::member::ImportRoster,
+    ) -> Result<crate::member::ImportReport, Error> {
         let homes: std::collections::BTreeSet<OrgId> = req.rows.iter().map(|r| r.home()).collect();
         let mut tree = None;
         for home in homes {
@@ -358,13 +361,7 @@ impl MembersHandle<'_> {
     /// `PermissionDenied` for a record in scope the role may not read; a
     /// record outside the scope is `Ok(None)`, as if there were none.
     pub async fn by_employee_no(&self, no: &EmployeeNo) -> Result<Option<Member>, Error> {
-        let Some(id) = self
-            .s
-            .store()
-            .find_by_employee_no(no)
-            .await?
-            .map(|m| m.id)
-        else {
+        let Some(id) = self.s.store().find_by_employee_no(no).await?.map(|m| m.id) else {
             return Ok(None);
         };
         match self.get(id).await {
@@ -392,7 +389,11 @@ impl MembersHandle<'_> {
     /// role that reads no organisation.
     pub async fn list_in(&self, root: OrgId, page: PageRequest) -> Result<Page<Member>, Error> {
         let l = self.s.orgs().readable(root).await?;
-        let all = self.s.store().members_by_home(&l.tree.subtree(root)).await?;
+        let all = self
+            .s
+            .store()
+            .members_by_home(&l.tree.subtree(root))
+            .await?;
         Ok(page.cut(all, |m| m.id.get()))
     }
 

@@ -173,9 +173,7 @@ impl Builder {
     /// The services.
     pub fn build(self) -> Dangjian {
         Dangjian {
-            store: self
-                .store
-                .unwrap_or_else(|| Arc::new(MemoryStore::new())),
+            store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             rules: Arc::new(self.rules.unwrap_or_default()),
         }

@@ -5,9 +5,7 @@ use super::authorize::{Located, Target};
 use super::{Page, PageRequest, Session};
 use crate::access;
 use crate::error::Entity;
-use crate::org::{
-    Finding, Headcount, MoveOrg, NewOrganisation, OrgTree, Organisation, RenameOrg,
-};
+use crate::org::{Finding, Headcount, MoveOrg, NewOrganisation, OrgTree, Organisation, RenameOrg};
 use crate::{Error, OrgId};
 use std::collections::BTreeMap;
 
@@ -170,7 +168,11 @@ impl OrgsHandle<'_> {
     ///
     /// # Errors
     /// As [`OrgsHandle::get`].
-    pub async fn subtree(&self, root: OrgId, page: PageRequest) -> Result<Page<Organisation>, Error> {
+    pub async fn subtree(
+        &self,
+        root: OrgId,
+        page: PageRequest,
+    ) -> Result<Page<Organisation>, Error> {
         let l = self.readable(root).await?;
         let all = l
             .tree

@@ -12,11 +12,11 @@ use crate::dues::ledger::{
     self, Balances, LedgerEntry, LedgerEntryKind, NewLedgerEntry, NewPayment, PaymentOutcome,
 };
 use crate::dues::{DuesError, DuesProfile, Money, Month};
+use crate::error::Entity;
 use crate::member::Member;
 use crate::org::OrgTree;
 use crate::record::{Activity, NewRecordEntry};
 use crate::store::{StoreError, StoreErrorKind};
-use crate::error::Entity;
 use crate::{Error, MemberId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeSet, HashMap};
@@ -233,7 +233,9 @@ impl DuesHandle<'_> {
         }
         Ok(results
             .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Error::Conflict("the dues ledger kept changing".into()))))
+            .map(|r| {
+                r.unwrap_or_else(|| Err(Error::Conflict("the dues ledger kept changing".into())))
+            })
             .collect())
     }
 

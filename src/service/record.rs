@@ -85,7 +85,11 @@ impl RecordsHandle<'_> {
     /// `NotFound` unless the actor is the member, an officer (or job) of
     /// the home line, or of a mobile member's current location;
     /// `PermissionDenied` for roles in scope that read no record.
-    pub async fn list(&self, member: MemberId, page: PageRequest) -> Result<Page<RecordEntry>, Error> {
+    pub async fn list(
+        &self,
+        member: MemberId,
+        page: PageRequest,
+    ) -> Result<Page<RecordEntry>, Error> {
         self.s
             .authorize(Target::Member(member), |l| {
                 access::check_read_record(&self.s.actor, member, l.placement_ok(), &l.tree)

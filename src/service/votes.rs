@@ -140,7 +140,9 @@ impl VotesHandle<'_> {
             .store()
             .get_member(req.subject)
             .await?
-            .filter(|p| l.tree.is_within(p.home(), req.org) || p.memberships.online().contains_key(&req.org))
+            .filter(|p| {
+                l.tree.is_within(p.home(), req.org) || p.memberships.online().contains_key(&req.org)
+            })
             .ok_or_else(|| Error::not_found(Entity::Member, req.subject))?;
         if req.kind == MotionKind::Admission && person.lifecycle.stage() != Stage::DevelopmentTarget
         {
@@ -195,7 +197,11 @@ impl VotesHandle<'_> {
             return Err(ElectionError::Closed.into());
         }
         v.roll.check_entitled(req.member)?;
-        Ok(self.s.store().check_in(req.vote, req.member, req.mode).await?)
+        Ok(self
+            .s
+            .store()
+            .check_in(req.vote, req.member, req.mode)
+            .await?)
     }
 
     /// 书面意见: records an absent member's written opinion on a motion.
@@ -515,7 +521,12 @@ impl VotesHandle<'_> {
         } else {
             self.s.store().members_by_home(&[org]).await?
         };
-        Ok(Roll::draw(org, self.s.clock().today(), &members, restricted))
+        Ok(Roll::draw(
+            org,
+            self.s.clock().today(),
+            &members,
+            restricted,
+        ))
     }
 
     async fn record(&self, id: VoteId) -> Result<VoteRecord, Error> {

@@ -108,7 +108,10 @@ pub trait DuesStore: Send + Sync {
     ) -> Result<Vec<SelfDepartureCase>, StoreError>;
 
     /// One case.
-    async fn departure_case(&self, id: crate::CaseId) -> Result<Option<SelfDepartureCase>, StoreError>;
+    async fn departure_case(
+        &self,
+        id: crate::CaseId,
+    ) -> Result<Option<SelfDepartureCase>, StoreError>;
 
     /// The cases of `branches`, ordered by id.
     async fn departure_cases(

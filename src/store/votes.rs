@@ -11,10 +11,10 @@
 
 use super::StoreError;
 use crate::MemberId;
+use crate::OrgId;
 use crate::election::{
     AttendanceMode, NewVote, SealedBallot, VoteId, VoteRecord, VoteStatus, WrittenOpinion,
 };
-use crate::OrgId;
 use async_trait::async_trait;
 use std::collections::BTreeSet;
 

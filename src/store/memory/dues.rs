@@ -380,7 +380,14 @@ impl DuesStore for MemoryStore {
             if !open.insert(case.member) {
                 continue;
             }
-            let id = crate::CaseId::new(inner.dues.cases.keys().next_back().map_or(1, |k| k.get() + 1));
+            let id = crate::CaseId::new(
+                inner
+                    .dues
+                    .cases
+                    .keys()
+                    .next_back()
+                    .map_or(1, |k| k.get() + 1),
+            );
             let stored = SelfDepartureCase {
                 id,
                 status: CaseStatus::Open,
@@ -392,7 +399,10 @@ impl DuesStore for MemoryStore {
         Ok(opened)
     }
 
-    async fn departure_case(&self, id: crate::CaseId) -> Result<Option<SelfDepartureCase>, StoreError> {
+    async fn departure_case(
+        &self,
+        id: crate::CaseId,
+    ) -> Result<Option<SelfDepartureCase>, StoreError> {
         Ok(self.read()?.dues.cases.get(&id).cloned())
     }
 
