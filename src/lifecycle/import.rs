@@ -248,7 +248,7 @@ pub(super) fn distinct([a, b]: &[Introducer; 2]) -> Result<(), TransitionError> 
 impl Lifecycle {
     /// 存量导入: starts a lifecycle from paper records at the stage reached,
     /// with no further details and no override: `import_with(snapshot,
-    /// ImportDetails::default(), None, ctx)`. [DOMAIN.md §2]
+    /// ImportDetails::default(), None, ctx)`. [`docs/RULES.md` DEV-1]
     ///
     /// # Errors
     /// As [`Lifecycle::import_with`].

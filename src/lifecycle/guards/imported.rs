@@ -8,7 +8,7 @@
 //! earliest version: the Charter's age and probation figures long predate
 //! Development 2014, and an integrator who needs other figures for older
 //! records configures an older version. [Charter Art. 1, 7; Development
-//! 2014 Art. 13–14, 32; DOMAIN.md §2]
+//! 2014 Art. 13–14, 32; `docs/RULES.md` DEV-2 … DEV-10]
 
 use super::{check_member_introducer, not_future};
 use crate::lifecycle::TransitionContext;
@@ -38,7 +38,7 @@ fn record_rules<'c>(
 /// members on the listing date, and — unless overridden — the rule
 /// figures. A standard probation end comes from the rules for the
 /// resolution date, an activist's qualifying date from those in force when
-/// the person became one (none before the first version). [DOMAIN.md §2]
+/// the person became one (none before the first version). [`docs/RULES.md` DEV-1]
 pub(in crate::lifecycle) fn import(
     snapshot: ImportedStage,
     details: ImportDetails,

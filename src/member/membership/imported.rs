@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// 组织关系现状 (past memberships): what a paper record or roster says about
-/// where a member belongs, with the dates. [DOMAIN.md §1 (online branches),
-/// §2]
+/// where a member belongs, with the dates. [`docs/RULES.md` ORG-7, MEM-1]
 ///
 /// - The home branch holds the relationship since `home_since`: not after
 ///   today and not before birth. It may precede the lifecycle's first date
