@@ -472,6 +472,35 @@ async fn a_mid_year_transfer_splits_the_reports_and_paid_up_to_travels() {
         ta.dues().statement(m).await.unwrap_err().kind(),
         ErrorKind::NotFound
     );
+    // But the branch that recorded a payment before the transfer may still
+    // reverse it; an entry it did not record stays out of its reach.
+    let p5 = ta
+        .dues()
+        .record_payment(pay(m, "P5", "90.00", d(2024, 5, 10)))
+        .await;
+    assert!(p5.is_err(), "branch A no longer records for the member");
+    let ledger = tb.dues().statement(m).await.unwrap();
+    let own = |branch, id: &str| {
+        ledger.entries.iter().find(|e| {
+            e.branch == branch
+                && matches!(&e.kind, dangjian::dues::LedgerEntryKind::Payment { payment_id, .. }
+                    if payment_id.as_str() == id)
+        })
+    };
+    let from_a = own(w.branch_a, "P5").expect("branch A's May payment").id;
+    let from_b = own(w.branch_b, "P6").expect("branch B's June payment").id;
+    let reversed = ta
+        .dues()
+        .reverse(dangjian::dues::Reversal::new(m, from_a, "重复入账"))
+        .await
+        .unwrap();
+    assert_eq!(reversed.branch, w.branch_a);
+    let refused = ta
+        .dues()
+        .reverse(dangjian::dues::Reversal::new(m, from_b, "重复入账"))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::NotFound);
 }
 
 #[tokio::test]
@@ -504,7 +533,12 @@ async fn the_arrears_scan_opens_a_case_at_the_sixth_month_and_a_payment_resets()
         .await
         .unwrap();
     assert!(again.opened.is_empty());
-    let cases = t.dues().cases(w.branch_a).await.unwrap();
+    let cases = t
+        .dues()
+        .cases(w.branch_a, PageRequest::default())
+        .await
+        .unwrap()
+        .items;
     assert_eq!(cases.len(), 1);
     assert_eq!(
         cases[0].months,

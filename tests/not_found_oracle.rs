@@ -108,7 +108,7 @@ async fn world() -> World {
     for seq in ["101", "102", "103"] {
         let m = admin
             .members()
-            .register_approved(member(&id_number(&format!("11010119900307{seq}")), b.id))
+            .register_approved(member(&id_number(&format!("11010119700307{seq}")), b.id))
             .await
             .unwrap();
         in_b.push(m.id());
@@ -351,7 +351,10 @@ async fn every_method(
                 .decide_case(DecideCase::new(ids.case, CaseDecision::PassToDecision))
                 .await),
         ),
-        ("dues.cases", ok(s.dues().cases(ids.org).await)),
+        (
+            "dues.cases",
+            ok(s.dues().cases(ids.org, PageRequest::default()).await),
+        ),
         (
             "votes.open_election",
             ok(s.votes()
@@ -460,7 +463,16 @@ async fn a_branch_secretary_cannot_tell_foreign_ids_from_missing_ones() {
     admin.orgs().get(w.foreign.org).await.unwrap();
     admin.members().get(w.foreign.member).await.unwrap();
     admin.votes().get(w.foreign.vote).await.unwrap_err(); // the admin runs no vote
-    assert_eq!(admin.dues().cases(w.committee).await.unwrap().len(), 1);
+    assert_eq!(
+        admin
+            .dues()
+            .cases(w.committee, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
     let secretary = w.dj.act_as(&Actor::branch_officer(MemberId::new(901), w.a));
     assert_same_answers(&secretary, &w, w.a).await;
 }

@@ -6,8 +6,8 @@
 //! committee officer its subtree; a scheduled job does the scheduled work
 //! its scope covers.
 
-use super::Session;
 use super::authorize::{Located, Target};
+use super::{Page, PageRequest, Session};
 use crate::access;
 use crate::dues::arrears::{self, ArrearsLine};
 use crate::dues::calc::{self, Explanation};
@@ -112,9 +112,10 @@ impl DuesHandle<'_> {
     /// ```
     ///
     /// # Errors
-    /// `NotFound` unless the member or a dues officer covering the home
-    /// branch, or without a profile; `Dues` before the month of
-    /// acceptance or without a declaration.
+    /// `NotFound` for a member missing or outside the scope, or without a
+    /// profile; `PermissionDenied` unless the member or a dues officer
+    /// covering the home branch; `Dues` before the month of acceptance or
+    /// without a declaration.
     pub async fn explain(&self, member: MemberId, month: Month) -> Result<Explanation, Error> {
         let l = self.readable_member(member).await?;
         let home = l.placement()?.home;
@@ -452,8 +453,9 @@ impl DuesHandle<'_> {
     /// ```
     ///
     /// # Errors
-    /// `NotFound` unless the member or a dues officer covering the home
-    /// branch.
+    /// `NotFound` for a member missing or outside the scope;
+    /// `PermissionDenied` unless the member or a dues officer covering the
+    /// home branch.
     pub async fn statement(&self, member: MemberId) -> Result<MemberStatement, Error> {
         self.readable_member(member).await?;
         let entries = self.s.store().dues_entries_of_member(member).await?;
@@ -562,26 +564,33 @@ impl DuesHandle<'_> {
         Ok(self.s.store().update_departure_case(decided).await?)
     }
 
-    /// 自行脱党案件: the cases of the branches in `org`'s subtree.
+    /// 自行脱党案件: the cases of the branches in `org`'s subtree, oldest
+    /// first, a page at a time.
     ///
     /// ```
-    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}};
+    /// # use dangjian::{Dangjian, access::Actor, org::{NewOrganisation, OrgKind}, service::PageRequest};
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
-    /// assert!(admin.dues().cases(c.id).await?.is_empty());
+    /// assert!(admin.dues().cases(c.id, PageRequest::default()).await?.items.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
     /// As [`DuesHandle::report`].
-    pub async fn cases(&self, org: OrgId) -> Result<Vec<SelfDepartureCase>, Error> {
+    pub async fn cases(
+        &self,
+        org: OrgId,
+        page: PageRequest,
+    ) -> Result<Page<SelfDepartureCase>, Error> {
         let l = self.readable_org(org).await?;
-        Ok(self
+        let mut all = self
             .s
             .store()
             .departure_cases(&l.tree.branches_in(org))
-            .await?)
+            .await?;
+        all.sort_by_key(|c| c.id);
+        Ok(page.cut(all, |c| c.id.get()))
     }
 
     async fn member_ids_in(&self, tree: &OrgTree, org: OrgId) -> Result<Vec<MemberId>, Error> {

@@ -853,7 +853,14 @@ async fn call_every_method(s: &Session) -> Vec<(&'static str, Option<ErrorKind>)
             )))
             .await),
         ),
-        ("dues.cases", k(send(s.dues().cases(COMMITTEE)).await)),
+        (
+            "dues.cases",
+            k(send(
+                s.dues()
+                    .cases(COMMITTEE, crate::service::PageRequest::default()),
+            )
+            .await),
+        ),
         (
             "votes.open_election",
             k(send(

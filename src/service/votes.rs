@@ -131,7 +131,8 @@ impl VotesHandle<'_> {
     ///
     /// # Errors
     /// `NotFound` for an organisation or subject missing or outside the
-    /// scope; `PermissionDenied`; `Election` when the subject does not fit
+    /// scope; `PermissionDenied`; `Election` for a subject who is not a
+    /// member of `org` (home branch or online branch), or who does not fit
     /// the kind (an admission needs a development target).
     pub async fn open_motion(&self, req: OpenMotion) -> Result<VoteRecord, Error> {
         let l = self.runs_org(req.org).await?;
@@ -141,9 +142,22 @@ impl VotesHandle<'_> {
             .get_member(req.subject)
             .await?
             .filter(|p| {
-                l.tree.is_within(p.home(), req.org) || p.memberships.online().contains_key(&req.org)
+                let placement = p.memberships.placement();
+                let subject = access::Subject::Member {
+                    id: p.id,
+                    placement: &placement,
+                };
+                access::visible(&self.s.actor, &subject, &l.tree)
             })
             .ok_or_else(|| Error::not_found(Entity::Member, req.subject))?;
+        // The assembly votes on one of its own members.
+        let own = person.home() == req.org || person.memberships.online().contains_key(&req.org);
+        if !own {
+            return Err(ElectionError::WrongKind(
+                "the subject is not a member of this organisation",
+            )
+            .into());
+        }
         if req.kind == MotionKind::Admission && person.lifecycle.stage() != Stage::DevelopmentTarget
         {
             return Err(
@@ -433,6 +447,18 @@ impl VotesHandle<'_> {
     ///
     /// The receipt names its vote, so checking a receipt is answered like
     /// any other read of that vote's results.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, MemberId, access::Actor, election::Receipt};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// // A receipt as the voter kept it (here for a vote that does not exist).
+    /// let kept = r#"{"vote":1,"code":"00000000000000000000000000000000000000000000000000000000000000aa","nonce":"00000000000000000000000000000001"}"#;
+    /// let receipt: Receipt = serde_json::from_str(kept)?;
+    /// let me = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(me.votes().verify_receipt(&receipt, None).await.unwrap_err().is_not_found());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// As [`VotesHandle::count_report`].

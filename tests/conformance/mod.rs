@@ -386,6 +386,18 @@ async fn records_are_append_only_and_ordered(store: Arc<dyn Store>) {
     let read = store.records_of(m.id()).await.unwrap();
     assert_eq!(read.iter().map(|e| e.id).collect::<Vec<_>>(), ids);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    // Who acted is kept with the entry, as given, on every store.
+    for who in [
+        dangjian::access::ActedBy::Member(MemberId::new(77)),
+        dangjian::access::ActedBy::System("nightly arrears scan".into()),
+    ] {
+        let mut e = entry(m.id(), "visit by someone named");
+        e.acted_by = Some(who.clone());
+        let stored = store.append_record(e).await.unwrap();
+        assert_eq!(stored.acted_by.as_ref(), Some(&who));
+        let back = store.records_of(m.id()).await.unwrap();
+        assert_eq!(back.last().and_then(|r| r.acted_by.clone()), Some(who));
+    }
     let r = store
         .append_record(entry(MemberId::new(999), "ghost"))
         .await;
