@@ -46,7 +46,7 @@ pub struct Computation {
 /// with its steps. `base` is ignored for flat categories.
 ///
 /// ```
-/// use dangjian::dues::{calc::compute, DuesRules, Money};
+/// use dangjian::dues::{compute, DuesRules, Money};
 /// use dangjian::member::OccupationCategory::InService;
 /// let m = |s: &str| s.parse::<Money>().unwrap();
 /// assert_eq!(compute(&DuesRules::dues_2017(), InService, m("60000")).amount, m("1000"));

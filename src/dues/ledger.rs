@@ -157,6 +157,7 @@ impl Relief {
 /// 台账条目内容: what an entry records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LedgerEntryKind {
     /// 核定: the amount due for a month.
     Assessment {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// 收入申报 (the income part of a declaration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Income {
     /// 工资收入: monthly wage and what comes off it (all in yuan a month).
     Wage {

@@ -264,11 +264,11 @@ impl MemberStatement {
 /// Writes reports as CSV (header first; amounts as yuan with two decimals).
 ///
 /// ```
-/// use dangjian::dues::{report, BranchMonthReport};
+/// use dangjian::dues::{write_reports_csv, BranchMonthReport};
 /// use dangjian::OrgId;
 /// let r = BranchMonthReport::empty(OrgId::new(2), "2024-06".parse()?);
 /// let mut out = Vec::new();
-/// report::write_reports_csv(&[r], &mut out)?;
+/// write_reports_csv(&[r], &mut out)?;
 /// let text = String::from_utf8(out)?;
 /// assert!(text.starts_with("org,month,expected"));
 /// assert!(text.contains("2,2024-06,0.00"));

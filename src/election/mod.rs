@@ -104,6 +104,7 @@ impl fmt::Display for VoteId {
 /// 投票种类 (what is voted on): an election round or a motion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "of", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum VoteKind {
     /// 选举.
     Election(ElectionSetup),

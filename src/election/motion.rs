@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// 表决事项 (what the motion decides). [Development 2014 Art. 27, 32]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MotionKind {
     /// 接收预备党员: admit a development target.
     Admission,

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 /// 选举对象 (the body elected). [Election 2020; Branch 2018 Art. 20]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Body {
     /// 支部委员会: a branch committee of 3–7 (7 or more full members).
     BranchCommittee,

@@ -204,6 +204,7 @@ pub struct CandidateLine {
 /// 选举结果 (outcome) and what comes next. [Election 2020]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Outcome {
     /// 不足法定人数: the election may not proceed.
     NotQuorate,

@@ -34,6 +34,7 @@ pub struct Training {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TransitionRequest {
     /// 确定为入党积极分子: an applicant becomes an activist on `on`.
     /// [Development 2014 Art. 13; `docs/RULES.md` DEV-4]

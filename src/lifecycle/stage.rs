@@ -108,6 +108,7 @@ impl fmt::Display for Stage {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ExitReason {
     /// 组织关系转出: left this organisation, still a member elsewhere.
     TransferredOut,

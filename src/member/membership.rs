@@ -40,6 +40,7 @@ pub enum MembershipKind {
 /// 组织关系变动请求: a dated change to a member's memberships.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MembershipRequest {
     /// Join `org` as `kind`. Joining as [`MembershipKind::Home`] is refused
     /// while a home branch exists: use [`MembershipRequest::TransferHome`].

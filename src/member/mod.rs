@@ -30,6 +30,7 @@ use std::fmt;
 /// (Dues 2008; `docs/RULES.md` DUES-1 … DUES-9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OccupationCategory {
     /// 在职 (in service): pays a rate on the monthly wage base.
     InService,

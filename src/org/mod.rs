@@ -190,6 +190,7 @@ pub enum BranchForm {
 /// for the variants with a name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OnlineTheme {
     /// 流动党员: mobile members away from their home organisation.
     MobileMembers,

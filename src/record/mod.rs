@@ -22,6 +22,7 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// 奖惩 (reward or sanction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RewardOrSanction {
     /// 奖励 / 表彰.
     Reward,
@@ -32,6 +33,7 @@ pub enum RewardOrSanction {
 /// 活动类别: what an entry records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Activity {
     /// 党费缴纳: a dues payment (yuan, at most two decimals).
     DuesPaid {

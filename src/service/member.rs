@@ -404,10 +404,13 @@ impl MembersHandle<'_> {
     /// # use dangjian::{Dangjian, access::Actor, org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind}, service::PageRequest};
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
-    /// let online = admin.orgs().create(NewOrganisation::new("网上党支部".parse()?,
-    ///     OrgKind::Branch(BranchForm::Online { theme: OnlineTheme::MobileMembers }))).await;
-    /// // An online branch sits under a committee; at the top it is refused.
-    /// assert!(online.is_err());
+    /// let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// let theme = OnlineTheme::MobileMembers;
+    /// let online = admin.orgs().create(
+    ///     NewOrganisation::new("流动党员网上党支部".parse()?, OrgKind::Branch(BranchForm::Online { theme })).under(c.id),
+    /// ).await?;
+    /// let page = admin.members().list_online(online.id, PageRequest::first(50)).await?;
+    /// assert!(page.items.is_empty() && page.is_last());
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
     ///

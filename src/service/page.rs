@@ -81,6 +81,10 @@ impl PageRequest {
     /// The items with keys above the cursor, in key order, at most
     /// `limit` of them; `key` must increase along `items`.
     pub(crate) fn cut<T>(&self, items: Vec<T>, key: impl Fn(&T) -> u64) -> Page<T> {
+        if self.after.is_none() && items.len() <= self.limit {
+            // The whole list fits on the first page: hand it over as is.
+            return Page { items, next: None };
+        }
         let after = self.after.map(|c| c.0);
         let mut rest: Vec<T> = items
             .into_iter()
@@ -100,6 +104,9 @@ impl PageRequest {
     /// As [`PageRequest::cut`], keyed by position (for lists in an order
     /// of their own, such as a subtree in pre-order).
     pub(crate) fn cut_ordered<T>(&self, items: Vec<T>) -> Page<T> {
+        if self.after.is_none() && items.len() <= self.limit {
+            return Page { items, next: None };
+        }
         let page = self.cut(
             items.into_iter().enumerate().collect::<Vec<_>>(),
             |(i, _)| u64::try_from(*i).unwrap_or(u64::MAX),

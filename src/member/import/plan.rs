@@ -76,7 +76,7 @@ struct Env<'a> {
 /// let stored: Vec<Member> = plan.into_new_members().into_iter().zip(1..)
 ///     .map(|(m, id)| m.into_member(MemberId::new(id))).collect();
 /// // Planning the same rows again changes nothing.
-/// let lookup = |id: &IdNumber| stored.iter().find(|m| &m.identity.id_number == id).cloned();
+/// let lookup = |id: &IdNumber| stored.iter().find(|m| &m.identity().id_number == id).cloned();
 /// assert!(plan_import(&rows, &tree, &rules, &calendar, today, &lookup)?.is_unchanged());
 /// // The same person twice in a batch is refused, naming both rows.
 /// let twice = [rows[0].clone(), rows[1].clone(), rows[0].clone()];
