@@ -7,14 +7,19 @@
 //! Company and county platforms (a dues calculator, online payment, the
 //! dues e-ledger 党费电子台账) describe the practice.
 //!
-//! - [`rules`]: a [`DuesRules`] set per version (`dues-2008`, `dues-2017`),
+//! - rules: a [`DuesRules`] set per version (`dues-2008`, `dues-2017`),
 //!   [`DuesRuleBook`] with local variants per organisation subtree;
-//! - [`profile`]: a member's category and yearly income declarations;
-//! - [`calc`]: the amount for a month, the [`Explanation`] on request, and a
-//!   compact [`Assessor`] for assessing a million members at once;
-//! - [`ledger`]: append-only entries, oldest-first allocation, balances;
-//! - [`arrears`]: consecutive unpaid months and self-departure cases;
-//! - [`report`]: per branch and month, roll-ups, statements and CSV.
+//! - profiles: a member's category and yearly income declarations
+//!   ([`DuesProfile`], [`IncomeDeclaration`]);
+//! - the calculator: the amount for a month ([`compute`]), the
+//!   [`Explanation`] on request, and a compact [`Assessor`] for assessing a
+//!   million members at once;
+//! - the ledger: append-only entries ([`LedgerEntry`]), oldest-first
+//!   allocation ([`allocate`]), [`Balances`];
+//! - arrears: consecutive unpaid months ([`scan_arrears`]) and
+//!   [`SelfDepartureCase`]s;
+//! - reports: per branch and month ([`BranchMonthReport`]), roll-ups,
+//!   [`MemberStatement`]s and CSV ([`write_reports_csv`]).
 //!
 //! This module is the core: sync, no I/O, no store.
 

@@ -160,8 +160,8 @@ pub enum PlannedRow {
 }
 
 /// 导入计划 (import plan): one [`PlannedRow`] per roster row, in roster
-/// order. See the [module documentation](self) for how the service writes
-/// it.
+/// order. [`crate::service::MembersHandle::import`] writes it in one
+/// atomic bulk insert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportPlan {
     rows: Vec<PlannedRow>,

@@ -393,7 +393,7 @@ pub struct MoveOrg {
 }
 
 impl MoveOrg {
-    /// Moves `org` to the top of the tree; see [`MoveOrg::under`].
+    /// Moves `org` to the top of the tree; see [`MoveOrg::new`].
     pub fn to_top(org: OrgId) -> Self {
         Self { org, parent: None }
     }

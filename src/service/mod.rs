@@ -2,7 +2,7 @@
 //!
 //! [`Dangjian`] holds a store, a clock and the rule book; build it with
 //! [`Dangjian::builder`]. [`Dangjian::act_as`] binds an
-//! [`Actor`](crate::access::Actor) and returns a [`Session`], and the
+//! [`Actor`] and returns a [`Session`], and the
 //! session has one handle per area: [`Session::orgs`],
 //! [`Session::members`], [`Session::lifecycle`], [`Session::records`],
 //! [`Session::dues`] and [`Session::votes`]. Every method of a handle:

@@ -40,7 +40,7 @@ struct Env<'a> {
 /// 导入计划 (plan an import): checks every row and says, for each, whether
 /// it is a new record or already stored unchanged. `existing` finds a
 /// stored record by identity number. Pure: the service writes the plan (see
-/// the [module documentation](super)).
+/// [`crate::service::MembersHandle::import`]).
 ///
 /// ```
 /// use chrono::NaiveDate;
