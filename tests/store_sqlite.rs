@@ -105,3 +105,48 @@ async fn ballot_table_has_no_voter_column_and_no_sequential_key() {
         .unwrap();
     assert_ne!(stored, cast_order);
 }
+
+#[tokio::test]
+async fn closing_releases_the_file_and_later_calls_fail_cleanly() {
+    use dangjian::access::Actor;
+    use dangjian::org::{NewOrganisation, OrgKind};
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_url(&dir);
+    let dj = dangjian::Dangjian::builder()
+        .store(dangjian::adapters::connect(&url).await.unwrap())
+        .build();
+    let admin = dj.act_as(&Actor::platform_admin());
+    let c = admin
+        .orgs()
+        .create(NewOrganisation::new(
+            "党委".parse().unwrap(),
+            OrgKind::GrassrootsCommittee,
+        ))
+        .await
+        .unwrap();
+    dj.close().await.unwrap();
+    // After closing: a typed store error, retryable (reopen), nothing
+    // changed; closing twice is harmless.
+    let err = admin
+        .orgs()
+        .create(NewOrganisation::new(
+            "第二党委".parse().unwrap(),
+            OrgKind::GrassrootsCommittee,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), dangjian::ErrorKind::Store, "{err}");
+    dj.close().await.unwrap();
+    let reopened = dangjian::Dangjian::builder()
+        .store(dangjian::adapters::connect(&url).await.unwrap())
+        .build();
+    let page = reopened
+        .act_as(&Actor::platform_admin())
+        .orgs()
+        .subtree(c.id, Default::default())
+        .await
+        .unwrap();
+    assert_eq!(page.items, vec![c]);
+    assert_eq!(reopened.store().org_tree().await.unwrap().len(), 1);
+    reopened.close().await.unwrap();
+}

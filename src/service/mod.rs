@@ -201,6 +201,23 @@ impl Dangjian {
         }
     }
 
+    /// Closes the store (its connection pool, its file): call it when the
+    /// process shuts down. Calls made after closing fail with a store
+    /// error and change nothing.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = dangjian::Dangjian::in_memory();
+    /// dj.close().await?;
+    /// # Ok::<(), dangjian::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// `Store` when the backend fails to close.
+    pub async fn close(&self) -> Result<(), crate::Error> {
+        Ok(self.store.close().await?)
+    }
+
     /// The store.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store

@@ -77,7 +77,6 @@ mockall::mock! {
         async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError>;
         async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError>;
         async fn dues_profiles(&self, members: &[MemberId]) -> Result<Vec<DuesProfile>, StoreError>;
-        async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError>;
         async fn append_assessments(&self, entries: Vec<NewLedgerEntry>) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn record_payment(&self, payment: NewPayment, record: Option<NewRecordEntry>, based_on: u64) -> Result<PaymentOutcome, StoreError>;
         async fn record_payments(&self, batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
@@ -91,6 +90,8 @@ mockall::mock! {
         async fn update_departure_case(&self, case: SelfDepartureCase) -> Result<SelfDepartureCase, StoreError>;
     }
 }
+
+impl crate::store::Store for MockDb {}
 
 mod votes;
 
@@ -1007,7 +1008,6 @@ mod dues {
         let mut db = db();
         db.expect_record_payment().never();
         db.expect_record_payments().never();
-        db.expect_dues_version().never();
         db.expect_dues_entries_of_member().never();
         db.expect_dues_entries_of_members().never();
         db.expect_get_members().never();

@@ -8,7 +8,9 @@
 //! payment's external id is unique: recording it again returns the first
 //! payment and changes nothing, also under concurrency. Writes that depend
 //! on what the caller read of a member's ledger name the version they read
-//! ([`DuesStore::dues_version`]); a stale write is refused with
+//! (the number of the member's entries, as
+//! [`DuesStore::dues_entries_of_member`] returns them); a stale write is
+//! refused with
 //! [`StoreErrorKind::Conflict`](super::StoreErrorKind::Conflict).
 
 use super::StoreError;
@@ -25,15 +27,13 @@ pub trait DuesStore: Send + Sync {
     /// Creates or replaces a member's dues profile.
     async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError>;
 
-    /// One member's profile.
-    async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError>;
+    /// One member's profile (default: [`DuesStore::dues_profiles`] of one).
+    async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError> {
+        Ok(self.dues_profiles(&[member]).await?.pop())
+    }
 
     /// The profiles of `members` that exist, ordered by member id.
     async fn dues_profiles(&self, members: &[MemberId]) -> Result<Vec<DuesProfile>, StoreError>;
-
-    /// The version of a member's ledger: the number of entries about the
-    /// member (0 for none).
-    async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError>;
 
     /// Appends assessments, all or none. Refuses
     /// ([`Rejected`](super::StoreErrorKind::Rejected)) an entry that is not
@@ -50,12 +50,24 @@ pub trait DuesStore: Send + Sync {
     /// Otherwise refuses a stale `based_on` (`Conflict`), allocations
     /// larger than the dues part of the payment (`Rejected`), and an
     /// activity-record entry of another member (`Rejected`).
+    ///
+    /// The default is the batch of one ([`DuesStore::record_payments`]).
     async fn record_payment(
         &self,
         payment: NewPayment,
         record: Option<NewRecordEntry>,
         based_on: u64,
-    ) -> Result<PaymentOutcome, StoreError>;
+    ) -> Result<PaymentOutcome, StoreError> {
+        self.record_payments(vec![(payment, record, based_on)])
+            .await?
+            .pop()
+            .unwrap_or_else(|| {
+                Err(StoreError::new(
+                    super::StoreErrorKind::Rejected,
+                    "the batch of one gave no answer",
+                ))
+            })
+    }
 
     /// 批量缴费 (batch payments): records many payments in one atomic
     /// write. Each item follows the rules of [`DuesStore::record_payment`],

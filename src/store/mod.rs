@@ -52,16 +52,23 @@ pub trait OrgStore: Send + Sync {
 pub trait MemberStore: Send + Sync {
     /// Creates a record; the store assigns the id and version 1. Refuses a
     /// second record with the same identity number or employee number
-    /// ([`StoreErrorKind::Duplicate`]).
-    async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
+    /// ([`StoreErrorKind::Duplicate`]). The default is the bulk insert of
+    /// one ([`MemberStore::insert_members`]).
+    async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError> {
+        self.insert_members(vec![new]).await?.pop().ok_or_else(|| {
+            StoreError::new(StoreErrorKind::Rejected, "the insert of one gave no record")
+        })
+    }
 
     /// Creates many records in one atomic step (a bulk import from paper
     /// records or an OA system): all are stored, or none. Ids are assigned in
     /// the order given. Uniqueness holds across the batch and the store.
     async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
 
-    /// One record.
-    async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
+    /// One record (default: [`MemberStore::get_members`] of one).
+    async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        Ok(self.get_members(&[id]).await?.pop())
+    }
 
     /// 批量读取党员 (several records): the records of `ids` that exist,
     /// ordered by id.
@@ -103,8 +110,18 @@ pub trait RecordStore: Send + Sync {
     async fn records_of(&self, member: MemberId) -> Result<Vec<RecordEntry>, StoreError>;
 }
 
-/// Everything a service needs: implemented for any type that implements the
-/// store traits.
-pub trait Store: OrgStore + MemberStore + RecordStore + DuesStore + VoteStore {}
-
-impl<T: OrgStore + MemberStore + RecordStore + DuesStore + VoteStore> Store for T {}
+/// Everything a service needs: the area traits, and closing.
+///
+/// A backend implements the area traits and then this one, usually with
+/// nothing in it (`impl Store for MyStore {}`); a backend holding
+/// connections overrides [`Store::close`].
+#[async_trait]
+pub trait Store: OrgStore + MemberStore + RecordStore + DuesStore + VoteStore {
+    /// Releases what the store holds (a connection pool, a file). Calls
+    /// after closing fail with [`StoreErrorKind::Unavailable`] or
+    /// succeed, as the backend allows; they never corrupt stored data.
+    /// The default does nothing.
+    async fn close(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}

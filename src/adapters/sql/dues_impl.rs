@@ -200,19 +200,6 @@ macro_rules! sql_dues_store {
                     .collect()
             }
 
-            async fn dues_version(
-                &self,
-                member: $crate::MemberId,
-            ) -> Result<u64, $crate::store::StoreError> {
-                use $crate::adapters::sql::{from_db, map_err, to_db};
-                let v: Option<i64> = sqlx::query_scalar("SELECT version FROM dues_heads WHERE member_id = $1")
-                    .bind(to_db(member.get())?)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(map_err)?;
-                v.map_or(Ok(0), from_db)
-            }
-
             async fn append_assessments(
                 &self,
                 entries: Vec<$crate::dues::NewLedgerEntry>,

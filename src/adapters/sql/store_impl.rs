@@ -113,6 +113,14 @@ macro_rules! sql_store {
         }
 
         #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            async fn close(&self) -> Result<(), $crate::store::StoreError> {
+                self.pool.close().await;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
         impl $crate::store::OrgStore for $store {
             async fn org_tree(
                 &self,

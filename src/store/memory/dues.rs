@@ -250,10 +250,6 @@ impl DuesStore for MemoryStore {
             .collect())
     }
 
-    async fn dues_version(&self, member: MemberId) -> Result<u64, StoreError> {
-        Ok(self.read()?.dues.version(member))
-    }
-
     async fn append_assessments(
         &self,
         entries: Vec<NewLedgerEntry>,

@@ -151,6 +151,8 @@ impl Inner {
     }
 }
 
+impl crate::store::Store for MemoryStore {}
+
 #[async_trait]
 impl OrgStore for MemoryStore {
     async fn org_tree(&self) -> Result<Arc<OrgTree>, StoreError> {
