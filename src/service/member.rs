@@ -52,15 +52,7 @@ impl MembersHandle<'_> {
         let l = self.for_home(reg.home).await?;
         let introducers = self.introducers_of(&reg.entry).await?;
         let new = self.plan_registration(reg, &l, &introducers)?;
-        if self
-            .s
-            .store()
-            .find_by_id_number(&new.identity.id_number)
-            .await?
-            .is_some()
-        {
-            return Err(Error::Duplicate(crate::store::UniqueField::IdNumber));
-        }
+        self.ensure_new_person(&new).await?;
         Ok(self.s.store().insert_member(new).await?)
     }
 
@@ -92,15 +84,7 @@ impl MembersHandle<'_> {
         self.may_approve(&l, Target::Org(reg.home), "a new record")?;
         let introducers = self.introducers_of(&reg.entry).await?;
         let mut new = self.plan_registration(reg, &l, &introducers)?;
-        if self
-            .s
-            .store()
-            .find_by_id_number(&new.identity.id_number)
-            .await?
-            .is_some()
-        {
-            return Err(Error::Duplicate(crate::store::UniqueField::IdNumber));
-        }
+        self.ensure_new_person(&new).await?;
         // Inserted approved in one write; the store's `into_member`
         // issues the card from the id it assigns.
         new.registration = RegistrationStatus::Approved {
@@ -457,6 +441,20 @@ impl MembersHandle<'_> {
             return Err(self.s.refusal(l, target, denied));
         }
         Ok(())
+    }
+
+    /// 一人一档: refuses a second record of a person already stored (the
+    /// store enforces it again under concurrency).
+    async fn ensure_new_person(&self, new: &NewMember) -> Result<(), Error> {
+        match self
+            .s
+            .store()
+            .find_by_id_number(&new.identity.id_number)
+            .await?
+        {
+            Some(_) => Err(Error::Duplicate(crate::store::UniqueField::IdNumber)),
+            None => Ok(()),
+        }
     }
 
     /// An imported development target's introducers on the platform, to
