@@ -1,61 +1,4 @@
-//! 存量导入 (bulk import): a pure planner that turns a roster — rows from
-//! paper records or an OA spreadsheet — into records ready for one atomic
-//! [`insert_members`].
-//!
-//! Each row passes the guards of the live path ([`Lifecycle::import_with`]:
-//! the age at application, the activist period, the probation and its one
-//! extension, the introducers) and the tree rules of a live membership
-//! change ([`Memberships::with_history`]). Nothing is read or written here:
-//! the stored records come in through `existing`.
-//!
-//! **Introducers in the batch.** A row names an introducer on the platform
-//! by identity number ([`Introducer::ByIdNumber`]), since a roster has no
-//! member ids. The planner resolves each such reference:
-//! - to a stored member (found by `existing`): replaced by
-//!   [`Introducer::Member`] with the stored id, and checked on the stored
-//!   lifecycle;
-//! - else to another row of the batch: **kept by identity number**, and
-//!   checked on that row's planned lifecycle as if it were already stored:
-//!   the row must be a full member on the introduction date (the listing
-//!   date, or the admission resolution when the record has none) — the
-//!   live rule of Development 2014 Art. 14, both introducers full members.
-//!
-//! Keeping batch references by identity number is what makes the write
-//! atomic: ids are assigned by the store during the write, so no record can
-//! name another's id before it. With the reference kept by the 一人一档
-//! key, every [`NewMember`] of the plan is complete, the rows can be
-//! inserted in any order, and the service inserts them all in one call; a
-//! reader resolves the reference with `find_by_id_number`. The trade-off:
-//! the introduced member's record holds the introducer's identity number
-//! (masked in `Debug` and `Display`, in full when serialized); an
-//! integrator may re-link it to the id after the write. The alternative —
-//! ordering rows so that introducers come first and patching their ids in
-//! during the write — would need a new store operation.
-//!
-//! **What the service does.** Call [`plan_import`] with the tree, the rules,
-//! the calendar, today from the clock and a lookup of stored records by
-//! identity number; then `insert_members(plan.into_new_members())`, one
-//! atomic write (rows planned [`PlannedRow::Unchanged`] are not written).
-//! The store checks employee numbers against stored records in that write.
-//! Records are planned [`RegistrationStatus::Pending`], submitted today:
-//! the planner does not approve. The caller decides — it may set
-//! `registration` on the records before the write; approval issues the
-//! member card from the id, so an approved import is a bulk approval after
-//! the write.
-//!
-//! **Idempotence.** A row whose identity number is stored is
-//! [`PlannedRow::Unchanged`] when its planned record (identity, contact,
-//! occupation, lifecycle, memberships) equals the stored one, reading a
-//! stored introducer reference by identity number as the member it names
-//! now; otherwise it is an [`ImportErrorKind::Conflict`] naming the fields
-//! that differ — the planner never overwrites.
-//!
-//! [`insert_members`]: crate::store::MemberStore::insert_members
-//! [`Lifecycle::import_with`]: crate::lifecycle::Lifecycle::import_with
-//! [`Memberships::with_history`]: crate::member::Memberships::with_history
-//! [`Introducer::ByIdNumber`]: crate::lifecycle::Introducer::ByIdNumber
-//! [`Introducer::Member`]: crate::lifecycle::Introducer::Member
-//! [`RegistrationStatus::Pending`]: crate::member::RegistrationStatus::Pending
+//! 存量导入 (bulk import): the planner; see [`ImportPlan`] for how it works.
 
 mod plan;
 mod row;
@@ -159,6 +102,65 @@ pub enum PlannedRow {
     Unchanged(MemberId),
 }
 
+/// 存量导入 (bulk import): a pure planner that turns a roster — rows from
+/// paper records or an OA spreadsheet — into records ready for one atomic
+/// [`insert_members`].
+///
+/// Each row passes the guards of the live path ([`Lifecycle::import_with`]:
+/// the age at application, the activist period, the probation and its one
+/// extension, the introducers) and the tree rules of a live membership
+/// change ([`Memberships::with_history`]). Nothing is read or written here:
+/// the stored records come in through `existing`.
+///
+/// **Introducers in the batch.** A row names an introducer on the platform
+/// by identity number ([`Introducer::ByIdNumber`]), since a roster has no
+/// member ids. The planner resolves each such reference:
+/// - to a stored member (found by `existing`): replaced by
+///   [`Introducer::Member`] with the stored id, and checked on the stored
+///   lifecycle;
+/// - else to another row of the batch: **kept by identity number**, and
+///   checked on that row's planned lifecycle as if it were already stored:
+///   the row must be a full member on the introduction date (the listing
+///   date, or the admission resolution when the record has none) — the
+///   live rule of Development 2014 Art. 14, both introducers full members.
+///
+/// Keeping batch references by identity number is what makes the write
+/// atomic: ids are assigned by the store during the write, so no record can
+/// name another's id before it. With the reference kept by the 一人一档
+/// key, every [`NewMember`] of the plan is complete, the rows can be
+/// inserted in any order, and the service inserts them all in one call; a
+/// reader resolves the reference with `find_by_id_number`. The trade-off:
+/// the introduced member's record holds the introducer's identity number
+/// (masked in `Debug` and `Display`, in full when serialized); an
+/// integrator may re-link it to the id after the write. The alternative —
+/// ordering rows so that introducers come first and patching their ids in
+/// during the write — would need a new store operation.
+///
+/// **What the service does.** Call [`plan_import`] with the tree, the rules,
+/// the calendar, today from the clock and a lookup of stored records by
+/// identity number; then `insert_members(plan.into_new_members())`, one
+/// atomic write (rows planned [`PlannedRow::Unchanged`] are not written).
+/// The store checks employee numbers against stored records in that write.
+/// Records are planned [`RegistrationStatus::Pending`], submitted today:
+/// the planner does not approve. The caller decides — it may set
+/// `registration` on the records before the write; approval issues the
+/// member card from the id, so an approved import is a bulk approval after
+/// the write.
+///
+/// **Idempotence.** A row whose identity number is stored is
+/// [`PlannedRow::Unchanged`] when its planned record (identity, contact,
+/// occupation, lifecycle, memberships) equals the stored one, reading a
+/// stored introducer reference by identity number as the member it names
+/// now; otherwise it is an [`ImportErrorKind::Conflict`] naming the fields
+/// that differ — the planner never overwrites.
+///
+/// [`insert_members`]: crate::store::MemberStore::insert_members
+/// [`Lifecycle::import_with`]: crate::lifecycle::Lifecycle::import_with
+/// [`Memberships::with_history`]: crate::member::Memberships::with_history
+/// [`Introducer::ByIdNumber`]: crate::lifecycle::Introducer::ByIdNumber
+/// [`Introducer::Member`]: crate::lifecycle::Introducer::Member
+/// [`RegistrationStatus::Pending`]: crate::member::RegistrationStatus::Pending
+///
 /// 导入计划 (import plan): one [`PlannedRow`] per roster row, in roster
 /// order. [`crate::service::MembersHandle::import`] writes it in one
 /// atomic bulk insert.
