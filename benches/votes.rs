@@ -159,7 +159,7 @@ fn cast(c: &mut Criterion) {
     };
     let ballots = ballots(CASTS as usize);
     let run = |(store, v): (Arc<MemoryStore>, dangjian::election::VoteRecord)| {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut rng = rand::rng(); // the OS-seeded CSPRNG, as the service seals
         rt.block_on(async {
             for (i, b) in ballots.iter().enumerate() {
                 let (sealed, receipt) = seal(v.id(), v.session(), b.clone(), &mut rng);

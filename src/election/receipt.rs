@@ -100,8 +100,7 @@ pub struct SealedBallot {
 /// ```
 /// use chrono::NaiveDate;
 /// use dangjian::election::{seal, Ballot, VoteId};
-/// use rand::SeedableRng;
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+/// let mut rng = rand::rng();
 /// let ballot = Ballot::from_masks(0b1, 0, vec![]);
 /// let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
 /// let (sealed, receipt) = seal(VoteId::new(1), day, ballot.clone(), &mut rng);
@@ -187,11 +186,10 @@ pub fn seal<R: Rng + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
     fn codes_differ_for_the_same_choices() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut rng = rand::rng();
         let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
         let b = Ballot::from_masks(1, 0, vec![]);
         let (a, _) = seal(VoteId::new(1), day, b.clone(), &mut rng);
@@ -201,7 +199,7 @@ mod tests {
 
     #[test]
     fn debug_hides_the_nonce() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let mut rng = rand::rng();
         let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
         let (_, r) = seal(
             VoteId::new(3),
@@ -216,7 +214,7 @@ mod tests {
 
     #[test]
     fn serde_round_trip() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let mut rng = rand::rng();
         let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or_default();
         let (s, r) = seal(
             VoteId::new(3),

@@ -44,7 +44,6 @@ impl VoteLocation {
 /// use dangjian::election::*;
 /// use dangjian::store::{MemoryStore, VoteStore};
 /// use dangjian::{MemberId, OrgId};
-/// use rand::SeedableRng;
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
 /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=3).map(MemberId::new), []);
@@ -53,7 +52,7 @@ impl VoteLocation {
 /// let v = store.create_vote(NewVote {
 ///     org: OrgId::new(2), kind: VoteKind::Motion(motion), roll, session: on,
 /// }).await?;
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let mut rng = rand::rng();
 /// let (sealed, _receipt) = seal(v.id(), on, Ballot::from_masks(1, 0, vec![]), &mut rng);
 /// store.cast_ballot(MemberId::new(1), sealed.clone()).await?;
 /// assert!(store.cast_ballot(MemberId::new(1), sealed).await.is_err()); // once
