@@ -163,10 +163,19 @@ fn activist_period(
     on: NaiveDate,
     rules: &DevelopmentRules,
 ) -> Result<(), TransitionError> {
-    let Some(activist_since) = facts.activist_since else {
-        return Ok(());
-    };
-    let months = rules.min_activist_months;
+    match facts.activist_since {
+        Some(since) => activist_period_met(since, on, rules.min_activist_months),
+        None => Ok(()),
+    }
+}
+
+/// The activist period itself: `months` after `activist_since`, met on
+/// the anniversary; shared by the live listing and the import guards.
+pub(super) fn activist_period_met(
+    activist_since: NaiveDate,
+    on: NaiveDate,
+    months: u32,
+) -> Result<(), TransitionError> {
     let qualifies_on = months_after(activist_since, months)?;
     if on < qualifies_on {
         return Err(TransitionError::ActivistPeriodNotMet {

@@ -179,16 +179,7 @@ fn check_activist_period(
         return Ok(());
     };
     let months = record_rules(ctx, on)?.rules.min_activist_months;
-    let qualifies_on = months_after(activist_since, months)?;
-    if on < qualifies_on {
-        return Err(TransitionError::ActivistPeriodNotMet {
-            activist_since,
-            on,
-            qualifies_on,
-            months,
-        });
-    }
-    Ok(())
+    super::activist_period_met(activist_since, on, months)
 }
 
 /// 预备期: a given probation end is the standard one under the rules of the
