@@ -16,6 +16,7 @@ use dangjian::member::{
 use dangjian::org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind};
 use dangjian::period::WorkCalendar;
 use dangjian::service::{PageRequest, Session};
+use dangjian::store::Effects;
 use dangjian::store::{MemberStore, MemoryStore, OrgStore};
 use dangjian::{Dangjian, Error, MemberId, OrgId};
 use std::hint::black_box;
@@ -63,22 +64,28 @@ async fn build() -> County {
         }
     };
     let committee = store
-        .insert_org(new(
-            "县委组织部直属党委".into(),
-            OrgKind::GrassrootsCommittee,
-            None,
-        ))
+        .insert_org(
+            new(
+                "县委组织部直属党委".into(),
+                OrgKind::GrassrootsCommittee,
+                None,
+            ),
+            Effects::none(),
+        )
         .await
         .map(|o| o.id)
         .unwrap_or_else(|e| panic!("{e}"));
     let mut generals = Vec::new();
     for g in 0..GENERAL {
         let o = store
-            .insert_org(new(
-                format!("第{g}党总支"),
-                OrgKind::GeneralBranch,
-                Some(committee),
-            ))
+            .insert_org(
+                new(
+                    format!("第{g}党总支"),
+                    OrgKind::GeneralBranch,
+                    Some(committee),
+                ),
+                Effects::none(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         generals.push(o.id);
@@ -87,11 +94,14 @@ async fn build() -> County {
     for b in 0..BRANCHES {
         let parent = generals.get(b % GENERAL).copied();
         let o = store
-            .insert_org(new(
-                format!("第{b}党支部"),
-                OrgKind::Branch(BranchForm::Physical),
-                parent,
-            ))
+            .insert_org(
+                new(
+                    format!("第{b}党支部"),
+                    OrgKind::Branch(BranchForm::Physical),
+                    parent,
+                ),
+                Effects::none(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         branches.push(o.id);
@@ -102,7 +112,10 @@ async fn build() -> County {
             theme: OnlineTheme::Industry(format!("行业{b}")),
         });
         let o = store
-            .insert_org(new(format!("网上党支部{b}"), kind, Some(committee)))
+            .insert_org(
+                new(format!("网上党支部{b}"), kind, Some(committee)),
+                Effects::none(),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         online.push(o.id);
@@ -179,7 +192,7 @@ async fn build() -> County {
         };
         members.push(
             store
-                .insert_member(m)
+                .insert_member(m, Effects::none())
                 .await
                 .map(|m| m.id())
                 .unwrap_or_else(|e| panic!("{e}")),

@@ -20,6 +20,7 @@ use dangjian::adapters::SqliteStore;
 use dangjian::clock::FixedClock;
 use dangjian::dues::{AssessMonth, LedgerEntryKind, Month, PaymentRequest};
 use dangjian::member::NewMember;
+use dangjian::store::Effects;
 use dangjian::store::{MemberStore, Store};
 use dangjian::{Dangjian, MemberId};
 use std::sync::Arc;
@@ -178,7 +179,7 @@ fn bench_import(c: &mut Criterion) {
                 let input = batch.clone();
                 let t = Instant::now();
                 assert_eq!(
-                    must(rt.block_on(store.insert_members(input))).len(),
+                    must(rt.block_on(store.insert_members(input, Effects::none()))).len(),
                     MEMBERS as usize
                 );
                 total += t.elapsed();
@@ -206,7 +207,7 @@ fn bench_import(c: &mut Criterion) {
         let (store, url) = fresh();
         let input = batch.clone();
         let t = Instant::now();
-        must(rt.block_on(store.insert_members(input)));
+        must(rt.block_on(store.insert_members(input, Effects::none())));
         a += t.elapsed();
         done(store, url);
         let (store, url) = fresh();
@@ -229,13 +230,19 @@ async fn county_month_setup(url: &str) -> (Dangjian, County, Vec<MemberId>) {
     let tree = must(store.org_tree().await);
     let members = must(
         store
-            .insert_members(county_members(&tree, &county, 25_000, true))
+            .insert_members(
+                county_members(&tree, &county, 25_000, true),
+                Effects::none(),
+            )
             .await,
     );
     for (i, m) in members.iter().enumerate() {
         must(
             store
-                .put_dues_profile(dues_profile(m.id(), u32::try_from(i).unwrap_or_default()))
+                .put_dues_profile(
+                    dues_profile(m.id(), u32::try_from(i).unwrap_or_default()),
+                    Effects::none(),
+                )
                 .await,
         );
     }

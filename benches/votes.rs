@@ -18,6 +18,7 @@ use dangjian::election::{
     Ballot, Body, CountReport, ElectionBuilder, ElectionSetup, NewVote, Roll, Turnout, VoteKind,
     national_election_rules, seal,
 };
+use dangjian::store::Effects;
 use dangjian::store::{MemoryStore, VoteStore};
 use rand::{Rng, SeedableRng};
 use std::hint::black_box;
@@ -148,12 +149,15 @@ fn cast(c: &mut Criterion) {
     let make = || {
         let store = Arc::new(MemoryStore::new());
         let v = rt
-            .block_on(store.create_vote(NewVote {
-                org: OrgId::new(1),
-                kind: VoteKind::Election(setup.clone()),
-                roll: roll.clone(),
-                session: day(),
-            }))
+            .block_on(store.create_vote(
+                NewVote {
+                    org: OrgId::new(1),
+                    kind: VoteKind::Election(setup.clone()),
+                    roll: roll.clone(),
+                    session: day(),
+                },
+                Effects::none(),
+            ))
             .unwrap_or_else(|e| panic!("{e}"));
         (store, v)
     };
@@ -164,7 +168,7 @@ fn cast(c: &mut Criterion) {
             for (i, b) in ballots.iter().enumerate() {
                 let (sealed, receipt) = seal(v.id(), v.session(), b.clone(), &mut rng);
                 store
-                    .cast_ballot(MemberId::new(i as u64 + 1), sealed)
+                    .cast_ballot(MemberId::new(i as u64 + 1), sealed, Effects::none())
                     .await
                     .unwrap_or_else(|e| panic!("{e}"));
                 black_box(receipt);

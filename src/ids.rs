@@ -116,3 +116,15 @@ id_type!(
     CaseId,
     "case"
 );
+
+id_type!(
+    /// 流水标识: the id of a journal entry (outbox, audit, points streams),
+    /// increasing in the order the store committed them.
+    ///
+    /// ```
+    /// use dangjian::JournalId;
+    /// assert_eq!(JournalId::new(9).to_string(), "journal#9");
+    /// ```
+    JournalId,
+    "journal"
+);

@@ -25,5 +25,5 @@ pub mod service;
 pub mod store;
 
 pub use error::{Entity, Error, ErrorKind, Result};
-pub use ids::{CaseId, MemberId, OrgId, RecordId};
+pub use ids::{CaseId, JournalId, MemberId, OrgId, RecordId};
 pub use service::{Dangjian, RuleBook, Session};

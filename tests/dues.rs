@@ -134,7 +134,7 @@ async fn payments_go_oldest_first_and_one_external_id_is_one_payment() {
         .unwrap();
     let PaymentOutcome::Recorded {
         allocations,
-        record,
+        records,
         ..
     } = out
     else {
@@ -152,7 +152,7 @@ async fn payments_go_oldest_first_and_one_external_id_is_one_payment() {
         vec![(mo("2024-01"), money("90")), (mo("2024-02"), money("45"))]
     );
     assert!(matches!(
-        record.unwrap().activity,
+        records.first().unwrap().activity.clone(),
         Activity::DuesPaid { .. }
     ));
     // Recording the same id again changes nothing.

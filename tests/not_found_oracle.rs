@@ -121,15 +121,18 @@ async fn world() -> World {
         .await
         .unwrap();
     let cases = store
-        .open_departure_cases(vec![SelfDepartureCase {
-            id: CaseId::new(0),
-            member: mb,
-            branch: b.id,
-            opened_on: d(2024, 6, 1),
-            months: MonthRange::new(month(2023, 12), month(2024, 5)).unwrap(),
-            owed: "60.00".parse().unwrap(),
-            status: dangjian::dues::CaseStatus::Open,
-        }])
+        .open_departure_cases(vec![(
+            SelfDepartureCase {
+                id: CaseId::new(0),
+                member: mb,
+                branch: b.id,
+                opened_on: d(2024, 6, 1),
+                months: MonthRange::new(month(2023, 12), month(2024, 5)).unwrap(),
+                owed: "60.00".parse().unwrap(),
+                status: dangjian::dues::CaseStatus::Open,
+            },
+            dangjian::store::Effects::none(),
+        )])
         .await
         .unwrap();
     World {

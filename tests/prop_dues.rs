@@ -9,6 +9,7 @@ use dangjian::dues::{
     Balances, EntryId, LedgerEntry, LedgerEntryKind, Money, Month, MonthRange, NewLedgerEntry,
     NewPayment, PaymentOutcome, Relief, ReliefKind, allocate, check_relief, check_reversal,
 };
+use dangjian::store::Effects;
 use dangjian::store::{DuesStore, MemoryStore};
 use dangjian::{MemberId, OrgId};
 use proptest::prelude::*;
@@ -220,11 +221,11 @@ proptest! {
                 },
                 allocations: vec![],
             };
-            let first = store.record_payment(p.clone(), None, 0).await.unwrap();
+            let first = store.record_payment(p.clone(), Effects::none(), 0).await.unwrap();
             let after_first = store.dues_entries_of_member(m).await.unwrap();
             let PaymentOutcome::Recorded { payment, .. } = first else { panic!("first") };
             for v in versions.iter().take(times) {
-                let again = store.record_payment(p.clone(), None, *v).await.unwrap();
+                let again = store.record_payment(p.clone(), Effects::none(), *v).await.unwrap();
                 let PaymentOutcome::AlreadyRecorded { payment: same, .. } = again else {
                     panic!("again")
                 };

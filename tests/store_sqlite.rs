@@ -5,6 +5,7 @@ mod conformance;
 mod sql_faults;
 
 use dangjian::adapters::SqliteStore;
+use dangjian::store::Effects;
 use dangjian::store::Store;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,7 +66,7 @@ async fn a_read_only_file_refuses_writes_with_a_typed_error() {
                 "党委".parse().unwrap(),
                 dangjian::org::OrgKind::GrassrootsCommittee,
             );
-            let err = store.insert_org(new).await.unwrap_err();
+            let err = store.insert_org(new, Effects::none()).await.unwrap_err();
             assert_eq!(
                 err.kind(),
                 &dangjian::store::StoreErrorKind::ReadOnly,

@@ -11,6 +11,7 @@ use dangjian::member::{
 };
 use dangjian::org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind, OrgTree};
 use dangjian::period::WorkCalendar;
+use dangjian::store::Effects;
 use dangjian::store::Store;
 use dangjian::{MemberId, OrgId};
 
@@ -53,11 +54,14 @@ pub async fn county_orgs(store: &dyn Store) -> County {
     };
     let committee = must(
         store
-            .insert_org(new(
-                "县委直属机关党委".into(),
-                OrgKind::GrassrootsCommittee,
-                None,
-            ))
+            .insert_org(
+                new(
+                    "县委直属机关党委".into(),
+                    OrgKind::GrassrootsCommittee,
+                    None,
+                ),
+                Effects::none(),
+            )
             .await,
     )
     .id;
@@ -66,11 +70,14 @@ pub async fn county_orgs(store: &dyn Store) -> County {
         generals.push(
             must(
                 store
-                    .insert_org(new(
-                        format!("第{g}党总支"),
-                        OrgKind::GeneralBranch,
-                        Some(committee),
-                    ))
+                    .insert_org(
+                        new(
+                            format!("第{g}党总支"),
+                            OrgKind::GeneralBranch,
+                            Some(committee),
+                        ),
+                        Effects::none(),
+                    )
                     .await,
             )
             .id,
@@ -82,11 +89,14 @@ pub async fn county_orgs(store: &dyn Store) -> County {
         branches.push(
             must(
                 store
-                    .insert_org(new(
-                        format!("第{b}党支部"),
-                        OrgKind::Branch(BranchForm::Physical),
-                        parent,
-                    ))
+                    .insert_org(
+                        new(
+                            format!("第{b}党支部"),
+                            OrgKind::Branch(BranchForm::Physical),
+                            parent,
+                        ),
+                        Effects::none(),
+                    )
                     .await,
             )
             .id,
@@ -100,7 +110,10 @@ pub async fn county_orgs(store: &dyn Store) -> County {
         online.push(
             must(
                 store
-                    .insert_org(new(format!("网上党支部{b}"), kind, Some(committee)))
+                    .insert_org(
+                        new(format!("网上党支部{b}"), kind, Some(committee)),
+                        Effects::none(),
+                    )
                     .await,
             )
             .id,

@@ -298,8 +298,8 @@ pub enum PaymentOutcome {
         payment: LedgerEntry,
         /// Its allocations.
         allocations: Vec<LedgerEntry>,
-        /// The activity-record entry written with it.
-        record: Option<RecordEntry>,
+        /// The activity-record entries written with it (its effects).
+        records: Vec<RecordEntry>,
     },
     /// The external id was already recorded: nothing changed.
     AlreadyRecorded {

@@ -20,6 +20,7 @@ use crate::dues::{
 use crate::error::Entity;
 use crate::member::{Member, MembershipRequest};
 use crate::org::OrgTree;
+use crate::store::Effects;
 use crate::{Error, MemberId, OrgId};
 
 /// 党费: dues ([`Session::dues`]).
@@ -97,7 +98,11 @@ impl DuesHandle<'_> {
         };
         profile.pays_from = from;
         profile.declare(declaration)?;
-        Ok(self.s.store().put_dues_profile(profile).await?)
+        Ok(self
+            .s
+            .store()
+            .put_dues_profile(profile, Effects::none())
+            .await?)
     }
 
     /// 党费计算说明: the amount due for `month` with its explanation.
@@ -242,7 +247,10 @@ impl DuesHandle<'_> {
             counts.push(new.len().saturating_sub(before));
             runs.push(run);
         }
-        let mut stored = store.append_assessments(new).await?.into_iter();
+        let mut stored = store
+            .append_assessments(new, Effects::none())
+            .await?
+            .into_iter();
         for (run, n) in runs.iter_mut().zip(counts) {
             run.assessed = stored.by_ref().take(n).collect();
         }
@@ -302,7 +310,11 @@ impl DuesHandle<'_> {
                 reason: reason.trim().to_owned(),
             },
         };
-        Ok(self.s.store().append_dues_entry(new, version).await?)
+        Ok(self
+            .s
+            .store()
+            .append_dues_entry(new, version, Effects::none())
+            .await?)
     }
 
     /// 减免: records a reduction or exemption approved by the member's
@@ -366,7 +378,11 @@ impl DuesHandle<'_> {
             recorded_on: today,
             kind: LedgerEntryKind::Exemption { relief },
         };
-        Ok(self.s.store().append_dues_entry(new, version).await?)
+        Ok(self
+            .s
+            .store()
+            .append_dues_entry(new, version, Effects::none())
+            .await?)
     }
 
     /// 党费月报: the report for `org` and `month`: one branch's, or the
@@ -522,6 +538,7 @@ impl DuesHandle<'_> {
                 self.s.clock().today(),
             ));
         }
+        let to_open = to_open.into_iter().map(|c| (c, Effects::none())).collect();
         let opened = store.open_departure_cases(to_open).await?;
         Ok(ArrearsScan {
             as_of: month,
@@ -561,7 +578,11 @@ impl DuesHandle<'_> {
             .await?
             .ok_or_else(|| Error::not_found(Entity::DepartureCase, req.case))?;
         let decided = c.decide(req.decision, self.s.clock().today())?;
-        Ok(self.s.store().update_departure_case(decided).await?)
+        Ok(self
+            .s
+            .store()
+            .update_departure_case(decided, Effects::none())
+            .await?)
     }
 
     /// 自行脱党案件: the cases of the branches in `org`'s subtree, oldest

@@ -6,6 +6,7 @@ use crate::access;
 use crate::lifecycle::{Lifecycle, Stage, Transition, TransitionContext, TransitionRequest};
 use crate::member::{Member, RegistrationError};
 use crate::record::{Activity, NewRecordEntry};
+use crate::store::Effects;
 use crate::{Error, MemberId};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -90,7 +91,12 @@ impl LifecycleHandle<'_> {
             recorded_at: self.s.clock().timestamp(),
         };
         let updated = Member { lifecycle, ..m };
-        Ok(self.s.store().update_member(updated, Some(record)).await?.0)
+        Ok(self
+            .s
+            .store()
+            .update_member(updated, Effects::record(record))
+            .await?
+            .0)
     }
 
     /// The stage of `member` today.

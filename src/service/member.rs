@@ -11,6 +11,7 @@ use crate::member::{
     NewMember, Registration, RegistrationError, RegistrationStatus,
 };
 use crate::record::{Activity, NewRecordEntry};
+use crate::store::Effects;
 use crate::{Error, MemberId, OrgId};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -53,7 +54,7 @@ impl MembersHandle<'_> {
         let introducers = self.introducers_of(&reg.entry).await?;
         let new = self.plan_registration(reg, &l, &introducers)?;
         self.ensure_new_person(&new).await?;
-        Ok(self.s.store().insert_member(new).await?)
+        Ok(self.s.store().insert_member(new, Effects::none()).await?)
     }
 
     /// 登记并审核: registers a person already vetted and approves the
@@ -91,7 +92,7 @@ impl MembersHandle<'_> {
             approved_on: self.s.clock().today(),
             card: MemberCardId::issue(MemberId::new(0)),
         };
-        Ok(self.s.store().insert_member(new).await?)
+        Ok(self.s.store().insert_member(new, Effects::none()).await?)
     }
 
     /// 存量导入: imports a roster with each person's real history (when
@@ -192,7 +193,7 @@ impl MembersHandle<'_> {
         let created = if new.is_empty() {
             Vec::new()
         } else {
-            self.s.store().insert_members(new).await?
+            self.s.store().insert_members(new, Effects::none()).await?
         };
         Ok(crate::member::ImportReport { created, unchanged })
     }
@@ -231,7 +232,7 @@ impl MembersHandle<'_> {
             approved_on: self.s.clock().today(),
             card: MemberCardId::issue(member),
         };
-        Ok(self.s.store().update_member(m, None).await?.0)
+        Ok(self.s.store().update_member(m, Effects::none()).await?.0)
     }
 
     /// 组织关系变动: joins or leaves an online branch, a party group, a
@@ -299,7 +300,7 @@ impl MembersHandle<'_> {
         Ok(self
             .s
             .store()
-            .update_member(Member { memberships, ..m }, record)
+            .update_member(Member { memberships, ..m }, Effects::from(record))
             .await?
             .0)
     }

@@ -6,6 +6,7 @@ use super::{Page, PageRequest, Session};
 use crate::access;
 use crate::error::Entity;
 use crate::org::{Finding, Headcount, MoveOrg, NewOrganisation, OrgTree, Organisation, RenameOrg};
+use crate::store::Effects;
 use crate::{Error, OrgId};
 use std::collections::BTreeMap;
 
@@ -53,7 +54,7 @@ impl OrgsHandle<'_> {
             }
         };
         tree.check_new(&new)?;
-        Ok(self.s.store().insert_org(new).await?)
+        Ok(self.s.store().insert_org(new, Effects::none()).await?)
     }
 
     /// 调整隶属关系: moves an organisation under a new parent (or to the
@@ -93,10 +94,13 @@ impl OrgsHandle<'_> {
         Ok(self
             .s
             .store()
-            .update_org(Organisation {
-                parent: req.parent,
-                ..current
-            })
+            .update_org(
+                Organisation {
+                    parent: req.parent,
+                    ..current
+                },
+                Effects::none(),
+            )
             .await?)
     }
 
@@ -121,10 +125,13 @@ impl OrgsHandle<'_> {
         Ok(self
             .s
             .store()
-            .update_org(Organisation {
-                name: req.name,
-                ..current
-            })
+            .update_org(
+                Organisation {
+                    name: req.name,
+                    ..current
+                },
+                Effects::none(),
+            )
             .await?)
     }
 

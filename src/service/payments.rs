@@ -16,6 +16,7 @@ use crate::error::Entity;
 use crate::member::Member;
 use crate::org::OrgTree;
 use crate::record::{Activity, NewRecordEntry};
+use crate::store::Effects;
 use crate::store::{StoreError, StoreErrorKind};
 use crate::{Error, MemberId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -183,7 +184,7 @@ impl DuesHandle<'_> {
                 match self.plan_payment(&tree, now, m, profiles.get(&req.member), entries, req) {
                     Ok(PaymentPlan::Done(done)) => set(&mut results, i, Ok(done)),
                     Ok(PaymentPlan::Write(payment, record, version)) => {
-                        writes.push((payment, Some(record), version));
+                        writes.push((payment, Effects::record(record), version));
                         written.push(i);
                     }
                     Err(e) => set(&mut results, i, Err(e)),

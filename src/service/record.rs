@@ -5,6 +5,7 @@ use super::authorize::Target;
 use super::{Page, PageRequest, Session};
 use crate::access::{self, Scope};
 use crate::record::{AppendActivity, NewRecordEntry, RecordEntry};
+use crate::store::Effects;
 use crate::{Error, MemberId};
 
 /// 电子活动证: activity records ([`Session::records`]).
@@ -66,7 +67,7 @@ impl RecordsHandle<'_> {
             recorded_at: self.s.clock().timestamp(),
         };
         entry.validate(self.s.clock().today())?;
-        Ok(self.s.store().append_record(entry).await?)
+        Ok(self.s.store().append_record(entry, Effects::none()).await?)
     }
 
     /// 查看电子活动证: a member's activity record, oldest first, a page at a

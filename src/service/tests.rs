@@ -6,6 +6,7 @@
 //! their cause; service futures are `Send`.
 
 use super::{Dangjian, Session};
+use crate::JournalId;
 use crate::access::{ActedBy, Actor, Placement};
 use crate::clock::FixedClock;
 use crate::dues::{
@@ -24,6 +25,7 @@ use crate::store::{
     DuesStore, MemberStore, OrgStore, RecordStore, StoreError, StoreErrorKind, UniqueField,
     VoteLocation, VoteStore,
 };
+use crate::store::{Effects, JournalEntry, JournalStore, Stream};
 use crate::{CaseId, Entity, Error, ErrorKind, MemberId, OrgId, RecordId};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -35,59 +37,63 @@ mockall::mock! {
     #[async_trait]
     impl OrgStore for Db {
         async fn org_tree(&self) -> Result<Arc<OrgTree>, StoreError>;
-        async fn insert_org(&self, new: NewOrganisation) -> Result<Organisation, StoreError>;
-        async fn update_org(&self, org: Organisation) -> Result<Organisation, StoreError>;
+        async fn insert_org(&self, new: NewOrganisation, effects: Effects) -> Result<Organisation, StoreError>;
+        async fn update_org(&self, org: Organisation, effects: Effects) -> Result<Organisation, StoreError>;
     }
     #[async_trait]
     impl MemberStore for Db {
-        async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError>;
-        async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
+        async fn insert_member(&self, new: NewMember, effects: Effects) -> Result<Member, StoreError>;
+        async fn insert_members(&self, new: Vec<NewMember>, effects: Effects) -> Result<Vec<Member>, StoreError>;
         async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
         async fn get_members(&self, ids: &[MemberId]) -> Result<Vec<Member>, StoreError>;
         async fn placement(&self, id: MemberId) -> Result<Option<Placement>, StoreError>;
         async fn find_by_id_number(&self, id_number: &IdNumber) -> Result<Option<Member>, StoreError>;
         async fn find_by_employee_no(&self, no: &EmployeeNo) -> Result<Option<Member>, StoreError>;
-        async fn update_member(&self, member: Member, record: Option<NewRecordEntry>) -> Result<(Member, Option<RecordEntry>), StoreError>;
+        async fn update_member(&self, member: Member, effects: Effects) -> Result<(Member, Vec<RecordEntry>), StoreError>;
         async fn members_by_home(&self, orgs: &[OrgId]) -> Result<Vec<Member>, StoreError>;
         async fn members_by_online(&self, org: OrgId) -> Result<Vec<Member>, StoreError>;
     }
     #[async_trait]
     impl RecordStore for Db {
-        async fn append_record(&self, entry: NewRecordEntry) -> Result<RecordEntry, StoreError>;
+        async fn append_record(&self, entry: NewRecordEntry, effects: Effects) -> Result<RecordEntry, StoreError>;
         async fn records_of(&self, member: MemberId) -> Result<Vec<RecordEntry>, StoreError>;
     }
     #[async_trait]
     impl VoteStore for Db {
-        async fn create_vote(&self, new: NewVote) -> Result<VoteRecord, StoreError>;
+        async fn create_vote(&self, new: NewVote, effects: Effects) -> Result<VoteRecord, StoreError>;
         async fn get_vote(&self, id: VoteId) -> Result<Option<VoteRecord>, StoreError>;
         // Mocked rather than left to the default (which reads the whole
         // record with `get_vote`), so a test can tell the prologue's
         // locating read from a read of the record.
         async fn locate_vote(&self, id: VoteId, member: Option<MemberId>) -> Result<Option<VoteLocation>, StoreError>;
-        async fn check_in(&self, id: VoteId, member: MemberId, mode: AttendanceMode) -> Result<VoteRecord, StoreError>;
-        async fn record_written_opinion(&self, id: VoteId, member: MemberId, opinion: WrittenOpinion) -> Result<VoteRecord, StoreError>;
-        async fn cast_ballot(&self, voter: MemberId, ballot: SealedBallot) -> Result<(), StoreError>;
+        async fn check_in(&self, id: VoteId, member: MemberId, mode: AttendanceMode, effects: Effects) -> Result<VoteRecord, StoreError>;
+        async fn record_written_opinion(&self, id: VoteId, member: MemberId, opinion: WrittenOpinion, effects: Effects) -> Result<VoteRecord, StoreError>;
+        async fn cast_ballot(&self, voter: MemberId, ballot: SealedBallot, effects: Effects) -> Result<(), StoreError>;
         async fn has_voted(&self, id: VoteId, member: MemberId) -> Result<bool, StoreError>;
         async fn voters(&self, id: VoteId) -> Result<BTreeSet<MemberId>, StoreError>;
-        async fn close_vote(&self, id: VoteId) -> Result<VoteRecord, StoreError>;
+        async fn close_vote(&self, id: VoteId, effects: Effects) -> Result<VoteRecord, StoreError>;
         async fn sealed_ballots(&self, id: VoteId) -> Result<Vec<SealedBallot>, StoreError>;
     }
     #[async_trait]
     impl DuesStore for Db {
-        async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError>;
+        async fn put_dues_profile(&self, profile: DuesProfile, effects: Effects) -> Result<DuesProfile, StoreError>;
         async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError>;
         async fn dues_profiles(&self, members: &[MemberId]) -> Result<Vec<DuesProfile>, StoreError>;
-        async fn append_assessments(&self, entries: Vec<NewLedgerEntry>) -> Result<Vec<LedgerEntry>, StoreError>;
-        async fn record_payment(&self, payment: NewPayment, record: Option<NewRecordEntry>, based_on: u64) -> Result<PaymentOutcome, StoreError>;
-        async fn record_payments(&self, batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
-        async fn append_dues_entry(&self, entry: NewLedgerEntry, based_on: u64) -> Result<LedgerEntry, StoreError>;
+        async fn append_assessments(&self, entries: Vec<NewLedgerEntry>, effects: Effects) -> Result<Vec<LedgerEntry>, StoreError>;
+        async fn record_payment(&self, payment: NewPayment, effects: Effects, based_on: u64) -> Result<PaymentOutcome, StoreError>;
+        async fn record_payments(&self, batch: Vec<(NewPayment, Effects, u64)>) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
+        async fn append_dues_entry(&self, entry: NewLedgerEntry, based_on: u64, effects: Effects) -> Result<LedgerEntry, StoreError>;
         async fn dues_entries_of_member(&self, member: MemberId) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn dues_entries_of_members(&self, members: &[MemberId]) -> Result<Vec<LedgerEntry>, StoreError>;
         async fn dues_entries_of_branches(&self, branches: &[OrgId]) -> Result<Vec<LedgerEntry>, StoreError>;
-        async fn open_departure_cases(&self, cases: Vec<SelfDepartureCase>) -> Result<Vec<SelfDepartureCase>, StoreError>;
+        async fn open_departure_cases(&self, cases: Vec<(SelfDepartureCase, Effects)>) -> Result<Vec<SelfDepartureCase>, StoreError>;
         async fn departure_case(&self, id: CaseId) -> Result<Option<SelfDepartureCase>, StoreError>;
         async fn departure_cases(&self, branches: &[OrgId]) -> Result<Vec<SelfDepartureCase>, StoreError>;
-        async fn update_departure_case(&self, case: SelfDepartureCase) -> Result<SelfDepartureCase, StoreError>;
+        async fn update_departure_case(&self, case: SelfDepartureCase, effects: Effects) -> Result<SelfDepartureCase, StoreError>;
+    }
+    #[async_trait]
+    impl JournalStore for Db {
+        async fn journal(&self, stream: &Stream, after: Option<JournalId>, limit: usize) -> Result<Vec<JournalEntry>, StoreError>;
     }
 }
 
@@ -212,7 +218,7 @@ async fn registered(entry: Entry, approved: bool) -> Member {
     maker.expect_find_by_id_number().returning(|_| Ok(None));
     maker
         .expect_insert_member()
-        .returning(|new| Ok(new.into_member(MEMBER)));
+        .returning(|new, _| Ok(new.into_member(MEMBER)));
     let committee = session(
         maker,
         &Actor::committee_officer(MemberId::new(9), COMMITTEE),
@@ -325,16 +331,16 @@ async fn store_failures_keep_their_kind() {
     let mut db = db();
     no_introducers(&mut db);
     db.expect_find_by_id_number().returning(|_| Ok(None));
-    db.expect_insert_member().returning(|_| {
+    db.expect_insert_member().returning(|_, _| {
         Err(store_error(
             StoreErrorKind::Duplicate(UniqueField::EmployeeNo),
             "taken",
         ))
     });
     db.expect_insert_org()
-        .returning(|_| Err(store_error(StoreErrorKind::Unavailable, "down")));
+        .returning(|_, _| Err(store_error(StoreErrorKind::Unavailable, "down")));
     db.expect_update_org()
-        .returning(|_| Err(store_error(StoreErrorKind::Conflict, "changed")));
+        .returning(|_, _| Err(store_error(StoreErrorKind::Conflict, "changed")));
     db.expect_get_member()
         .returning(move |_| Ok(Some(pending.clone())));
     let mut updates = mockall::Sequence::new();
@@ -417,7 +423,7 @@ async fn a_store_error_keeps_the_store_error_and_its_source() {
         )
     };
     let mut db = db();
-    db.expect_insert_org().returning(move |_| Err(refused()));
+    db.expect_insert_org().returning(move |_, _| Err(refused()));
     db.expect_records_of().returning(move |_| Err(refused()));
     let committee = session(db, &Actor::committee_officer(MemberId::new(9), COMMITTEE));
     let group = NewOrganisation::new(
@@ -493,7 +499,7 @@ async fn an_officers_member_id_is_recorded_as_who_acted_in_a_transition() {
         // An officer account not linked to a member record names nobody.
         (Actor::branch_officer(None, BRANCH_A), None),
     ] {
-        let written: Arc<Mutex<Vec<Option<NewRecordEntry>>>> = Arc::default();
+        let written: Arc<Mutex<Vec<Vec<NewRecordEntry>>>> = Arc::default();
         let mut db = db();
         let m = applicant.clone();
         db.expect_get_member()
@@ -502,20 +508,26 @@ async fn an_officers_member_id_is_recorded_as_who_acted_in_a_transition() {
         let sink = Arc::clone(&written);
         db.expect_update_member()
             .times(1)
-            .returning(move |member, record| {
+            .returning(move |member, effects: Effects| {
                 if let Ok(mut w) = sink.lock() {
-                    w.push(record.clone());
+                    w.push(effects.records().to_vec());
                 }
-                Ok((member, record.map(|r| r.into_entry(RecordId::new(1)))))
+                let (records, _) = effects.into_parts();
+                let stored = records.into_iter().map(|r| r.into_entry(RecordId::new(1)));
+                Ok((member, stored.collect()))
             });
         let s = session(db, &actor);
         let req = TransitionRequest::BecomeActivist { on: d(2024, 6, 1) };
         let m = s.lifecycle().transition(Transition::new(MEMBER, req)).await;
         assert_eq!(m.map(|m| m.stage()).ok(), Some(Stage::Activist));
         let written = written.lock().map(|w| w.clone()).unwrap_or_default();
-        let [Some(entry)] = written.as_slice() else {
-            panic!("expected one update with a record entry, got {written:?}");
-        };
+        let [entry] = written
+            .concat()
+            .try_into()
+            .unwrap_or_else(|w: Vec<NewRecordEntry>| {
+                panic!("expected one update with a record entry, got {w:?}")
+            });
+        assert_eq!(written.len(), 1, "one update");
         assert_eq!(entry.acted_by, acted_by, "{actor:?}");
         assert_eq!(entry.member, MEMBER);
         assert_eq!(entry.occurred_on, d(2024, 6, 1));

@@ -19,6 +19,7 @@ use crate::election::{
 };
 use crate::error::Entity;
 use crate::lifecycle::Stage;
+use crate::store::Effects;
 use crate::store::StoreErrorKind;
 use crate::{Error, MemberId, OrgId};
 use std::collections::BTreeMap;
@@ -67,7 +68,7 @@ impl VotesHandle<'_> {
             roll,
             session: today,
         };
-        Ok(self.s.store().create_vote(new).await?)
+        Ok(self.s.store().create_vote(new, Effects::none()).await?)
     }
 
     /// 重新投票 / 另行选举: opens the next round of a closed election (a
@@ -112,7 +113,7 @@ impl VotesHandle<'_> {
             roll: v.roll.clone(),
             session: self.s.clock().today(),
         };
-        Ok(self.s.store().create_vote(new).await?)
+        Ok(self.s.store().create_vote(new, Effects::none()).await?)
     }
 
     /// 发起表决: opens a branch assembly vote on one person (an admission,
@@ -172,7 +173,7 @@ impl VotesHandle<'_> {
             roll,
             session: self.s.clock().today(),
         };
-        Ok(self.s.store().create_vote(new).await?)
+        Ok(self.s.store().create_vote(new, Effects::none()).await?)
     }
 
     /// 签到: checks a member in. Officers running the vote check anyone
@@ -214,7 +215,7 @@ impl VotesHandle<'_> {
         Ok(self
             .s
             .store()
-            .check_in(req.vote, req.member, req.mode)
+            .check_in(req.vote, req.member, req.mode, Effects::none())
             .await?)
     }
 
@@ -253,7 +254,7 @@ impl VotesHandle<'_> {
         Ok(self
             .s
             .store()
-            .record_written_opinion(req.vote, req.member, req.opinion)
+            .record_written_opinion(req.vote, req.member, req.opinion, Effects::none())
             .await?)
     }
 
@@ -311,7 +312,7 @@ impl VotesHandle<'_> {
             let mut rng = rand::rng();
             seal(req.vote, v.session, ballot, &mut rng)
         };
-        match store.cast_ballot(voter, sealed).await {
+        match store.cast_ballot(voter, sealed, Effects::none()).await {
             Ok(()) => Ok(receipt),
             Err(e) => match e.kind() {
                 StoreErrorKind::Conflict if store.has_voted(req.vote, voter).await? => {
@@ -345,7 +346,7 @@ impl VotesHandle<'_> {
     /// `NotFound`; `PermissionDenied` unless an officer running the vote.
     pub async fn close(&self, vote: VoteId) -> Result<VoteRecord, Error> {
         self.runs_vote(vote).await?;
-        Ok(self.s.store().close_vote(vote).await?)
+        Ok(self.s.store().close_vote(vote, Effects::none()).await?)
     }
 
     /// 计票报告: the count report of a closed election.

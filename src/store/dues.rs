@@ -13,19 +13,22 @@
 //! refused with
 //! [`StoreErrorKind::Conflict`](super::StoreErrorKind::Conflict).
 
-use super::StoreError;
+use super::{Effects, StoreError};
 use crate::dues::DuesProfile;
 use crate::dues::arrears::SelfDepartureCase;
 use crate::dues::ledger::{LedgerEntry, NewLedgerEntry, NewPayment, PaymentOutcome};
-use crate::record::NewRecordEntry;
 use crate::{MemberId, OrgId};
 use async_trait::async_trait;
 
 /// 党费存储: what a backend implements for dues.
 #[async_trait]
 pub trait DuesStore: Send + Sync {
-    /// Creates or replaces a member's dues profile.
-    async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError>;
+    /// Creates or replaces a member's dues profile, with `effects`.
+    async fn put_dues_profile(
+        &self,
+        profile: DuesProfile,
+        effects: Effects,
+    ) -> Result<DuesProfile, StoreError>;
 
     /// One member's profile (default: [`DuesStore::dues_profiles`] of one).
     async fn dues_profile(&self, member: MemberId) -> Result<Option<DuesProfile>, StoreError> {
@@ -38,27 +41,28 @@ pub trait DuesStore: Send + Sync {
     /// Appends assessments, all or none. Refuses
     /// ([`Rejected`](super::StoreErrorKind::Rejected)) an entry that is not
     /// an assessment, or a month already assessed (and not reversed) for
-    /// the member.
+    /// the member. `effects` are committed with them.
     async fn append_assessments(
         &self,
         entries: Vec<NewLedgerEntry>,
+        effects: Effects,
     ) -> Result<Vec<LedgerEntry>, StoreError>;
 
-    /// Records a payment, its allocations and its activity-record entry in
-    /// one atomic step. When the external payment id is already stored,
-    /// returns [`PaymentOutcome::AlreadyRecorded`] and changes nothing.
-    /// Otherwise refuses a stale `based_on` (`Conflict`), allocations
-    /// larger than the dues part of the payment (`Rejected`), and an
-    /// activity-record entry of another member (`Rejected`).
+    /// Records a payment, its allocations and its `effects` in one atomic
+    /// step. When the external payment id is already stored, returns
+    /// [`PaymentOutcome::AlreadyRecorded`] and changes nothing (its effects
+    /// are not stored). Otherwise refuses a stale `based_on` (`Conflict`),
+    /// allocations larger than the dues part of the payment (`Rejected`),
+    /// and an activity-record entry about another member (`Rejected`).
     ///
     /// The default is the batch of one ([`DuesStore::record_payments`]).
     async fn record_payment(
         &self,
         payment: NewPayment,
-        record: Option<NewRecordEntry>,
+        effects: Effects,
         based_on: u64,
     ) -> Result<PaymentOutcome, StoreError> {
-        self.record_payments(vec![(payment, record, based_on)])
+        self.record_payments(vec![(payment, effects, based_on)])
             .await?
             .pop()
             .unwrap_or_else(|| {
@@ -77,21 +81,23 @@ pub trait DuesStore: Send + Sync {
     /// [`PaymentOutcome::AlreadyRecorded`] and changes nothing; a stale
     /// `based_on` gives that item `Conflict`; allocations above the dues
     /// part or an activity-record entry of another member give it
-    /// `Rejected`. All accepted items are committed together; the outer
-    /// error means nothing was stored.
+    /// `Rejected`. All accepted items are committed together, each with its
+    /// own effects; the outer error means nothing was stored.
     async fn record_payments(
         &self,
-        batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>,
+        batch: Vec<(NewPayment, Effects, u64)>,
     ) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError>;
 
     /// Appends a reversal or an exemption for a member whose ledger is at
     /// version `based_on`. Refuses a stale version (`Conflict`), a reversal
     /// of an unknown entry (`NotFound`) or of one that cannot be reversed,
     /// an exemption overlapping another, and any other kind (`Rejected`).
+    /// `effects` are committed with it.
     async fn append_dues_entry(
         &self,
         entry: NewLedgerEntry,
         based_on: u64,
+        effects: Effects,
     ) -> Result<LedgerEntry, StoreError>;
 
     /// The entries about `member` (any branch), oldest first.
@@ -112,11 +118,12 @@ pub trait DuesStore: Send + Sync {
         branches: &[OrgId],
     ) -> Result<Vec<LedgerEntry>, StoreError>;
 
-    /// Opens cases (ids assigned by the store), skipping a member who
-    /// already has an open case; returns the cases opened.
+    /// Opens cases (ids assigned by the store), each with its effects,
+    /// skipping a member who already has an open case (whose effects are
+    /// not stored); returns the cases opened.
     async fn open_departure_cases(
         &self,
-        cases: Vec<SelfDepartureCase>,
+        cases: Vec<(SelfDepartureCase, Effects)>,
     ) -> Result<Vec<SelfDepartureCase>, StoreError>;
 
     /// One case.
@@ -132,9 +139,10 @@ pub trait DuesStore: Send + Sync {
     ) -> Result<Vec<SelfDepartureCase>, StoreError>;
 
     /// Replaces a case that is still open in the store (`Conflict` if it
-    /// was closed meanwhile, `NotFound` if unknown).
+    /// was closed meanwhile, `NotFound` if unknown), with `effects`.
     async fn update_departure_case(
         &self,
         case: SelfDepartureCase,
+        effects: Effects,
     ) -> Result<SelfDepartureCase, StoreError>;
 }

@@ -2,20 +2,28 @@
 //! in-memory store that is the default.
 //!
 //! The traits are async (async-trait), object-safe and `Send + Sync`, so a
-//! service holds an `Arc<dyn Store>`. A write that must not be split (a
-//! lifecycle transition with its activity-record entry) is one method, so
-//! every backend can make it atomic. Each write of an existing record names
+//! service holds an `Arc<dyn Store>`. Every write is one method that the
+//! store commits atomically together with its side effects ([`Effects`]:
+//! activity-record entries and journal entries), which every write method
+//! takes as its last argument: the change and its effects are stored
+//! together or not at all, and effects are stored exactly when the write
+//! changes something (an idempotent repeat stores none). Each write of an existing record names
 //! the version it read ([`Member::version`]); a store refuses a stale write
 //! with [`StoreErrorKind::Conflict`]. Stores enforce uniqueness of identity
 //! numbers and employee numbers themselves, so two concurrent registrations
 //! of one person cannot both succeed.
 
 mod dues;
+mod effects;
 mod error;
 pub(crate) mod memory;
 mod votes;
 
 pub use dues::*;
+pub use effects::{
+    BadStream, Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MAX_STREAM_LEN,
+    NewJournalEntry, Stream,
+};
 
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
@@ -39,12 +47,20 @@ pub trait OrgStore: Send + Sync {
     /// Creates an organisation; the store assigns the id. The store checks
     /// the new organisation against the tree under its own lock or
     /// transaction ([`OrgTree::check_new`]).
-    async fn insert_org(&self, new: NewOrganisation) -> Result<Organisation, StoreError>;
+    async fn insert_org(
+        &self,
+        new: NewOrganisation,
+        effects: Effects,
+    ) -> Result<Organisation, StoreError>;
 
     /// Replaces an organisation (rename, move to another parent) if its
     /// stored version is `org.version`; the store re-checks the tree rules
     /// (no cycle) atomically and bumps the version.
-    async fn update_org(&self, org: Organisation) -> Result<Organisation, StoreError>;
+    async fn update_org(
+        &self,
+        org: Organisation,
+        effects: Effects,
+    ) -> Result<Organisation, StoreError>;
 }
 
 /// 党员存储: members' records.
@@ -54,16 +70,23 @@ pub trait MemberStore: Send + Sync {
     /// second record with the same identity number or employee number
     /// ([`StoreErrorKind::Duplicate`]). The default is the bulk insert of
     /// one ([`MemberStore::insert_members`]).
-    async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError> {
-        self.insert_members(vec![new]).await?.pop().ok_or_else(|| {
-            StoreError::new(StoreErrorKind::Rejected, "the insert of one gave no record")
-        })
+    async fn insert_member(&self, new: NewMember, effects: Effects) -> Result<Member, StoreError> {
+        self.insert_members(vec![new], effects)
+            .await?
+            .pop()
+            .ok_or_else(|| {
+                StoreError::new(StoreErrorKind::Rejected, "the insert of one gave no record")
+            })
     }
 
     /// Creates many records in one atomic step (a bulk import from paper
     /// records or an OA system): all are stored, or none. Ids are assigned in
     /// the order given. Uniqueness holds across the batch and the store.
-    async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError>;
+    async fn insert_members(
+        &self,
+        new: Vec<NewMember>,
+        effects: Effects,
+    ) -> Result<Vec<Member>, StoreError>;
 
     /// One record (default: [`MemberStore::get_members`] of one).
     async fn get_member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
@@ -84,13 +107,15 @@ pub trait MemberStore: Send + Sync {
     async fn find_by_employee_no(&self, no: &EmployeeNo) -> Result<Option<Member>, StoreError>;
 
     /// Replaces a record if its stored version is `member.version`, and in
-    /// the same atomic step appends `record` to the activity record. Returns
-    /// the stored record (version bumped) and the entry.
+    /// the same atomic step commits `effects`. Refuses activity-record
+    /// entries about another member ([`StoreErrorKind::Rejected`]). Returns
+    /// the stored record (version bumped) and the activity-record entries
+    /// appended.
     async fn update_member(
         &self,
         member: Member,
-        record: Option<NewRecordEntry>,
-    ) -> Result<(Member, Option<RecordEntry>), StoreError>;
+        effects: Effects,
+    ) -> Result<(Member, Vec<RecordEntry>), StoreError>;
 
     /// The members whose home branch is one of `orgs`, ordered by id.
     async fn members_by_home(&self, orgs: &[OrgId]) -> Result<Vec<Member>, StoreError>;
@@ -103,20 +128,28 @@ pub trait MemberStore: Send + Sync {
 /// delete.
 #[async_trait]
 pub trait RecordStore: Send + Sync {
-    /// Appends an entry; the store assigns an increasing id.
-    async fn append_record(&self, entry: NewRecordEntry) -> Result<RecordEntry, StoreError>;
+    /// Appends an entry, and its `effects`; the store assigns increasing
+    /// ids. An entry about an unknown member is
+    /// [`StoreErrorKind::NotFound`].
+    async fn append_record(
+        &self,
+        entry: NewRecordEntry,
+        effects: Effects,
+    ) -> Result<RecordEntry, StoreError>;
 
     /// A member's entries, oldest first.
     async fn records_of(&self, member: MemberId) -> Result<Vec<RecordEntry>, StoreError>;
 }
 
-/// Everything a service needs: the area traits, and closing.
+/// Everything a service needs: the area traits, the journal, and closing.
 ///
 /// A backend implements the area traits and then this one, usually with
 /// nothing in it (`impl Store for MyStore {}`); a backend holding
 /// connections overrides [`Store::close`].
 #[async_trait]
-pub trait Store: OrgStore + MemberStore + RecordStore + DuesStore + VoteStore {
+pub trait Store:
+    OrgStore + MemberStore + RecordStore + DuesStore + VoteStore + JournalStore
+{
     /// Releases what the store holds (a connection pool, a file). Calls
     /// after closing fail with [`StoreErrorKind::Unavailable`] or
     /// succeed, as the backend allows; they never corrupt stored data.

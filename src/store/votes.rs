@@ -9,7 +9,7 @@
 //! return or cluster ballots in casting order (key them by the code). Both
 //! are written by the one method [`VoteStore::cast_ballot`], atomically.
 
-use super::StoreError;
+use super::{Effects, StoreError};
 use crate::MemberId;
 use crate::OrgId;
 use crate::election::{
@@ -42,7 +42,7 @@ impl VoteLocation {
 /// ```
 /// use chrono::NaiveDate;
 /// use dangjian::election::*;
-/// use dangjian::store::{MemoryStore, VoteStore};
+/// use dangjian::store::{Effects, MemoryStore, VoteStore};
 /// use dangjian::{MemberId, OrgId};
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
@@ -51,20 +51,20 @@ impl VoteLocation {
 /// let store = MemoryStore::new();
 /// let v = store.create_vote(NewVote {
 ///     org: OrgId::new(2), kind: VoteKind::Motion(motion), roll, session: on,
-/// }).await?;
+/// }, Effects::none()).await?;
 /// let mut rng = rand::rng();
 /// let (sealed, _receipt) = seal(v.id(), on, Ballot::from_masks(1, 0, vec![]), &mut rng);
-/// store.cast_ballot(MemberId::new(1), sealed.clone()).await?;
-/// assert!(store.cast_ballot(MemberId::new(1), sealed).await.is_err()); // once
+/// store.cast_ballot(MemberId::new(1), sealed.clone(), Effects::none()).await?;
+/// assert!(store.cast_ballot(MemberId::new(1), sealed, Effects::none()).await.is_err()); // once
 /// assert!(store.sealed_ballots(v.id()).await.is_err()); // still open
-/// store.close_vote(v.id()).await?;
+/// store.close_vote(v.id(), Effects::none()).await?;
 /// assert_eq!(store.sealed_ballots(v.id()).await?.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
 /// ```
 #[async_trait]
 pub trait VoteStore: Send + Sync {
     /// Opens a vote; the store assigns the id.
-    async fn create_vote(&self, new: NewVote) -> Result<VoteRecord, StoreError>;
+    async fn create_vote(&self, new: NewVote, effects: Effects) -> Result<VoteRecord, StoreError>;
 
     /// One vote (without ballots).
     async fn get_vote(&self, id: VoteId) -> Result<Option<VoteRecord>, StoreError>;
@@ -93,6 +93,7 @@ pub trait VoteStore: Send + Sync {
         id: VoteId,
         member: MemberId,
         mode: AttendanceMode,
+        effects: Effects,
     ) -> Result<VoteRecord, StoreError>;
 
     /// 书面意见: records an absent entitled member's written opinion on a
@@ -102,6 +103,7 @@ pub trait VoteStore: Send + Sync {
         id: VoteId,
         member: MemberId,
         opinion: WrittenOpinion,
+        effects: Effects,
     ) -> Result<VoteRecord, StoreError>;
 
     /// 投票: in one atomic step, checks the vote is open and `voter` is
@@ -112,7 +114,15 @@ pub trait VoteStore: Send + Sync {
     /// a closed vote or a voter not entitled with
     /// [`super::StoreErrorKind::Rejected`]; an unknown vote with
     /// [`super::StoreErrorKind::NotFound`].
-    async fn cast_ballot(&self, voter: MemberId, ballot: SealedBallot) -> Result<(), StoreError>;
+    ///
+    /// `effects` must carry nothing of the ballot (the service passes only
+    /// what is about the voter's taking part).
+    async fn cast_ballot(
+        &self,
+        voter: MemberId,
+        ballot: SealedBallot,
+        effects: Effects,
+    ) -> Result<(), StoreError>;
 
     /// Whether `member` has voted in vote `id`.
     async fn has_voted(&self, id: VoteId, member: MemberId) -> Result<bool, StoreError>;
@@ -120,8 +130,9 @@ pub trait VoteStore: Send + Sync {
     /// 参加投票名单: who voted (no ballots).
     async fn voters(&self, id: VoteId) -> Result<BTreeSet<MemberId>, StoreError>;
 
-    /// 结束投票: closes the vote; idempotent.
-    async fn close_vote(&self, id: VoteId) -> Result<VoteRecord, StoreError>;
+    /// 结束投票: closes the vote; idempotent (closing again stores no
+    /// effects).
+    async fn close_vote(&self, id: VoteId, effects: Effects) -> Result<VoteRecord, StoreError>;
 
     /// 选票: the sealed ballots, ordered by tracking code (not by casting).
     /// Refused with [`super::StoreErrorKind::Rejected`] while the vote is

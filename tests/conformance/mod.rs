@@ -13,6 +13,7 @@ use dangjian::member::{
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind, Organisation};
 use dangjian::period::WorkCalendar;
 use dangjian::record::{Activity, NewRecordEntry};
+use dangjian::store::Effects;
 use dangjian::store::{Store, StoreErrorKind, UniqueField};
 use dangjian::{MemberId, OrgId};
 use std::sync::Arc;
@@ -33,9 +34,11 @@ where
     concurrent_updates_of_one_version_store_one(make().await).await;
     votes::run_all(&make).await;
     dues::run_all(&make).await;
+    effects::run_all(&make).await;
 }
 
 pub mod dues;
+pub mod effects;
 pub mod votes;
 
 async fn org(
@@ -49,7 +52,7 @@ async fn org(
         Some(p) => new.under(p),
         None => new,
     };
-    store.insert_org(new).await.unwrap()
+    store.insert_org(new, Effects::none()).await.unwrap()
 }
 
 pub async fn two_branches(store: &Arc<dyn Store>) -> (OrgId, OrgId, OrgId) {
@@ -136,7 +139,7 @@ pub fn edited(m: &Member, change: impl FnOnce(&mut NewMember)) -> Member {
     new.into_member(m.id()).with_version(m.version())
 }
 
-fn entry(member: MemberId, note: &str) -> NewRecordEntry {
+pub fn entry(member: MemberId, note: &str) -> NewRecordEntry {
     NewRecordEntry {
         member,
         occurred_on: d(2024, 6, 1),
@@ -157,7 +160,10 @@ async fn orgs_and_versions(store: Arc<dyn Store>) {
     assert_eq!(branch.version, 1);
     // A party group outside a branch is rejected by the store itself.
     let stray = store
-        .insert_org(NewOrganisation::new("小组".parse().unwrap(), OrgKind::PartyGroup).under(c))
+        .insert_org(
+            NewOrganisation::new("小组".parse().unwrap(), OrgKind::PartyGroup).under(c),
+            Effects::none(),
+        )
         .await;
     assert_eq!(
         stray.err().map(|e| e.kind().clone()),
@@ -165,18 +171,24 @@ async fn orgs_and_versions(store: Arc<dyn Store>) {
     );
     // Renaming bumps the version; a stale write is a conflict.
     let renamed = store
-        .update_org(Organisation {
-            name: "第二党支部".parse().unwrap(),
-            ..branch.clone()
-        })
+        .update_org(
+            Organisation {
+                name: "第二党支部".parse().unwrap(),
+                ..branch.clone()
+            },
+            Effects::none(),
+        )
         .await
         .unwrap();
     assert_eq!(renamed.version, 2);
     let stale = store
-        .update_org(Organisation {
-            name: "旧名".parse().unwrap(),
-            ..branch
-        })
+        .update_org(
+            Organisation {
+                name: "旧名".parse().unwrap(),
+                ..branch
+            },
+            Effects::none(),
+        )
         .await;
     assert_eq!(
         stale.err().map(|e| e.kind().clone()),
@@ -185,10 +197,13 @@ async fn orgs_and_versions(store: Arc<dyn Store>) {
     // A cycle is rejected and the tree is unchanged.
     let committee = store.org_tree().await.unwrap().get(c).unwrap().clone();
     let cycle = store
-        .update_org(Organisation {
-            parent: Some(a),
-            ..committee
-        })
+        .update_org(
+            Organisation {
+                parent: Some(a),
+                ..committee
+            },
+            Effects::none(),
+        )
         .await;
     assert_eq!(
         cycle.err().map(|e| e.kind().clone()),
@@ -202,16 +217,19 @@ async fn orgs_and_versions(store: Arc<dyn Store>) {
 async fn unique_fields(store: Arc<dyn Store>) {
     let (_, a, b) = two_branches(&store).await;
     let m = store
-        .insert_member(new_member(&store, a, 1).await)
+        .insert_member(new_member(&store, a, 1).await, Effects::none())
         .await
         .unwrap();
     assert_eq!(m.version(), 1);
     let same_person = new_member(&store, b, 1).await;
     let r = store
-        .insert_member(NewMember {
-            contact: Contact::default(),
-            ..same_person
-        })
+        .insert_member(
+            NewMember {
+                contact: Contact::default(),
+                ..same_person
+            },
+            Effects::none(),
+        )
         .await;
     assert_eq!(
         r.err().map(|e| e.kind().clone()),
@@ -219,7 +237,7 @@ async fn unique_fields(store: Arc<dyn Store>) {
     );
     let mut other = new_member(&store, b, 2).await;
     other.contact.employee_no = m.contact().employee_no.clone();
-    let r = store.insert_member(other).await;
+    let r = store.insert_member(other, Effects::none()).await;
     assert_eq!(
         r.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Duplicate(UniqueField::EmployeeNo))
@@ -243,7 +261,10 @@ async fn bulk_insert_is_all_or_nothing(store: Arc<dyn Store>) {
     for n in 10..20 {
         batch.push(new_member(&store, if n % 2 == 0 { a } else { b }, n).await);
     }
-    let stored = store.insert_members(batch.clone()).await.unwrap();
+    let stored = store
+        .insert_members(batch.clone(), Effects::none())
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 10);
     assert!(stored.windows(2).all(|w| w[0].id() < w[1].id()));
     assert_eq!(store.members_by_home(&[a, b]).await.unwrap(), stored);
@@ -256,35 +277,53 @@ async fn bulk_insert_is_all_or_nothing(store: Arc<dyn Store>) {
     let mut within = fresh.clone();
     within.push(new_member(&store, b, 20).await);
     within.last_mut().unwrap().contact.employee_no = None;
-    let r = store.insert_members(within).await;
+    let r = store.insert_members(within, Effects::none()).await;
     assert_eq!(
         r.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Duplicate(UniqueField::IdNumber))
     );
     let mut against = fresh.clone();
     against.push(batch[0].clone());
-    assert!(store.insert_members(against).await.is_err());
+    assert!(
+        store
+            .insert_members(against, Effects::none())
+            .await
+            .is_err()
+    );
     assert_eq!(store.members_by_home(&[a, b]).await.unwrap().len(), 10);
-    assert_eq!(store.insert_members(fresh).await.unwrap().len(), 5);
-    assert!(store.insert_members(Vec::new()).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .insert_members(fresh, Effects::none())
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+    assert!(
+        store
+            .insert_members(Vec::new(), Effects::none())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn stale_member_write_changes_nothing(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
-        .insert_member(new_member(&store, a, 3).await)
+        .insert_member(new_member(&store, a, 3).await, Effects::none())
         .await
         .unwrap();
     let (m2, e) = store
-        .update_member(m.clone(), Some(entry(m.id(), "first")))
+        .update_member(m.clone(), Effects::record(entry(m.id(), "first")))
         .await
         .unwrap();
     assert_eq!(m2.version(), 2);
-    assert!(e.is_some());
+    assert_eq!(e.len(), 1);
     // Writing the old version again: a conflict, and neither the record nor
     // the activity-record entry is stored.
     let r = store
-        .update_member(m.clone(), Some(entry(m.id(), "second")))
+        .update_member(m.clone(), Effects::record(entry(m.id(), "second")))
         .await;
     assert_eq!(
         r.err().map(|e| e.kind().clone()),
@@ -294,7 +333,7 @@ async fn stale_member_write_changes_nothing(store: Arc<dyn Store>) {
     assert_eq!(store.records_of(m.id()).await.unwrap().len(), 1);
     // An entry for another member is refused as a whole.
     let r = store
-        .update_member(m2.clone(), Some(entry(MemberId::new(999), "x")))
+        .update_member(m2.clone(), Effects::record(entry(MemberId::new(999), "x")))
         .await;
     assert!(r.is_err());
     assert_eq!(store.get_member(m.id()).await.unwrap(), Some(m2));
@@ -304,7 +343,7 @@ async fn stale_member_write_changes_nothing(store: Arc<dyn Store>) {
         .with_version(m.version());
     assert_eq!(
         store
-            .update_member(ghost, None)
+            .update_member(ghost, Effects::none())
             .await
             .err()
             .map(|e| e.kind().clone()),
@@ -325,7 +364,7 @@ async fn indexes_follow_updates(store: Arc<dyn Store>) {
     .await
     .id;
     let m = store
-        .insert_member(new_member(&store, a, 4).await)
+        .insert_member(new_member(&store, a, 4).await, Effects::none())
         .await
         .unwrap();
     let tree = store.org_tree().await.unwrap();
@@ -352,7 +391,7 @@ async fn indexes_follow_updates(store: Arc<dyn Store>) {
         )
         .unwrap();
     let (m2, _) = store
-        .update_member(edited(&m, |n| n.memberships = moved), None)
+        .update_member(edited(&m, |n| n.memberships = moved), Effects::none())
         .await
         .unwrap();
     assert!(store.members_by_home(&[a]).await.unwrap().is_empty());
@@ -370,14 +409,14 @@ async fn indexes_follow_updates(store: Arc<dyn Store>) {
 async fn records_are_append_only_and_ordered(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
-        .insert_member(new_member(&store, a, 5).await)
+        .insert_member(new_member(&store, a, 5).await, Effects::none())
         .await
         .unwrap();
     let mut ids = Vec::new();
     for i in 0..5 {
         ids.push(
             store
-                .append_record(entry(m.id(), &format!("visit {i}")))
+                .append_record(entry(m.id(), &format!("visit {i}")), Effects::none())
                 .await
                 .unwrap()
                 .id,
@@ -393,13 +432,13 @@ async fn records_are_append_only_and_ordered(store: Arc<dyn Store>) {
     ] {
         let mut e = entry(m.id(), "visit by someone named");
         e.acted_by = Some(who.clone());
-        let stored = store.append_record(e).await.unwrap();
+        let stored = store.append_record(e, Effects::none()).await.unwrap();
         assert_eq!(stored.acted_by.as_ref(), Some(&who));
         let back = store.records_of(m.id()).await.unwrap();
         assert_eq!(back.last().and_then(|r| r.acted_by.clone()), Some(who));
     }
     let r = store
-        .append_record(entry(MemberId::new(999), "ghost"))
+        .append_record(entry(MemberId::new(999), "ghost"), Effects::none())
         .await;
     assert_eq!(
         r.err().map(|e| e.kind().clone()),
@@ -414,7 +453,7 @@ async fn concurrent_inserts_of_one_person_store_one(store: Arc<dyn Store>) {
     for _ in 0..32 {
         let (store, new) = (Arc::clone(&store), new.clone());
         tasks.push(tokio::spawn(async move {
-            store.insert_member(new).await.is_ok()
+            store.insert_member(new, Effects::none()).await.is_ok()
         }));
     }
     let mut ok = 0;
@@ -428,7 +467,7 @@ async fn concurrent_inserts_of_one_person_store_one(store: Arc<dyn Store>) {
 async fn concurrent_updates_of_one_version_store_one(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
-        .insert_member(new_member(&store, a, 7).await)
+        .insert_member(new_member(&store, a, 7).await, Effects::none())
         .await
         .unwrap();
     let mut tasks = Vec::new();
@@ -436,7 +475,10 @@ async fn concurrent_updates_of_one_version_store_one(store: Arc<dyn Store>) {
         let (store, m) = (Arc::clone(&store), m.clone());
         tasks.push(tokio::spawn(async move {
             store
-                .update_member(m.clone(), Some(entry(m.id(), &format!("try {i}"))))
+                .update_member(
+                    m.clone(),
+                    Effects::record(entry(m.id(), &format!("try {i}"))),
+                )
                 .await
                 .is_ok()
         }));
@@ -457,7 +499,7 @@ async fn concurrent_updates_of_one_version_store_one(store: Arc<dyn Store>) {
 pub async fn seed_one_member(store: &Arc<dyn Store>) -> Member {
     let (_, a, _) = two_branches(store).await;
     store
-        .insert_member(new_member(store, a, 42).await)
+        .insert_member(new_member(store, a, 42).await, Effects::none())
         .await
         .unwrap()
 }

@@ -8,6 +8,7 @@ use dangjian::election::{
     AttendanceMode, Ballot, Body, ElectionBuilder, NewVote, Roll, SealedBallot, VoteKind,
     VoteRecord, WrittenOpinion, national_election_rules, seal,
 };
+use dangjian::store::Effects;
 use dangjian::store::{Store, StoreErrorKind};
 use dangjian::{MemberId, OrgId};
 use rand::SeedableRng;
@@ -57,13 +58,19 @@ fn sealed(v: &VoteRecord, i: u64, rng: &mut rand::rngs::StdRng) -> SealedBallot 
 
 pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
-    let v = store.create_vote(new_vote(a, 1000)).await.unwrap();
+    let v = store
+        .create_vote(new_vote(a, 1000), Effects::none())
+        .await
+        .unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut cast_order = Vec::new();
     for i in 1..=1000 {
         let b = sealed(&v, i, &mut rng);
         cast_order.push(b.code);
-        store.cast_ballot(voter(i), b).await.unwrap();
+        store
+            .cast_ballot(voter(i), b, Effects::none())
+            .await
+            .unwrap();
     }
     // Results only after closing.
     let open = store.sealed_ballots(v.id()).await;
@@ -71,7 +78,7 @@ pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) 
         open.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
     );
-    store.close_vote(v.id()).await.unwrap();
+    store.close_vote(v.id(), Effects::none()).await.unwrap();
     let stored = store.sealed_ballots(v.id()).await.unwrap();
     assert_eq!(stored.len(), 1000);
     let json = serde_json::to_string(&stored).unwrap();
@@ -91,7 +98,9 @@ pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) 
     assert_eq!(got, sorted, "every cast ballot is stored once");
     assert_eq!(store.voters(v.id()).await.unwrap().len(), 1000);
     // Closed: no more ballots.
-    let late = store.cast_ballot(voter(1), sealed(&v, 1, &mut rng)).await;
+    let late = store
+        .cast_ballot(voter(1), sealed(&v, 1, &mut rng), Effects::none())
+        .await;
     assert_eq!(
         late.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
@@ -100,15 +109,18 @@ pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) 
 
 pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
-    let v = store.create_vote(new_vote(a, 10)).await.unwrap();
+    let v = store
+        .create_vote(new_vote(a, 10), Effects::none())
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for i in 0..64u64 {
         let store = Arc::clone(&store);
         let mut rng = rand::rngs::StdRng::seed_from_u64(i);
         let b = sealed(&v, i, &mut rng);
-        tasks.push(tokio::spawn(
-            async move { store.cast_ballot(voter(3), b).await },
-        ));
+        tasks.push(tokio::spawn(async move {
+            store.cast_ballot(voter(3), b, Effects::none()).await
+        }));
     }
     let mut ok = 0;
     for t in tasks {
@@ -118,29 +130,34 @@ pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(ok, 1);
-    store.close_vote(v.id()).await.unwrap();
+    store.close_vote(v.id(), Effects::none()).await.unwrap();
     assert_eq!(store.sealed_ballots(v.id()).await.unwrap().len(), 1);
     assert!(store.has_voted(v.id(), voter(3)).await.unwrap());
 }
 
 async fn refusals_store_nothing(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
-    let v = store.create_vote(new_vote(a, 10)).await.unwrap();
+    let v = store
+        .create_vote(new_vote(a, 10), Effects::none())
+        .await
+        .unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(9);
-    let stranger = store.cast_ballot(voter(11), sealed(&v, 1, &mut rng)).await;
+    let stranger = store
+        .cast_ballot(voter(11), sealed(&v, 1, &mut rng), Effects::none())
+        .await;
     assert_eq!(
         stranger.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
     );
     let mut other = sealed(&v, 1, &mut rng);
     other.vote = dangjian::election::VoteId::new(999);
-    let unknown = store.cast_ballot(voter(1), other).await;
+    let unknown = store.cast_ballot(voter(1), other, Effects::none()).await;
     assert_eq!(
         unknown.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::NotFound)
     );
     assert!(!store.has_voted(v.id(), voter(11)).await.unwrap());
-    let closed = store.close_vote(v.id()).await.unwrap();
+    let closed = store.close_vote(v.id(), Effects::none()).await.unwrap();
     assert!(closed.attendance().present.is_empty());
     assert!(store.sealed_ballots(v.id()).await.unwrap().is_empty());
     assert!(store.voters(v.id()).await.unwrap().is_empty());
@@ -148,34 +165,37 @@ async fn refusals_store_nothing(store: Arc<dyn Store>) {
 
 async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
-    let v = store.create_vote(new_vote(a, 10)).await.unwrap();
+    let v = store
+        .create_vote(new_vote(a, 10), Effects::none())
+        .await
+        .unwrap();
     let got = store.get_vote(v.id()).await.unwrap();
     assert_eq!(got.as_ref(), Some(&v));
     let r = store
-        .check_in(v.id(), voter(1), AttendanceMode::InPerson)
+        .check_in(v.id(), voter(1), AttendanceMode::InPerson, Effects::none())
         .await
         .unwrap();
     assert_eq!(r.attendance().present_count(), 1);
     let refused = store
-        .check_in(v.id(), voter(99), AttendanceMode::Online)
+        .check_in(v.id(), voter(99), AttendanceMode::Online, Effects::none())
         .await;
     assert_eq!(
         refused.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
     );
     let w = store
-        .record_written_opinion(v.id(), voter(2), WrittenOpinion::Yes)
+        .record_written_opinion(v.id(), voter(2), WrittenOpinion::Yes, Effects::none())
         .await
         .unwrap();
     assert_eq!(w.attendance().written.len(), 1);
     let present = store
-        .record_written_opinion(v.id(), voter(1), WrittenOpinion::No)
+        .record_written_opinion(v.id(), voter(1), WrittenOpinion::No, Effects::none())
         .await;
     assert!(present.is_err());
     // Casting checks an absent voter in online.
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     store
-        .cast_ballot(voter(5), sealed(&v, 1, &mut rng))
+        .cast_ballot(voter(5), sealed(&v, 1, &mut rng), Effects::none())
         .await
         .unwrap();
     let after = store.get_vote(v.id()).await.unwrap().unwrap();
@@ -196,14 +216,20 @@ async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
 /// tracking codes (hex) in casting order.
 pub async fn cast_and_close(store: &Arc<dyn Store>, n: u64) -> Vec<String> {
     let (_, a, _) = two_branches(store).await;
-    let v = store.create_vote(new_vote(a, n)).await.unwrap();
+    let v = store
+        .create_vote(new_vote(a, n), Effects::none())
+        .await
+        .unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let mut order = Vec::new();
     for i in 1..=n {
         let b = sealed(&v, i, &mut rng);
         order.push(b.code.to_string());
-        store.cast_ballot(voter(i), b).await.unwrap();
+        store
+            .cast_ballot(voter(i), b, Effects::none())
+            .await
+            .unwrap();
     }
-    store.close_vote(v.id()).await.unwrap();
+    store.close_vote(v.id(), Effects::none()).await.unwrap();
     order
 }

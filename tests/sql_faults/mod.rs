@@ -7,6 +7,7 @@
 use crate::conformance::{edited, seed_one_member};
 use chrono::{DateTime, TimeZone, Utc};
 use dangjian::record::{Activity, NewRecordEntry};
+use dangjian::store::Effects;
 use dangjian::store::{Store, StoreErrorKind};
 use proptest::strategy::{Strategy, ValueTree};
 use rust_decimal::Decimal;
@@ -101,11 +102,14 @@ async fn activity_record_is_append_only_in_the_database(backend: Backend, url: &
     let store = open(backend, url).await.unwrap();
     let m = seed_one_member(&store).await;
     store
-        .append_record(entry(
-            m.id(),
-            Utc.with_ymd_and_hms(2024, 6, 1, 1, 2, 3).unwrap(),
-            Decimal::ONE,
-        ))
+        .append_record(
+            entry(
+                m.id(),
+                Utc.with_ymd_and_hms(2024, 6, 1, 1, 2, 3).unwrap(),
+                Decimal::ONE,
+            ),
+            Effects::none(),
+        )
         .await
         .unwrap();
     assert!(
@@ -147,7 +151,10 @@ async fn write_killed_half_way_leaves_nothing(backend: Backend, url: &str) {
         Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap(),
         Decimal::ONE,
     );
-    let err = store.update_member(changed, Some(e)).await.unwrap_err();
+    let err = store
+        .update_member(changed, Effects::record(e))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("injected fault"), "{err}");
     assert_eq!(
         store.get_member(m.id()).await.unwrap(),
@@ -186,7 +193,7 @@ async fn times_and_amounts_round_trip_exactly(backend: Backend, url: &str) {
         let amount = Decimal::new(mantissa, scale);
         written.push(
             store
-                .append_record(entry(m.id(), at, amount))
+                .append_record(entry(m.id(), at, amount), Effects::none())
                 .await
                 .unwrap(),
         );
@@ -239,7 +246,10 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
             },
         });
     }
-    let written = store.append_assessments(batch).await.unwrap();
+    let written = store
+        .append_assessments(batch, Effects::none())
+        .await
+        .unwrap();
     let read = store.dues_entries_of_member(m.id()).await.unwrap();
     assert_eq!(read, written);
 }

@@ -157,6 +157,7 @@ macro_rules! sql_dues_batch {
             async fn assessments_batch(
                 &self,
                 entries: Vec<$crate::dues::NewLedgerEntry>,
+                effects: $crate::store::Effects,
             ) -> Result<Vec<$crate::dues::LedgerEntry>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{corrupt, from_db, map_err, to_db, ROW_CHUNK};
                 use $crate::dues::LedgerEntryKind as K;
@@ -227,6 +228,7 @@ macro_rules! sql_dues_batch {
                     *counts.entry(k.0).or_insert(0) += 1;
                 }
                 Self::upsert_heads(&mut tx, counts.into_iter().collect(), true).await?;
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 entries
                     .into_iter()
@@ -283,7 +285,7 @@ macro_rules! sql_dues_batch {
             /// (the unique key refuses the whole statement).
             async fn payments_batch(
                 &self,
-                batch: Vec<($crate::dues::ledger::NewPayment, Option<$crate::record::NewRecordEntry>, u64)>,
+                batch: Vec<($crate::dues::ledger::NewPayment, $crate::store::Effects, u64)>,
             ) -> Result<Vec<Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError>>, $crate::store::StoreError> {
                 use $crate::store::StoreErrorKind;
                 let mut last = None;
@@ -299,7 +301,7 @@ macro_rules! sql_dues_batch {
             /// One attempt at a batch of payments in one transaction.
             async fn payments_once(
                 &self,
-                batch: &[($crate::dues::ledger::NewPayment, Option<$crate::record::NewRecordEntry>, u64)],
+                batch: &[($crate::dues::ledger::NewPayment, $crate::store::Effects, u64)],
             ) -> Result<Vec<Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError>>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{conflict, corrupt, from_db, map_err, not_found, to_db, to_json, ROW_CHUNK};
                 use $crate::dues::{LedgerEntryKind as K, NewLedgerEntry};
@@ -308,8 +310,8 @@ macro_rules! sql_dues_batch {
                 // What each item is, checked before anything is read.
                 let mut results: Vec<Option<Result<PaymentOutcome, $crate::store::StoreError>>> = Vec::with_capacity(batch.len());
                 let mut pre: Vec<Option<($crate::MemberId, i64, String)>> = Vec::with_capacity(batch.len());
-                for (payment, record, _) in batch {
-                    match Self::check_payment(payment, record.as_ref()) {
+                for (payment, effects, _) in batch {
+                    match Self::check_payment(payment, effects) {
                         Ok((member, payment_id)) => {
                             pre.push(Some((member, to_db(member.get())?, payment_id)));
                             results.push(None);
@@ -355,7 +357,7 @@ macro_rules! sql_dues_batch {
                     let mut v: Vec<i64> = batch
                         .iter()
                         .zip(&pre)
-                        .filter(|((_, r, _), p)| r.is_some() && p.is_some())
+                        .filter(|((_, fx, _), p)| !fx.records().is_empty() && p.is_some())
                         .filter_map(|(_, p)| p.as_ref().map(|p| p.1))
                         .collect();
                     v.sort_unstable();
@@ -373,7 +375,7 @@ macro_rules! sql_dues_batch {
                 let mut duplicate_of: Vec<(usize, usize)> = Vec::new();
                 let mut accepted: Vec<usize> = Vec::new();
                 let mut changed: Vec<i64> = Vec::new();
-                for (i, ((payment, record, based_on), p)) in batch.iter().zip(&pre).enumerate() {
+                for (i, ((payment, effects, based_on), p)) in batch.iter().zip(&pre).enumerate() {
                     let Some((member, m, pid)) = p else { continue };
                     let slot = results.get_mut(i).ok_or_else(|| corrupt("batch index"))?;
                     if let Some(done) = existing.get(pid) {
@@ -389,7 +391,7 @@ macro_rules! sql_dues_batch {
                         *slot = Some(Err(conflict(format!("the dues ledger of {member}"))));
                         continue;
                     }
-                    if record.is_some() && !known.contains(m) {
+                    if !effects.records().is_empty() && !known.contains(m) {
                         *slot = Some(Err(not_found(member)));
                         continue;
                     }
@@ -460,10 +462,11 @@ macro_rules! sql_dues_batch {
                 // Activity-record entries, layered by member.
                 let recs: Vec<(usize, &$crate::record::NewRecordEntry)> = accepted
                     .iter()
-                    .filter_map(|i| batch.get(*i).and_then(|(_, r, _)| r.as_ref()).map(|r| (*i, r)))
+                    .filter_map(|i| batch.get(*i).map(|(_, fx, _)| (*i, fx)))
+                    .flat_map(|(i, fx)| fx.records().iter().map(move |r| (i, r)))
                     .collect();
                 let rec_keys: Vec<i64> = recs.iter().map(|(_, r)| to_db(r.member.get())).collect::<Result<_, _>>()?;
-                let mut rec_ids: HashMap<usize, i64> = HashMap::new();
+                let mut rec_ids: HashMap<usize, Vec<i64>> = HashMap::new();
                 for layer in $crate::adapters::sql::dues_batch::layers(&rec_keys) {
                     for part in layer.chunks(ROW_CHUNK) {
                         let mut rows = Vec::with_capacity(part.len());
@@ -496,11 +499,18 @@ macro_rules! sql_dues_batch {
                         for j in part {
                             if let (Some((i, _)), Some(m)) = (recs.get(*j), rec_keys.get(*j)) {
                                 let id = back.get(m).copied().ok_or_else(|| corrupt("an inserted record came back without its row"))?;
-                                rec_ids.insert(*i, id);
+                                rec_ids.entry(*i).or_default().push(id);
                             }
                         }
                     }
                 }
+                // Journal entries of the accepted items, in item order.
+                let journal = accepted
+                    .iter()
+                    .filter_map(|i| batch.get(*i))
+                    .flat_map(|(_, fx, _)| fx.journal().iter().cloned())
+                    .fold($crate::store::Effects::none(), $crate::store::Effects::with_journal);
+                Self::apply_effects(&mut tx, journal, None).await?;
                 changed.sort_unstable();
                 changed.dedup();
                 let set: Vec<(i64, i64)> = changed.iter().map(|m| (*m, heads.get(m).copied().unwrap_or(0))).collect();
@@ -513,17 +523,23 @@ macro_rules! sql_dues_batch {
                     alloc_of.entry(i).or_default().push(e.into_entry($crate::dues::EntryId::new(from_db(id)?)));
                 }
                 for (i, id) in payment_ids {
-                    let Some((payment, record, _)) = batch.get(i) else { continue };
+                    let Some((payment, effects, _)) = batch.get(i) else { continue };
                     let stored = payment.payment.clone().into_entry($crate::dues::EntryId::new(from_db(id)?));
-                    let record = match (record, rec_ids.get(&i)) {
-                        (Some(r), Some(id)) => Some(r.clone().into_entry($crate::RecordId::new(from_db(*id)?))),
-                        _ => None,
-                    };
+                    let ids = rec_ids.remove(&i).unwrap_or_default();
+                    if ids.len() != effects.records().len() {
+                        return Err(corrupt("an inserted record came back without its row"));
+                    }
+                    let records = effects
+                        .records()
+                        .iter()
+                        .zip(ids)
+                        .map(|(r, id)| Ok(r.clone().into_entry($crate::RecordId::new(from_db(id)?))))
+                        .collect::<Result<Vec<_>, $crate::store::StoreError>>()?;
                     if let Some(slot) = results.get_mut(i) {
                         *slot = Some(Ok(PaymentOutcome::Recorded {
                             payment: stored,
                             allocations: alloc_of.remove(&i).unwrap_or_default(),
-                            record,
+                            records,
                         }));
                     }
                 }
@@ -550,7 +566,7 @@ macro_rules! sql_dues_batch {
             /// external id.
             fn check_payment(
                 payment: &$crate::dues::ledger::NewPayment,
-                record: Option<&$crate::record::NewRecordEntry>,
+                effects: &$crate::store::Effects,
             ) -> Result<($crate::MemberId, String), $crate::store::StoreError> {
                 use $crate::dues::{LedgerEntryKind as K, Money};
                 use $crate::store::{StoreError, StoreErrorKind};
@@ -569,7 +585,7 @@ macro_rules! sql_dues_batch {
                         "allocations {allocated} exceed the dues part {dues_part} of the payment"
                     )));
                 }
-                if record.is_some_and(|r| r.member != *member) {
+                if !effects.records_only_about(*member) {
                     return Err(rejected("the activity-record entry belongs to another member".into()));
                 }
                 Ok((*member, payment_id.as_str().to_owned()))

@@ -154,17 +154,21 @@ macro_rules! sql_dues_store {
             async fn put_dues_profile(
                 &self,
                 profile: $crate::dues::DuesProfile,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::dues::DuesProfile, $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, to_db, to_json};
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO dues_profiles (member_id, record) VALUES ($1, $2) \
                      ON CONFLICT (member_id) DO UPDATE SET record = excluded.record",
                 )
                 .bind(to_db(profile.member.get())?)
                 .bind(to_json(&profile)?)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                Self::apply_effects(&mut tx, effects, None).await?;
+                tx.commit().await.map_err(map_err)?;
                 Ok(profile)
             }
 
@@ -203,13 +207,14 @@ macro_rules! sql_dues_store {
             async fn append_assessments(
                 &self,
                 entries: Vec<$crate::dues::NewLedgerEntry>,
+                effects: $crate::store::Effects,
             ) -> Result<Vec<$crate::dues::LedgerEntry>, $crate::store::StoreError> {
-                self.assessments_batch(entries).await
+                self.assessments_batch(entries, effects).await
             }
 
             async fn record_payments(
                 &self,
-                batch: Vec<($crate::dues::ledger::NewPayment, Option<$crate::record::NewRecordEntry>, u64)>,
+                batch: Vec<($crate::dues::ledger::NewPayment, $crate::store::Effects, u64)>,
             ) -> Result<
                 Vec<Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError>>,
                 $crate::store::StoreError,
@@ -220,11 +225,11 @@ macro_rules! sql_dues_store {
             async fn record_payment(
                 &self,
                 payment: $crate::dues::ledger::NewPayment,
-                record: Option<$crate::record::NewRecordEntry>,
+                effects: $crate::store::Effects,
                 based_on: u64,
             ) -> Result<$crate::dues::ledger::PaymentOutcome, $crate::store::StoreError> {
                 // One payment is a batch of one: the same rules, one code path.
-                self.payments_batch(vec![(payment, record, based_on)])
+                self.payments_batch(vec![(payment, effects, based_on)])
                     .await?
                     .pop()
                     .unwrap_or_else(|| Err($crate::adapters::sql::corrupt("the batch returned no result")))
@@ -234,6 +239,7 @@ macro_rules! sql_dues_store {
                 &self,
                 entry: $crate::dues::NewLedgerEntry,
                 based_on: u64,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::dues::LedgerEntry, $crate::store::StoreError> {
                 use $crate::adapters::sql::{conflict, map_err, not_found, to_db};
                 use $crate::dues::LedgerEntryKind as K;
@@ -290,6 +296,7 @@ macro_rules! sql_dues_store {
                         .await
                         .map_err(map_err)?;
                 }
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(stored)
             }
@@ -323,13 +330,13 @@ macro_rules! sql_dues_store {
 
             async fn open_departure_cases(
                 &self,
-                cases: Vec<$crate::dues::arrears::SelfDepartureCase>,
+                cases: Vec<($crate::dues::arrears::SelfDepartureCase, $crate::store::Effects)>,
             ) -> Result<Vec<$crate::dues::arrears::SelfDepartureCase>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{from_db, map_err, to_db, to_json};
                 use $crate::dues::arrears::{CaseStatus, SelfDepartureCase};
                 let mut tx = self.begin_write().await?;
                 let mut opened = Vec::new();
-                for case in cases {
+                for (case, effects) in cases {
                     let m = to_db(case.member.get())?;
                     let open: Option<i64> = sqlx::query_scalar(
                         "SELECT id FROM dues_cases WHERE member_id = $1 AND status = 'open'",
@@ -352,6 +359,7 @@ macro_rules! sql_dues_store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
+                    Self::apply_effects(&mut tx, effects, None).await?;
                     opened.push(SelfDepartureCase { id: $crate::CaseId::new(from_db(id)?), ..case });
                 }
                 tx.commit().await.map_err(map_err)?;
@@ -400,6 +408,7 @@ macro_rules! sql_dues_store {
             async fn update_departure_case(
                 &self,
                 case: $crate::dues::arrears::SelfDepartureCase,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::dues::arrears::SelfDepartureCase, $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, not_found, to_db, to_json};
                 use $crate::store::{StoreError, StoreErrorKind};
@@ -431,6 +440,7 @@ macro_rules! sql_dues_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(case)
             }

@@ -37,6 +37,33 @@ pub(crate) type RecordRow = (
     Option<String>,
 );
 
+/// A journal row: id, stream, org, member, at, body.
+pub(crate) type JournalRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    chrono::DateTime<chrono::Utc>,
+    String,
+);
+
+/// A journal row back into the domain.
+pub(crate) fn journal_from_row(
+    (id, stream, org, member, at, body): JournalRow,
+) -> Result<crate::store::JournalEntry, StoreError> {
+    let what = format!("journal row {id}");
+    let stream = crate::store::Stream::new(stream)
+        .map_err(|e| corrupt(format!("{what}: {e}")).with_source(e))?;
+    Ok(crate::store::JournalEntry::from_parts(
+        crate::JournalId::new(from_db(id)?),
+        stream,
+        org.map(from_db).transpose()?.map(OrgId::new),
+        member.map(from_db).transpose()?.map(MemberId::new),
+        at,
+        body,
+    ))
+}
+
 /// Ids bound in one `IN (…)` list: well under SQLite's 32,766 and
 /// PostgreSQL's 65,535 parameters per statement.
 pub(crate) const IN_CHUNK: usize = 5_000;

@@ -110,6 +110,68 @@ macro_rules! sql_store {
                 .map_err(map_err)?;
                 Ok(entry.into_entry($crate::RecordId::new(from_db(id)?)))
             }
+
+            /// Commits a write's side effects in its transaction: checks
+            /// that every activity-record entry is about a stored member
+            /// (`known` is the member the write itself holds), appends the
+            /// entries, and appends the journal entries with ids taken from
+            /// `journal_head` (which serialises journal writers, so ids
+            /// increase in commit order).
+            async fn apply_effects(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                effects: $crate::store::Effects,
+                known: Option<$crate::MemberId>,
+            ) -> Result<Vec<$crate::record::RecordEntry>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, not_found, to_db};
+                if effects.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let (records, journal) = effects.into_parts();
+                let mut named: Vec<$crate::MemberId> =
+                    records.iter().map(|r| r.member).filter(|m| Some(*m) != known).collect();
+                named.sort_unstable();
+                named.dedup();
+                for m in named {
+                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1")
+                        .bind(to_db(m.get())?)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                    if exists.is_none() {
+                        return Err(not_found(m));
+                    }
+                }
+                let mut stored = Vec::with_capacity(records.len());
+                for r in records {
+                    stored.push(Self::insert_record(conn, r).await?);
+                }
+                if !journal.is_empty() {
+                    let n = i64::try_from(journal.len()).unwrap_or(i64::MAX);
+                    let last: i64 = sqlx::query_scalar(
+                        "UPDATE journal_head SET last = last + $1 WHERE id = 1 RETURNING last",
+                    )
+                    .bind(n)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                    for (id, j) in (last.saturating_sub(n).saturating_add(1)..).zip(journal) {
+                        sqlx::query(
+                            "INSERT INTO journal (id, stream, org_id, member_id, at, body) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id)
+                        .bind(j.stream.as_str())
+                        .bind(j.org.map(|o| to_db(o.get())).transpose()?)
+                        .bind(j.member.map(|m| to_db(m.get())).transpose()?)
+                        .bind(j.at)
+                        .bind(j.body)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                    }
+                }
+                Ok(stored)
+            }
         }
 
         #[async_trait::async_trait]
@@ -142,6 +204,7 @@ macro_rules! sql_store {
             async fn insert_org(
                 &self,
                 new: $crate::org::NewOrganisation,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::org::Organisation, $crate::store::StoreError> {
                 use $crate::adapters::sql::{from_db, map_err, rejected, to_db, to_json};
                 let mut tx = self.begin_write().await?;
@@ -157,6 +220,7 @@ macro_rules! sql_store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(map_err)?;
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok($crate::org::Organisation {
                     id: $crate::OrgId::new(from_db(id)?),
@@ -170,6 +234,7 @@ macro_rules! sql_store {
             async fn update_org(
                 &self,
                 org: $crate::org::Organisation,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::org::Organisation, $crate::store::StoreError> {
                 use $crate::adapters::sql::{conflict, map_err, not_found, rejected, to_db};
                 let mut tx = self.begin_write().await?;
@@ -192,6 +257,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok($crate::org::Organisation {
                     version: org.version + 1,
@@ -202,17 +268,10 @@ macro_rules! sql_store {
 
         #[async_trait::async_trait]
         impl $crate::store::MemberStore for $store {
-            async fn insert_member(
-                &self,
-                new: $crate::member::NewMember,
-            ) -> Result<$crate::member::Member, $crate::store::StoreError> {
-                let mut stored = self.insert_members(vec![new]).await?;
-                stored.pop().ok_or_else(|| $crate::adapters::sql::corrupt("insert returned no row"))
-            }
-
             async fn insert_members(
                 &self,
                 new: Vec<$crate::member::NewMember>,
+                effects: $crate::store::Effects,
             ) -> Result<Vec<$crate::member::Member>, $crate::store::StoreError> {
                 use $crate::adapters::sql::{from_db, map_err, to_db, to_json};
                 let mut tx = self.begin_write().await?;
@@ -233,6 +292,7 @@ macro_rules! sql_store {
                     Self::insert_online(&mut tx, id, &member).await?;
                     stored.push(member);
                 }
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(stored)
             }
@@ -314,13 +374,13 @@ macro_rules! sql_store {
             async fn update_member(
                 &self,
                 member: $crate::member::Member,
-                record: Option<$crate::record::NewRecordEntry>,
+                effects: $crate::store::Effects,
             ) -> Result<
-                ($crate::member::Member, Option<$crate::record::RecordEntry>),
+                ($crate::member::Member, Vec<$crate::record::RecordEntry>),
                 $crate::store::StoreError,
             > {
                 use $crate::adapters::sql::{conflict, map_err, member_doc, not_found, to_db, to_json};
-                if record.as_ref().is_some_and(|r| r.member != member.id) {
+                if !effects.records_only_about(member.id) {
                     return Err($crate::store::StoreError::new(
                         $crate::store::StoreErrorKind::Rejected,
                         "the activity-record entry belongs to another member",
@@ -357,12 +417,9 @@ macro_rules! sql_store {
                     ..member
                 };
                 Self::replace_online(&mut tx, id, &stored).await?;
-                let entry = match record {
-                    Some(r) => Some(Self::insert_record(&mut tx, r).await?),
-                    None => None,
-                };
+                let entries = Self::apply_effects(&mut tx, effects, Some(stored.id)).await?;
                 tx.commit().await.map_err(map_err)?;
-                Ok((stored, entry))
+                Ok((stored, entries))
             }
 
             async fn members_by_home(
@@ -406,6 +463,7 @@ macro_rules! sql_store {
             async fn append_record(
                 &self,
                 entry: $crate::record::NewRecordEntry,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::record::RecordEntry, $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, not_found, to_db};
                 let mut tx = self.begin_write().await?;
@@ -417,7 +475,9 @@ macro_rules! sql_store {
                 if exists.is_none() {
                     return Err(not_found(entry.member));
                 }
+                let member = entry.member;
                 let stored = Self::insert_record(&mut tx, entry).await?;
+                Self::apply_effects(&mut tx, effects, Some(member)).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(stored)
             }
@@ -437,6 +497,32 @@ macro_rules! sql_store {
                 .map_err(map_err)?
                 .into_iter()
                 .map(record_from_row)
+                .collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::JournalStore for $store {
+            async fn journal(
+                &self,
+                stream: &$crate::store::Stream,
+                after: Option<$crate::JournalId>,
+                limit: usize,
+            ) -> Result<Vec<$crate::store::JournalEntry>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, to_db, journal_from_row};
+                let limit = i64::try_from(limit.min($crate::store::MAX_JOURNAL_PAGE)).unwrap_or(0);
+                sqlx::query_as::<_, $crate::adapters::sql::JournalRow>(
+                    "SELECT id, stream, org_id, member_id, at, body FROM journal \
+                     WHERE stream = $1 AND id > $2 ORDER BY id LIMIT $3",
+                )
+                .bind(stream.as_str())
+                .bind(to_db(after.map_or(0, |a| a.get()))?)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?
+                .into_iter()
+                .map(journal_from_row)
                 .collect()
             }
         }

@@ -127,8 +127,10 @@ macro_rules! sql_vote_store {
             async fn create_vote(
                 &self,
                 new: $crate::election::NewVote,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::election::VoteRecord, $crate::store::StoreError> {
                 use $crate::adapters::sql::{from_db, map_err, to_db, to_json};
+                let mut tx = self.begin_write().await?;
                 let org = to_db(new.org.get())?;
                 let draft = $crate::election::VoteRecord::from_new(
                     $crate::election::VoteId::new(0),
@@ -138,9 +140,11 @@ macro_rules! sql_vote_store {
                     sqlx::query_scalar("INSERT INTO votes (org_id, record) VALUES ($1, $2) RETURNING id")
                         .bind(org)
                         .bind(to_json(&draft)?)
-                        .fetch_one(&self.pool)
+                        .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
+                Self::apply_effects(&mut tx, effects, None).await?;
+                tx.commit().await.map_err(map_err)?;
                 Ok($crate::election::VoteRecord {
                     id: $crate::election::VoteId::new(from_db(id)?),
                     ..draft
@@ -164,14 +168,19 @@ macro_rules! sql_vote_store {
                 id: $crate::election::VoteId,
                 member: $crate::MemberId,
                 mode: $crate::election::AttendanceMode,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::election::VoteRecord, $crate::store::StoreError> {
                 use $crate::adapters::sql::map_err;
                 let mut tx = self.begin_write().await?;
                 let mut v = Self::open_vote(&mut tx, id).await?;
+                let before = v.attendance.clone();
                 v.attendance.check_in(&v.roll, member, mode).map_err(|e| {
                     $crate::store::StoreError::new($crate::store::StoreErrorKind::Rejected, e.to_string())
                 })?;
-                Self::write_vote(&mut tx, &v).await?;
+                if v.attendance != before {
+                    Self::write_vote(&mut tx, &v).await?;
+                    Self::apply_effects(&mut tx, effects, None).await?;
+                }
                 tx.commit().await.map_err(map_err)?;
                 Ok(v)
             }
@@ -181,10 +190,12 @@ macro_rules! sql_vote_store {
                 id: $crate::election::VoteId,
                 member: $crate::MemberId,
                 opinion: $crate::election::WrittenOpinion,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::election::VoteRecord, $crate::store::StoreError> {
                 use $crate::adapters::sql::map_err;
                 let mut tx = self.begin_write().await?;
                 let mut v = Self::open_vote(&mut tx, id).await?;
+                let before = v.attendance.clone();
                 v.attendance
                     .written_opinion(&v.roll, member, opinion)
                     .map_err(|e| {
@@ -193,7 +204,10 @@ macro_rules! sql_vote_store {
                             e.to_string(),
                         )
                     })?;
-                Self::write_vote(&mut tx, &v).await?;
+                if v.attendance != before {
+                    Self::write_vote(&mut tx, &v).await?;
+                    Self::apply_effects(&mut tx, effects, None).await?;
+                }
                 tx.commit().await.map_err(map_err)?;
                 Ok(v)
             }
@@ -202,6 +216,7 @@ macro_rules! sql_vote_store {
                 &self,
                 voter: $crate::MemberId,
                 ballot: $crate::election::SealedBallot,
+                effects: $crate::store::Effects,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, to_db, to_json};
                 use $crate::store::{StoreError, StoreErrorKind};
@@ -247,6 +262,7 @@ macro_rules! sql_vote_store {
                         .insert(voter, $crate::election::AttendanceMode::Online);
                     Self::write_vote(&mut tx, &v).await?;
                 }
+                Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(())
             }
@@ -290,6 +306,7 @@ macro_rules! sql_vote_store {
             async fn close_vote(
                 &self,
                 id: $crate::election::VoteId,
+                effects: $crate::store::Effects,
             ) -> Result<$crate::election::VoteRecord, $crate::store::StoreError> {
                 use $crate::adapters::sql::map_err;
                 let mut tx = self.begin_write().await?;
@@ -300,6 +317,7 @@ macro_rules! sql_vote_store {
                     v.status = $crate::election::VoteStatus::Closed;
                     Self::write_vote(&mut tx, &v).await?;
                     Self::rewrite_ballots(&mut tx, id).await?;
+                    Self::apply_effects(&mut tx, effects, None).await?;
                 }
                 tx.commit().await.map_err(map_err)?;
                 Ok(v)

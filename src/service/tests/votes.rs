@@ -227,7 +227,7 @@ async fn a_racing_second_ballot_maps_to_already_voted() {
     db.expect_cast_ballot()
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|_, _| Err(StoreError::new(StoreErrorKind::Conflict, "already voted")));
+        .returning(|_, _, _| Err(StoreError::new(StoreErrorKind::Conflict, "already voted")));
     db.expect_has_voted()
         .times(1)
         .in_sequence(&mut seq)
@@ -246,7 +246,7 @@ async fn a_store_outage_while_casting_is_a_retryable_store_error() {
     db.expect_has_voted().times(1).returning(|_, _| Ok(false));
     db.expect_cast_ballot()
         .times(1)
-        .returning(|_, _| Err(StoreError::new(StoreErrorKind::Unavailable, "down")));
+        .returning(|_, _, _| Err(StoreError::new(StoreErrorKind::Unavailable, "down")));
     let voter = session(db, &Actor::member(MemberId::new(2)));
     let err = voter.votes().cast(Cast::new(VOTE, paper())).await;
     assert_eq!(kind(&err), Some(ErrorKind::Store));

@@ -9,8 +9,7 @@ use crate::dues::ledger::{
     check_relief, check_reversal,
 };
 use crate::dues::{DuesProfile, Money, Month};
-use crate::record::NewRecordEntry;
-use crate::store::{DuesStore, StoreError, StoreErrorKind};
+use crate::store::{DuesStore, Effects, StoreError, StoreErrorKind};
 use crate::{MemberId, OrgId};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -157,7 +156,7 @@ impl Inner {
 fn record_one(
     inner: &mut Inner,
     payment: NewPayment,
-    record: Option<NewRecordEntry>,
+    effects: Effects,
     based_on: u64,
 ) -> Result<PaymentOutcome, StoreError> {
     let LedgerEntryKind::Payment {
@@ -191,17 +190,12 @@ fn record_one(
             "allocations {allocated} exceed the dues part {dues_part} of the payment"
         )));
     }
-    if record.as_ref().is_some_and(|r| r.member != member) {
+    if !effects.records_only_about(member) {
         return Err(rejected(
             "the activity-record entry belongs to another member",
         ));
     }
-    if record.is_some() && !inner.members.contains_key(&member) {
-        return Err(StoreError::new(
-            StoreErrorKind::NotFound,
-            format!("{member} not found"),
-        ));
-    }
+    inner.check_effects(&effects)?;
     let branch = payment.payment.branch;
     let recorded_on = payment.payment.recorded_on;
     let stored = inner.dues.push(payment.payment);
@@ -221,19 +215,25 @@ fn record_one(
             })
         })
         .collect();
-    let record = record.map(|r| inner.append(r));
+    let records = inner.apply(effects);
     Ok(PaymentOutcome::Recorded {
         payment: stored,
         allocations,
-        record,
+        records,
     })
 }
 
 #[async_trait]
 impl DuesStore for MemoryStore {
-    async fn put_dues_profile(&self, profile: DuesProfile) -> Result<DuesProfile, StoreError> {
+    async fn put_dues_profile(
+        &self,
+        profile: DuesProfile,
+        effects: Effects,
+    ) -> Result<DuesProfile, StoreError> {
         let mut inner = self.write()?;
+        inner.check_effects(&effects)?;
         inner.dues.profiles.insert(profile.member, profile.clone());
+        inner.apply(effects);
         Ok(profile)
     }
 
@@ -253,8 +253,10 @@ impl DuesStore for MemoryStore {
     async fn append_assessments(
         &self,
         entries: Vec<NewLedgerEntry>,
+        effects: Effects,
     ) -> Result<Vec<LedgerEntry>, StoreError> {
         let mut inner = self.write()?;
+        inner.check_effects(&effects)?;
         let mut seen = BTreeSet::new();
         for e in &entries {
             let LedgerEntryKind::Assessment { member, month, .. } = &e.kind else {
@@ -266,27 +268,19 @@ impl DuesStore for MemoryStore {
                 )));
             }
         }
-        Ok(entries.into_iter().map(|e| inner.dues.push(e)).collect())
-    }
-
-    async fn record_payment(
-        &self,
-        payment: NewPayment,
-        record: Option<NewRecordEntry>,
-        based_on: u64,
-    ) -> Result<PaymentOutcome, StoreError> {
-        let mut inner = self.write()?;
-        record_one(&mut inner, payment, record, based_on)
+        let stored = entries.into_iter().map(|e| inner.dues.push(e)).collect();
+        inner.apply(effects);
+        Ok(stored)
     }
 
     async fn record_payments(
         &self,
-        batch: Vec<(NewPayment, Option<NewRecordEntry>, u64)>,
+        batch: Vec<(NewPayment, Effects, u64)>,
     ) -> Result<Vec<Result<PaymentOutcome, StoreError>>, StoreError> {
         let mut inner = self.write()?;
         Ok(batch
             .into_iter()
-            .map(|(payment, record, based_on)| record_one(&mut inner, payment, record, based_on))
+            .map(|(payment, effects, based_on)| record_one(&mut inner, payment, effects, based_on))
             .collect())
     }
 
@@ -294,10 +288,12 @@ impl DuesStore for MemoryStore {
         &self,
         entry: NewLedgerEntry,
         based_on: u64,
+        effects: Effects,
     ) -> Result<LedgerEntry, StoreError> {
         let mut inner = self.write()?;
         let member = entry.kind.member();
         inner.dues.check_version(member, based_on)?;
+        inner.check_effects(&effects)?;
         match &entry.kind {
             LedgerEntryKind::Reversal { reverses, .. } => {
                 let target = inner.dues.entry(*reverses).ok_or_else(|| {
@@ -319,7 +315,9 @@ impl DuesStore for MemoryStore {
                 ));
             }
         }
-        Ok(inner.dues.push(entry))
+        let stored = inner.dues.push(entry);
+        inner.apply(effects);
+        Ok(stored)
     }
 
     async fn dues_entries_of_member(
@@ -361,9 +359,12 @@ impl DuesStore for MemoryStore {
 
     async fn open_departure_cases(
         &self,
-        cases: Vec<SelfDepartureCase>,
+        cases: Vec<(SelfDepartureCase, Effects)>,
     ) -> Result<Vec<SelfDepartureCase>, StoreError> {
         let mut inner = self.write()?;
+        for (_, effects) in &cases {
+            inner.check_effects(effects)?;
+        }
         let mut open: BTreeSet<MemberId> = inner
             .dues
             .cases
@@ -372,7 +373,7 @@ impl DuesStore for MemoryStore {
             .map(|c| c.member)
             .collect();
         let mut opened = Vec::new();
-        for case in cases {
+        for (case, effects) in cases {
             if !open.insert(case.member) {
                 continue;
             }
@@ -390,6 +391,7 @@ impl DuesStore for MemoryStore {
                 ..case
             };
             inner.dues.cases.insert(id, stored.clone());
+            inner.apply(effects);
             opened.push(stored);
         }
         Ok(opened)
@@ -419,8 +421,10 @@ impl DuesStore for MemoryStore {
     async fn update_departure_case(
         &self,
         case: SelfDepartureCase,
+        effects: Effects,
     ) -> Result<SelfDepartureCase, StoreError> {
         let mut inner = self.write()?;
+        inner.check_effects(&effects)?;
         let current = inner.dues.cases.get(&case.id).ok_or_else(|| {
             StoreError::new(
                 StoreErrorKind::NotFound,
@@ -437,6 +441,7 @@ impl DuesStore for MemoryStore {
             return Err(rejected("a case keeps its member and branch"));
         }
         inner.dues.cases.insert(case.id, case.clone());
+        inner.apply(effects);
         Ok(case)
     }
 }

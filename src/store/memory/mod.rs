@@ -7,12 +7,15 @@
 
 mod dues;
 
-use super::{MemberStore, OrgStore, RecordStore, StoreError, StoreErrorKind, UniqueField};
+use super::{
+    Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MemberStore, OrgStore, RecordStore,
+    StoreError, StoreErrorKind, Stream, UniqueField,
+};
 use crate::access::Placement;
 use crate::member::{EmployeeNo, IdNumber, Member, NewMember};
 use crate::org::{NewOrganisation, OrgTree, Organisation};
 use crate::record::{NewRecordEntry, RecordEntry};
-use crate::{MemberId, OrgId, RecordId};
+use crate::{JournalId, MemberId, OrgId, RecordId};
 use async_trait::async_trait;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -31,6 +34,7 @@ struct Inner {
     by_home: HashMap<OrgId, BTreeSet<MemberId>>,
     by_online: HashMap<OrgId, BTreeSet<MemberId>>,
     records: HashMap<MemberId, Vec<RecordEntry>>,
+    journal: Vec<JournalEntry>,
     votes: votes::VoteState,
     dues: dues::DuesState,
 }
@@ -38,11 +42,11 @@ struct Inner {
 /// 内存存储: every store trait, in memory.
 ///
 /// ```
-/// use dangjian::store::{MemoryStore, OrgStore};
+/// use dangjian::store::{Effects, MemoryStore, OrgStore};
 /// use dangjian::org::{NewOrganisation, OrgKind};
 /// # tokio_test_block_on(async {
 /// let store = MemoryStore::new();
-/// let org = store.insert_org(NewOrganisation::new("某某公司党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+/// let org = store.insert_org(NewOrganisation::new("某某公司党委".parse()?, OrgKind::GrassrootsCommittee), Effects::none()).await?;
 /// assert_eq!(store.org_tree().await?.len(), 1);
 /// assert_eq!(org.version, 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -142,6 +146,33 @@ impl Inner {
         stored
     }
 
+    /// What committing `effects` needs: every activity-record entry is
+    /// about a stored member. Checked with the write's own checks, before
+    /// its first change.
+    fn check_effects(&self, effects: &Effects) -> Result<(), StoreError> {
+        match effects
+            .records()
+            .iter()
+            .find(|r| !self.members.contains_key(&r.member))
+        {
+            Some(r) => Err(StoreError::new(
+                StoreErrorKind::NotFound,
+                format!("{} not found", r.member),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Commits checked effects; returns the activity-record entries.
+    fn apply(&mut self, effects: Effects) -> Vec<RecordEntry> {
+        let (records, journal) = effects.into_parts();
+        for j in journal {
+            let id = JournalId::new(u64::try_from(self.journal.len()).unwrap_or(u64::MAX) + 1);
+            self.journal.push(j.into_entry(id));
+        }
+        records.into_iter().map(|r| self.append(r)).collect()
+    }
+
     fn collect(&self, ids: impl IntoIterator<Item = MemberId>) -> Vec<Member> {
         let mut ids: Vec<MemberId> = ids.into_iter().collect();
         ids.sort_unstable();
@@ -159,9 +190,14 @@ impl OrgStore for MemoryStore {
         Ok(Arc::clone(&self.read()?.tree))
     }
 
-    async fn insert_org(&self, new: NewOrganisation) -> Result<Organisation, StoreError> {
+    async fn insert_org(
+        &self,
+        new: NewOrganisation,
+        effects: Effects,
+    ) -> Result<Organisation, StoreError> {
         let mut inner = self.write()?;
         inner.tree.check_new(&new).map_err(rejected)?;
+        inner.check_effects(&effects)?;
         let id = OrgId::new(inner.last_org + 1);
         let org = Organisation {
             id,
@@ -174,11 +210,17 @@ impl OrgStore for MemoryStore {
         tree.insert(org.clone()).map_err(rejected)?;
         inner.tree = Arc::new(tree);
         inner.last_org += 1;
+        inner.apply(effects);
         Ok(org)
     }
 
-    async fn update_org(&self, org: Organisation) -> Result<Organisation, StoreError> {
+    async fn update_org(
+        &self,
+        org: Organisation,
+        effects: Effects,
+    ) -> Result<Organisation, StoreError> {
         let mut inner = self.write()?;
+        inner.check_effects(&effects)?;
         let current = inner.tree.get(org.id).ok_or_else(|| {
             StoreError::new(StoreErrorKind::NotFound, format!("{} not found", org.id))
         })?;
@@ -211,6 +253,7 @@ impl OrgStore for MemoryStore {
         });
         let tree = OrgTree::from_orgs(all.collect::<Vec<_>>()).map_err(rejected)?;
         inner.tree = Arc::new(tree);
+        inner.apply(effects);
         Ok(stored)
     }
 }
@@ -221,18 +264,13 @@ fn rejected(e: crate::org::OrgError) -> StoreError {
 
 #[async_trait]
 impl MemberStore for MemoryStore {
-    async fn insert_member(&self, new: NewMember) -> Result<Member, StoreError> {
+    async fn insert_members(
+        &self,
+        new: Vec<NewMember>,
+        effects: Effects,
+    ) -> Result<Vec<Member>, StoreError> {
         let mut inner = self.write()?;
-        let member = new.into_member(MemberId::new(inner.last_member + 1));
-        inner.check_unique(&member, None)?;
-        inner.last_member += 1;
-        inner.index(&member);
-        inner.members.insert(member.id, member.clone());
-        Ok(member)
-    }
-
-    async fn insert_members(&self, new: Vec<NewMember>) -> Result<Vec<Member>, StoreError> {
-        let mut inner = self.write()?;
+        inner.check_effects(&effects)?;
         let first = inner.last_member + 1;
         let members: Vec<Member> = new
             .into_iter()
@@ -259,6 +297,7 @@ impl MemberStore for MemoryStore {
             inner.members.insert(m.id, m.clone());
         }
         inner.last_member += members.len() as u64;
+        inner.apply(effects);
         Ok(members)
     }
 
@@ -304,8 +343,8 @@ impl MemberStore for MemoryStore {
     async fn update_member(
         &self,
         member: Member,
-        record: Option<NewRecordEntry>,
-    ) -> Result<(Member, Option<RecordEntry>), StoreError> {
+        effects: Effects,
+    ) -> Result<(Member, Vec<RecordEntry>), StoreError> {
         let mut inner = self.write()?;
         let current = inner.members.get(&member.id).cloned().ok_or_else(|| {
             StoreError::new(StoreErrorKind::NotFound, format!("{} not found", member.id))
@@ -316,13 +355,14 @@ impl MemberStore for MemoryStore {
                 format!("{} changed since it was read", member.id),
             ));
         }
-        if record.as_ref().is_some_and(|r| r.member != member.id) {
+        if !effects.records_only_about(member.id) {
             return Err(StoreError::new(
                 StoreErrorKind::Rejected,
                 "the activity-record entry belongs to another member",
             ));
         }
         inner.check_unique(&member, Some(member.id))?;
+        inner.check_effects(&effects)?;
         let stored = Member {
             version: member.version + 1,
             ..member
@@ -330,8 +370,8 @@ impl MemberStore for MemoryStore {
         inner.unindex(&current);
         inner.index(&stored);
         inner.members.insert(stored.id, stored.clone());
-        let entry = record.map(|r| inner.append(r));
-        Ok((stored, entry))
+        let entries = inner.apply(effects);
+        Ok((stored, entries))
     }
 
     async fn members_by_home(&self, orgs: &[OrgId]) -> Result<Vec<Member>, StoreError> {
@@ -353,7 +393,11 @@ impl MemberStore for MemoryStore {
 
 #[async_trait]
 impl RecordStore for MemoryStore {
-    async fn append_record(&self, entry: NewRecordEntry) -> Result<RecordEntry, StoreError> {
+    async fn append_record(
+        &self,
+        entry: NewRecordEntry,
+        effects: Effects,
+    ) -> Result<RecordEntry, StoreError> {
         let mut inner = self.write()?;
         if !inner.members.contains_key(&entry.member) {
             return Err(StoreError::new(
@@ -361,7 +405,10 @@ impl RecordStore for MemoryStore {
                 format!("{} not found", entry.member),
             ));
         }
-        Ok(inner.append(entry))
+        inner.check_effects(&effects)?;
+        let stored = inner.append(entry);
+        inner.apply(effects);
+        Ok(stored)
     }
 
     async fn records_of(&self, member: MemberId) -> Result<Vec<RecordEntry>, StoreError> {
@@ -371,5 +418,26 @@ impl RecordStore for MemoryStore {
             .get(&member)
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl JournalStore for MemoryStore {
+    async fn journal(
+        &self,
+        stream: &Stream,
+        after: Option<JournalId>,
+        limit: usize,
+    ) -> Result<Vec<JournalEntry>, StoreError> {
+        let inner = self.read()?;
+        let from = after.map_or(0, |a| usize::try_from(a.get()).unwrap_or(usize::MAX));
+        Ok(inner
+            .journal
+            .iter()
+            .skip(from)
+            .filter(|j| &j.stream == stream)
+            .take(limit.min(MAX_JOURNAL_PAGE))
+            .cloned()
+            .collect())
     }
 }

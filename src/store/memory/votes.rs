@@ -8,7 +8,7 @@ use crate::election::{
     AttendanceMode, NewVote, SealedBallot, TrackingCode, VoteId, VoteRecord, VoteStatus,
     WrittenOpinion,
 };
-use crate::store::{StoreError, StoreErrorKind, VoteStore};
+use crate::store::{Effects, StoreError, StoreErrorKind, VoteStore};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -58,19 +58,27 @@ impl MemoryStore {
         f(&inner.votes)
     }
 
+    /// A vote write: `f` returns its answer and whether it changed
+    /// anything; `effects` are committed exactly when it did.
     fn with_votes_mut<T>(
         &self,
-        f: impl FnOnce(&mut VoteState) -> Result<T, StoreError>,
+        effects: Effects,
+        f: impl FnOnce(&mut VoteState) -> Result<(T, bool), StoreError>,
     ) -> Result<T, StoreError> {
         let mut inner = self.inner.write().map_err(|_| poisoned())?;
-        f(&mut inner.votes)
+        inner.check_effects(&effects)?;
+        let (answer, changed) = f(&mut inner.votes)?;
+        if changed {
+            inner.apply(effects);
+        }
+        Ok(answer)
     }
 }
 
 #[async_trait]
 impl VoteStore for MemoryStore {
-    async fn create_vote(&self, new: NewVote) -> Result<VoteRecord, StoreError> {
-        self.with_votes_mut(|v| {
+    async fn create_vote(&self, new: NewVote, effects: Effects) -> Result<VoteRecord, StoreError> {
+        self.with_votes_mut(effects, |v| {
             let id = VoteId::new(v.last + 1);
             let record = VoteRecord::from_new(id, new);
             v.last += 1;
@@ -82,7 +90,7 @@ impl VoteStore for MemoryStore {
                     ballots: BTreeMap::new(),
                 },
             );
-            Ok(record)
+            Ok((record, true))
         })
     }
 
@@ -95,16 +103,19 @@ impl VoteStore for MemoryStore {
         id: VoteId,
         member: MemberId,
         mode: AttendanceMode,
+        effects: Effects,
     ) -> Result<VoteRecord, StoreError> {
-        self.with_votes_mut(|v| {
+        self.with_votes_mut(effects, |v| {
             let e = v.open_entry(id)?;
             let VoteRecord {
                 roll, attendance, ..
             } = &mut e.record;
+            let before = attendance.clone();
             attendance
                 .check_in(roll, member, mode)
                 .map_err(|err| rejected(err.to_string()))?;
-            Ok(e.record.clone())
+            let changed = *attendance != before;
+            Ok((e.record.clone(), changed))
         })
     }
 
@@ -113,21 +124,29 @@ impl VoteStore for MemoryStore {
         id: VoteId,
         member: MemberId,
         opinion: WrittenOpinion,
+        effects: Effects,
     ) -> Result<VoteRecord, StoreError> {
-        self.with_votes_mut(|v| {
+        self.with_votes_mut(effects, |v| {
             let e = v.open_entry(id)?;
             let VoteRecord {
                 roll, attendance, ..
             } = &mut e.record;
+            let before = attendance.clone();
             attendance
                 .written_opinion(roll, member, opinion)
                 .map_err(|err| rejected(err.to_string()))?;
-            Ok(e.record.clone())
+            let changed = *attendance != before;
+            Ok((e.record.clone(), changed))
         })
     }
 
-    async fn cast_ballot(&self, voter: MemberId, ballot: SealedBallot) -> Result<(), StoreError> {
-        self.with_votes_mut(|v| {
+    async fn cast_ballot(
+        &self,
+        voter: MemberId,
+        ballot: SealedBallot,
+        effects: Effects,
+    ) -> Result<(), StoreError> {
+        self.with_votes_mut(effects, |v| {
             let id = ballot.vote;
             let e = v.open_entry(id)?;
             if !e.record.roll.entitled.contains(&voter) {
@@ -154,7 +173,7 @@ impl VoteStore for MemoryStore {
                 .or_insert(AttendanceMode::Online);
             e.voted.insert(voter);
             e.ballots.insert(ballot.code, ballot);
-            Ok(())
+            Ok(((), true))
         })
     }
 
@@ -166,11 +185,12 @@ impl VoteStore for MemoryStore {
         self.with_votes(|v| Ok(v.entry(id)?.voted.iter().copied().collect()))
     }
 
-    async fn close_vote(&self, id: VoteId) -> Result<VoteRecord, StoreError> {
-        self.with_votes_mut(|v| {
+    async fn close_vote(&self, id: VoteId, effects: Effects) -> Result<VoteRecord, StoreError> {
+        self.with_votes_mut(effects, |v| {
             let e = v.votes.get_mut(&id).ok_or_else(|| not_found(id))?;
+            let changed = e.record.status != VoteStatus::Closed;
             e.record.status = VoteStatus::Closed;
-            Ok(e.record.clone())
+            Ok((e.record.clone(), changed))
         })
     }
 

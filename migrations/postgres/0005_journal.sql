@@ -1,0 +1,26 @@
+-- The journal: append-only streams of documents (the outbox of
+-- notifications, the audit trail, points events), written only as the side
+-- effects of another write, in that write's transaction. The store keeps
+-- each body as given; the area that writes a stream defines its document.
+--
+-- Ids come from journal_head, whose one row every journal writer updates
+-- (and so locks) in its transaction: ids are gapless and increase in commit
+-- order, so a reader paging by "after id" never misses a late commit.
+CREATE TABLE journal_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    last BIGINT  NOT NULL CHECK (last >= 0)
+);
+INSERT INTO journal_head (id, last) VALUES (1, 0);
+
+CREATE TABLE journal (
+    id        BIGINT PRIMARY KEY,
+    stream    TEXT   NOT NULL CHECK (length(stream) BETWEEN 1 AND 40),
+    org_id    BIGINT,
+    member_id BIGINT,
+    at        TIMESTAMPTZ NOT NULL,
+    body      TEXT   NOT NULL
+);
+CREATE INDEX journal_stream ON journal (stream, id);
+
+CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON journal
+    FOR EACH ROW EXECUTE FUNCTION dangjian_append_only();
