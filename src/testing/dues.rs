@@ -1,37 +1,18 @@
 //! Dues conformance checks: written against [`Store`] only, so every
 //! backend (memory, SQLite, PostgreSQL) runs the same ones.
 
-use super::{new_member, two_branches};
-use crate::common::d;
-use chrono::{TimeZone, Utc};
-use dangjian::dues::{
+use super::fixtures::d;
+use super::fixtures::{new_member, two_branches};
+use crate::dues::{
     CaseStatus, DuesProfile, EntryId, Income, IncomeDeclaration, LedgerEntryKind, Money, Month,
     MonthRange, NewLedgerEntry, NewPayment, PaymentOutcome, Relief, ReliefKind, SelfDepartureCase,
 };
-use dangjian::member::OccupationCategory;
-use dangjian::record::{Activity, NewRecordEntry};
-use dangjian::store::{Store, StoreErrorKind};
-use dangjian::{MemberId, OrgId};
+use crate::member::OccupationCategory;
+use crate::record::{Activity, NewRecordEntry};
+use crate::store::{Store, StoreErrorKind};
+use crate::{MemberId, OrgId};
+use chrono::{TimeZone, Utc};
 use std::sync::Arc;
-
-/// Runs every dues check against fresh stores from `make`.
-pub async fn run_all<F, Fut>(make: &F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Arc<dyn Store>>,
-{
-    profiles_round_trip(make().await).await;
-    assessments_are_unique_per_month(make().await).await;
-    payment_ids_are_idempotent_and_atomic(make().await).await;
-    concurrent_recordings_of_one_id_store_one(make().await).await;
-    stale_and_bad_payments_change_nothing(make().await).await;
-    batch_payments_store_exactly_the_good_items(make().await).await;
-    concurrent_batches_of_one_id_store_one(make().await).await;
-    large_batches_cross_statement_chunks(make().await).await;
-    reversals_and_exemptions_are_checked(make().await).await;
-    entries_by_branch_and_member(make().await).await;
-    departure_cases_open_once(make().await).await;
-}
 
 fn mo(s: &str) -> Month {
     s.parse().unwrap()
@@ -120,7 +101,7 @@ fn relief(member: MemberId, branch: OrgId, first: &str, last: &str) -> NewLedger
     }
 }
 
-async fn profiles_round_trip(store: Arc<dyn Store>) {
+pub(super) async fn profiles_round_trip(store: Arc<dyn Store>) {
     let (_, _, m) = setup(&store).await;
     assert_eq!(store.dues_profile(m).await.unwrap(), None);
     let mut p = DuesProfile::new(m, mo("2000-07"));
@@ -140,7 +121,7 @@ async fn profiles_round_trip(store: Arc<dyn Store>) {
     );
 }
 
-async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
+pub(super) async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let stored = store
         .append_assessments(vec![
@@ -184,7 +165,7 @@ async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
     assert_eq!(ledger_version(&store, m).await, 4);
 }
 
-async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
+pub(super) async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     store
         .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
@@ -224,7 +205,7 @@ async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
     assert_eq!(store.records_of(m).await.unwrap().len(), 1);
 }
 
-async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
+pub(super) async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     store
         .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
@@ -257,7 +238,7 @@ async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
     assert_eq!(store.records_of(m).await.unwrap().len(), 1);
 }
 
-async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
+pub(super) async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     store
         .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
@@ -286,7 +267,7 @@ async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
     assert!(store.records_of(m).await.unwrap().is_empty());
 }
 
-async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
+pub(super) async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let rev = |target: u64| NewLedgerEntry {
         branch: a,
@@ -333,7 +314,7 @@ async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
     assert_eq!(ledger_version(&store, m).await, 3);
 }
 
-async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
+pub(super) async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
     let (a, b, m) = setup(&store).await;
     let n = store
         .insert_member(new_member(&store, b, 2).await)
@@ -364,10 +345,10 @@ async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
     );
 }
 
-async fn departure_cases_open_once(store: Arc<dyn Store>) {
+pub(super) async fn departure_cases_open_once(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let case = SelfDepartureCase {
-        id: dangjian::CaseId::new(0),
+        id: crate::CaseId::new(0),
         member: m,
         branch: a,
         opened_on: d(2024, 6, 1),
@@ -403,7 +384,7 @@ async fn departure_cases_open_once(store: Arc<dyn Store>) {
 }
 
 fn kind_of(
-    r: &Result<PaymentOutcome, dangjian::store::StoreError>,
+    r: &Result<PaymentOutcome, crate::store::StoreError>,
 ) -> Result<&'static str, StoreErrorKind> {
     match r {
         Ok(PaymentOutcome::Recorded { .. }) => Ok("recorded"),
@@ -412,7 +393,7 @@ fn kind_of(
     }
 }
 
-async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
+pub(super) async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
     let (a, _, m1) = setup(&store).await;
     let m2 = store
         .insert_member(new_member(&store, a, 2).await)
@@ -532,7 +513,7 @@ async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
     };
     assert_eq!((r6.member, a6.len()), (m2, 1));
     // Exactly the good items are stored, with their record entries.
-    let ids_of = |entries: Vec<dangjian::dues::LedgerEntry>| -> Vec<String> {
+    let ids_of = |entries: Vec<crate::dues::LedgerEntry>| -> Vec<String> {
         entries
             .into_iter()
             .filter_map(|e| match e.kind {
@@ -565,7 +546,7 @@ async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
     assert!(store.record_payments(Vec::new()).await.unwrap().is_empty());
 }
 
-async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
+pub(super) async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let m2 = store
         .insert_member(new_member(&store, a, 2).await)
@@ -614,7 +595,7 @@ async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
         }
     }
     assert_eq!((shared, own), (1, 1));
-    let payments = |entries: Vec<dangjian::dues::LedgerEntry>| {
+    let payments = |entries: Vec<crate::dues::LedgerEntry>| {
         entries
             .into_iter()
             .filter(|e| matches!(e.kind, LedgerEntryKind::Payment { .. }))
@@ -630,7 +611,7 @@ async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
 /// More rows than one multi-row statement takes (1,000), two rows of a
 /// member in one call (assessments, allocations): every row comes back to
 /// its own member and payment.
-async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
+pub(super) async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
     let (a, _, _) = setup(&store).await;
     let mut news = Vec::new();
     for n in 10..1_110 {
@@ -720,4 +701,57 @@ async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
 async fn ledger_version(store: &Arc<dyn Store>, m: MemberId) -> u64 {
     let n = store.dues_entries_of_member(m).await.unwrap().len();
     u64::try_from(n).unwrap()
+}
+
+/// Every refused ledger write leaves the whole state as it was.
+pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    store
+        .append_assessments(vec![assessment(a, m, "2024-01", 9000)])
+        .await
+        .unwrap();
+    let before = super::dump(&*store, &[]).await.unwrap();
+    let dup = store
+        .append_assessments(vec![
+            assessment(a, m, "2024-02", 9000),
+            assessment(a, m, "2024-01", 1),
+        ])
+        .await;
+    assert!(dup.is_err(), "a month assessed twice");
+    let good = payment(a, m, "R1", 9000, &[("2024-01", 9000)]);
+    let stale = store
+        .record_payment(good.clone(), Some(record(m, 9000)), 0)
+        .await;
+    assert!(stale.is_err(), "a stale ledger version");
+    let over = store
+        .record_payment(payment(a, m, "R2", 100, &[("2024-01", 9000)]), None, 1)
+        .await;
+    assert!(over.is_err(), "over-allocated");
+    let other = store
+        .record_payment(good.clone(), Some(record(MemberId::new(77), 9000)), 1)
+        .await;
+    assert!(other.is_err(), "the record of another member");
+    let out = store
+        .record_payments(vec![(good.clone(), Some(record(m, 9000)), 5)])
+        .await
+        .unwrap();
+    assert!(out[0].is_err(), "a stale item of a batch");
+    let reversal = NewLedgerEntry {
+        branch: a,
+        recorded_on: d(2024, 6, 1),
+        kind: LedgerEntryKind::Reversal {
+            member: m,
+            reverses: EntryId::new(99),
+            reason: "x".into(),
+        },
+    };
+    assert!(
+        store.append_dues_entry(reversal, 1).await.is_err(),
+        "unknown"
+    );
+    let stale = store
+        .append_dues_entry(relief(m, a, "2025-01", "2025-01"), 0)
+        .await;
+    assert!(stale.is_err(), "a stale exemption");
+    assert_eq!(super::dump(&*store, &[]).await.unwrap(), before);
 }
