@@ -31,33 +31,56 @@ fn suite() -> Vec<Trial> {
     })
 }
 
-fn quiet() -> Arguments {
+/// Arguments that write the inner run's report to `log` (not stdout, where
+/// its FAILED summary would read as this binary's own).
+fn logged(log: &std::path::Path) -> Arguments {
     Arguments {
-        quiet: true,
+        logfile: Some(log.display().to_string()),
         ..Arguments::default()
     }
 }
 
 #[test]
 fn one_wrong_behaviour_fails_its_trial_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("run.log");
     let trials = suite();
     let total = trials.len() as u64;
-    let c = testing::run(&quiet(), trials);
+    let c = testing::run(&logged(&log), trials);
     assert_eq!(
         (c.num_failed, c.num_passed, c.num_ignored),
         (1, total - 1, 0),
         "{c:?}"
     );
+    let report = std::fs::read_to_string(&log).unwrap();
+    let line = |name: &str| {
+        let found = report
+            .lines()
+            .find(|l| l.contains(&format!("test {name} ")));
+        found.map(|l| l.trim_end().rsplit(' ').next().unwrap_or("").to_owned())
+    };
+    assert_eq!(
+        line("broken::members::unique_fields").as_deref(),
+        Some("FAILED"),
+        "{report}"
+    );
+    assert_eq!(
+        line("broken::members::indexes_follow_updates").as_deref(),
+        Some("ok"),
+        "{report}"
+    );
 }
 
 #[test]
 fn a_trial_runs_alone_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("run.log");
     let trials = suite();
     let total = trials.len() as u64;
     let only = |name: &str| Arguments {
         filter: Some(name.into()),
         exact: true,
-        ..quiet()
+        ..logged(&log)
     };
     let c = testing::run(&only("broken::members::unique_fields"), suite());
     assert_eq!((c.num_failed, c.num_passed), (1, 0), "{c:?}");
