@@ -23,6 +23,9 @@ pub mod record;
 pub mod rules;
 pub mod service;
 pub mod store;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use error::{Entity, Error, ErrorKind, Result};
 pub use ids::{CaseId, JournalId, MemberId, OrgId, RecordId};

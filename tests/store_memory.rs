@@ -1,12 +1,14 @@
-//! The conformance suite against the in-memory store.
-
-mod common;
-mod conformance;
+//! The conformance suite against the in-memory store, one named trial per
+//! behaviour: `cargo test --features testing -- memory::members::`.
 
 use dangjian::store::{MemoryStore, Store};
+use dangjian::testing::{self, Arguments};
 use std::sync::Arc;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn memory_store_conforms() {
-    conformance::run_all(|| async { Arc::new(MemoryStore::new()) as Arc<dyn Store> }).await;
+fn main() {
+    let args = Arguments::from_args();
+    let trials = testing::trials("memory", || async {
+        Arc::new(MemoryStore::new()) as Arc<dyn Store>
+    });
+    testing::run(&args, trials).exit();
 }

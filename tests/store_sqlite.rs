@@ -1,12 +1,14 @@
-//! The conformance suite and the fault tests against SQLite files.
+//! The conformance suite, the fault tests and the file tests against SQLite
+//! files, one named trial each: `cargo test --features testing,sqlite --
+//! sqlite::dues::`.
 
-mod common;
-mod conformance;
 mod sql_faults;
 
 use dangjian::adapters::SqliteStore;
 use dangjian::store::Effects;
 use dangjian::store::Store;
+use dangjian::testing::{self, Arguments, async_trial};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -15,41 +17,63 @@ static N: AtomicUsize = AtomicUsize::new(0);
 /// A fresh database file in `dir` (a temporary folder each test owns and
 /// removes when it ends).
 fn fresh_url(dir: &tempfile::TempDir) -> String {
+    fresh_url_in(dir.path())
+}
+
+fn fresh_url_in(dir: &Path) -> String {
     let n = N.fetch_add(1, Ordering::SeqCst);
-    format!(
-        "sqlite://{}",
-        dir.path().join(format!("db{n}.sqlite")).display()
-    )
+    format!("sqlite://{}", dir.join(format!("db{n}.sqlite")).display())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_store_conforms() {
+fn main() {
+    let args = Arguments::from_args();
+    // One folder for the suite's files, removed before exiting.
     let dir = tempfile::tempdir().unwrap();
-    let dir = &dir;
-    conformance::run_all(|| async move {
-        Arc::new(SqliteStore::connect(&fresh_url(dir)).await.unwrap()) as Arc<dyn Store>
-    })
-    .await;
+    let path: Arc<PathBuf> = Arc::new(dir.path().to_owned());
+    let p = Arc::clone(&path);
+    let mut trials = testing::trials("sqlite", move || {
+        let p = Arc::clone(&p);
+        async move { Arc::new(SqliteStore::connect(&fresh_url_in(&p)).await.unwrap()) as Arc<dyn Store> }
+    });
+    let p = Arc::clone(&path);
+    trials.extend(sql_faults::trials(
+        sql_faults::Backend::Sqlite,
+        "sqlite",
+        move || fresh_url_in(&p),
+    ));
+    trials.extend([
+        async_trial(
+            "sqlite::reopening_the_file_gives_the_same_state",
+            reopening_the_file_gives_the_same_state,
+        ),
+        async_trial(
+            "sqlite::a_read_only_file_refuses_writes_with_a_typed_error",
+            a_read_only_file_refuses_writes_with_a_typed_error,
+        ),
+        async_trial(
+            "sqlite::ballot_table_has_no_voter_column_and_no_sequential_key",
+            ballot_table_has_no_voter_column_and_no_sequential_key,
+        ),
+        async_trial(
+            "sqlite::closing_releases_the_file_and_later_calls_fail_cleanly",
+            closing_releases_the_file_and_later_calls_fail_cleanly,
+        ),
+    ]);
+    let conclusion = testing::run(&args, trials);
+    drop(dir);
+    conclusion.exit();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_faults() {
-    let dir = tempfile::tempdir().unwrap();
-    sql_faults::run_all(sql_faults::Backend::Sqlite, &|| fresh_url(&dir)).await;
-}
-
-#[tokio::test]
 async fn reopening_the_file_gives_the_same_state() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_url(&dir);
     let store = Arc::new(SqliteStore::connect(&url).await.unwrap()) as Arc<dyn Store>;
-    let m = conformance::seed_one_member(&store).await;
+    let m = testing::seed_one_member(&store).await;
     drop(store);
     let again = Arc::new(SqliteStore::connect(&url).await.unwrap()) as Arc<dyn Store>;
     assert_eq!(again.get_member(m.id()).await.unwrap(), Some(m));
 }
 
-#[tokio::test]
 async fn a_read_only_file_refuses_writes_with_a_typed_error() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_url(&dir);
@@ -79,7 +103,6 @@ async fn a_read_only_file_refuses_writes_with_a_typed_error() {
 
 /// The ballot table has no column that identifies a voter and no
 /// sequential key (not even SQLite's hidden rowid).
-#[tokio::test]
 async fn ballot_table_has_no_voter_column_and_no_sequential_key() {
     use sqlx::Connection;
     let dir = tempfile::tempdir().unwrap();
@@ -99,7 +122,7 @@ async fn ballot_table_has_no_voter_column_and_no_sequential_key() {
             .unwrap();
     assert!(ddl.contains("WITHOUT ROWID"), "{ddl}");
     assert!(!ddl.to_uppercase().contains("AUTOINCREMENT"), "{ddl}");
-    let cast_order = conformance::votes::cast_and_close(&store, 200).await;
+    let cast_order = testing::cast_and_close(&store, 200).await;
     let stored: Vec<String> = sqlx::query_scalar("SELECT code FROM vote_ballots")
         .fetch_all(&mut conn)
         .await
@@ -107,7 +130,6 @@ async fn ballot_table_has_no_voter_column_and_no_sequential_key() {
     assert_ne!(stored, cast_order);
 }
 
-#[tokio::test]
 async fn closing_releases_the_file_and_later_calls_fail_cleanly() {
     use dangjian::access::Actor;
     use dangjian::org::{NewOrganisation, OrgKind};

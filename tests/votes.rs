@@ -3,7 +3,6 @@
 //! nothing stored, scoped access, one ballot per voter, secret storage.
 
 mod common;
-mod conformance;
 
 use common::{World, d, nth_id_number, world};
 use dangjian::access::Actor;
@@ -14,10 +13,8 @@ use dangjian::election::{
 };
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, Member, Registration};
-use dangjian::store::{MemoryStore, Store};
 use dangjian::{Entity, Error, ErrorKind, MemberId};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 async fn imported(w: &World, n: u32, stage: ImportedStage) -> Member {
     let reg = Registration::new(
@@ -406,13 +403,6 @@ async fn sixty_four_concurrent_casts_by_one_voter_store_one_ballot() {
     assert_eq!(w.dj.store().sealed_ballots(v.id()).await.unwrap().len(), 1);
     let report = sec.votes().count_report(v.id()).await.unwrap();
     assert_eq!((report.voted(), report.returned()), (1, 1));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn secrecy_after_1000_ballots_and_64_concurrent_casts_in_the_memory_store() {
-    let store = || async { Arc::new(MemoryStore::new()) as Arc<dyn Store> };
-    conformance::votes::thousand_ballots_keep_no_voter_and_no_order(store().await).await;
-    conformance::votes::sixty_four_concurrent_casts_store_one(store().await).await;
 }
 
 #[tokio::test]

@@ -12,7 +12,8 @@
 //! [`StoreErrorKind::SchemaMismatch`](crate::store::StoreErrorKind), a
 //! database whose schema is newer than this library. Adapters only
 //! translate: every rule stays in the core, and the conformance suite
-//! (`tests/conformance/`) runs the same checks against every store.
+//! (`dangjian::testing`, feature `testing`) runs the same checks against
+//! every store, one named trial per behaviour.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dangjian::Error> {

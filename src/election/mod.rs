@@ -219,6 +219,35 @@ impl VoteRecord {
         }
     }
 
+    /// The record with `attendance` in place of its own (for store
+    /// implementations: a check-in or a written opinion, checked with
+    /// [`Attendance::check_in`] or [`Attendance::written_opinion`]
+    /// against [`VoteRecord::roll`], then stored).
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use dangjian::election::*;
+    /// # use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=3).map(MemberId::new), []);
+    /// let motion = Motion::new(MotionKind::Discipline, MemberId::new(3), &roll)?;
+    /// let new = NewVote { org: OrgId::new(2), kind: VoteKind::Motion(motion), roll, session: on };
+    /// let v = VoteRecord::from_new(VoteId::new(1), new);
+    /// let mut attendance = v.attendance().clone();
+    /// attendance.check_in(v.roll(), MemberId::new(1), AttendanceMode::InPerson)?;
+    /// let v = v.with_attendance(attendance).with_status(VoteStatus::Closed);
+    /// assert_eq!((v.attendance().present_count(), v.status()), (1, VoteStatus::Closed));
+    /// # Ok::<(), ElectionError>(())
+    /// ```
+    pub fn with_attendance(self, attendance: Attendance) -> Self {
+        Self { attendance, ..self }
+    }
+
+    /// The record with `status` (for store implementations: closing a vote).
+    pub fn with_status(self, status: VoteStatus) -> Self {
+        Self { status, ..self }
+    }
+
     /// 到会情况 for the count: entitled, present, ballots issued (one to
     /// each entitled member present) and `voted`.
     pub fn turnout(&self, voted: u32) -> Turnout {

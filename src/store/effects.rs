@@ -298,7 +298,16 @@ mod tests {
         assert!(err.to_string().contains("longer than 40"), "{err}");
         assert!(Stream::new("a").is_ok());
         assert!(Stream::new("outbox.email-2_b").is_ok());
-        for bad in ["", "1audit", "_audit", ".x", "audit log", "Audit", "审计", "a/b"] {
+        for bad in [
+            "",
+            "1audit",
+            "_audit",
+            ".x",
+            "audit log",
+            "Audit",
+            "审计",
+            "a/b",
+        ] {
             assert!(Stream::new(bad).is_err(), "{bad:?}");
         }
     }
@@ -318,7 +327,11 @@ mod tests {
         };
         let fx = Effects::record(entry(1)).with_record(entry(1));
         assert!(fx.records_only_about(MemberId::new(1)));
-        assert!(!fx.clone().with_record(entry(2)).records_only_about(MemberId::new(1)));
+        assert!(
+            !fx.clone()
+                .with_record(entry(2))
+                .records_only_about(MemberId::new(1))
+        );
         assert!(Effects::none().records_only_about(MemberId::new(7)));
         assert_eq!(Effects::from(Some(entry(3))).records().len(), 1);
         assert!(Effects::from(None).is_empty());

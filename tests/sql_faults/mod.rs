@@ -4,11 +4,11 @@
 //! times and amounts. Shared by `store_sqlite.rs` and `store_postgres.rs`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use crate::conformance::{edited, seed_one_member};
 use chrono::{DateTime, TimeZone, Utc};
 use dangjian::record::{Activity, NewRecordEntry};
 use dangjian::store::Effects;
 use dangjian::store::{Store, StoreErrorKind};
+use dangjian::testing::{Trial, async_trial, edited, seed_one_member};
 use proptest::strategy::{Strategy, ValueTree};
 use rust_decimal::Decimal;
 use sqlx::Connection;
@@ -51,13 +51,31 @@ async fn raw(backend: Backend, url: &str, sql: &str) -> Result<(), sqlx::Error> 
     }
 }
 
-pub async fn run_all(backend: Backend, fresh_url: &dyn Fn() -> String) {
-    schema_from_the_future(backend, &fresh_url()).await;
-    hand_edited_row_is_corrupt(backend, &fresh_url()).await;
-    activity_record_is_append_only_in_the_database(backend, &fresh_url()).await;
-    write_killed_half_way_leaves_nothing(backend, &fresh_url()).await;
-    times_and_amounts_round_trip_exactly(backend, &fresh_url()).await;
-    money_round_trips_through_the_amount_column(backend, &fresh_url()).await;
+/// The fault tests as trials named `<prefix>::faults::<test>`, each on a
+/// fresh database from `fresh_url`.
+pub fn trials(
+    backend: Backend,
+    prefix: &str,
+    fresh_url: impl Fn() -> String + Send + Sync + Clone + 'static,
+) -> Vec<Trial> {
+    macro_rules! faults {
+        ($($name:ident),*) => {
+            vec![$({
+                let fresh_url = fresh_url.clone();
+                async_trial(format!("{prefix}::faults::{}", stringify!($name)), move || async move {
+                    $name(backend, &fresh_url()).await
+                })
+            }),*]
+        };
+    }
+    faults![
+        schema_from_the_future,
+        hand_edited_row_is_corrupt,
+        activity_record_is_append_only_in_the_database,
+        write_killed_half_way_leaves_nothing,
+        times_and_amounts_round_trip_exactly,
+        money_round_trips_through_the_amount_column
+    ]
 }
 
 async fn schema_from_the_future(backend: Backend, url: &str) {

@@ -1,38 +1,19 @@
 //! Dues conformance checks: written against [`Store`] only, so every
 //! backend (memory, SQLite, PostgreSQL) runs the same ones.
 
-use super::{new_member, two_branches};
-use crate::common::d;
-use chrono::{TimeZone, Utc};
-use dangjian::dues::{
+use super::fixtures::d;
+use super::fixtures::{new_member, two_branches};
+use crate::dues::{
     CaseStatus, DuesProfile, EntryId, Income, IncomeDeclaration, LedgerEntryKind, Money, Month,
     MonthRange, NewLedgerEntry, NewPayment, PaymentOutcome, Relief, ReliefKind, SelfDepartureCase,
 };
-use dangjian::member::OccupationCategory;
-use dangjian::record::{Activity, NewRecordEntry};
-use dangjian::store::Effects;
-use dangjian::store::{Store, StoreErrorKind};
-use dangjian::{MemberId, OrgId};
+use crate::member::OccupationCategory;
+use crate::record::{Activity, NewRecordEntry};
+use crate::store::Effects;
+use crate::store::{Store, StoreErrorKind};
+use crate::{MemberId, OrgId};
+use chrono::{TimeZone, Utc};
 use std::sync::Arc;
-
-/// Runs every dues check against fresh stores from `make`.
-pub async fn run_all<F, Fut>(make: &F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Arc<dyn Store>>,
-{
-    profiles_round_trip(make().await).await;
-    assessments_are_unique_per_month(make().await).await;
-    payment_ids_are_idempotent_and_atomic(make().await).await;
-    concurrent_recordings_of_one_id_store_one(make().await).await;
-    stale_and_bad_payments_change_nothing(make().await).await;
-    batch_payments_store_exactly_the_good_items(make().await).await;
-    concurrent_batches_of_one_id_store_one(make().await).await;
-    large_batches_cross_statement_chunks(make().await).await;
-    reversals_and_exemptions_are_checked(make().await).await;
-    entries_by_branch_and_member(make().await).await;
-    departure_cases_open_once(make().await).await;
-}
 
 fn mo(s: &str) -> Month {
     s.parse().unwrap()
@@ -121,7 +102,7 @@ fn relief(member: MemberId, branch: OrgId, first: &str, last: &str) -> NewLedger
     }
 }
 
-async fn profiles_round_trip(store: Arc<dyn Store>) {
+pub(super) async fn profiles_round_trip(store: Arc<dyn Store>) {
     let (_, _, m) = setup(&store).await;
     assert_eq!(store.dues_profile(m).await.unwrap(), None);
     let mut p = DuesProfile::new(m, mo("2000-07"));
@@ -144,7 +125,7 @@ async fn profiles_round_trip(store: Arc<dyn Store>) {
     );
 }
 
-async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
+pub(super) async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let stored = store
         .append_assessments(
@@ -195,7 +176,7 @@ async fn assessments_are_unique_per_month(store: Arc<dyn Store>) {
     assert_eq!(ledger_version(&store, m).await, 4);
 }
 
-async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
+pub(super) async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     store
         .append_assessments(vec![assessment(a, m, "2024-01", 9000)], Effects::none())
@@ -238,7 +219,7 @@ async fn payment_ids_are_idempotent_and_atomic(store: Arc<dyn Store>) {
     assert_eq!(store.records_of(m).await.unwrap().len(), 1);
 }
 
-async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
+pub(super) async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     store
         .append_assessments(vec![assessment(a, m, "2024-01", 9000)], Effects::none())
@@ -273,7 +254,7 @@ async fn concurrent_recordings_of_one_id_store_one(store: Arc<dyn Store>) {
     assert_eq!(store.records_of(m).await.unwrap().len(), 1);
 }
 
-async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
+pub(super) async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     store
         .append_assessments(vec![assessment(a, m, "2024-01", 9000)], Effects::none())
@@ -310,7 +291,7 @@ async fn stale_and_bad_payments_change_nothing(store: Arc<dyn Store>) {
     assert!(store.records_of(m).await.unwrap().is_empty());
 }
 
-async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
+pub(super) async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let rev = |target: u64| NewLedgerEntry {
         branch: a,
@@ -363,7 +344,7 @@ async fn reversals_and_exemptions_are_checked(store: Arc<dyn Store>) {
     assert_eq!(ledger_version(&store, m).await, 3);
 }
 
-async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
+pub(super) async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
     let (a, b, m) = setup(&store).await;
     let n = store
         .insert_member(new_member(&store, b, 2).await, Effects::none())
@@ -397,10 +378,10 @@ async fn entries_by_branch_and_member(store: Arc<dyn Store>) {
     );
 }
 
-async fn departure_cases_open_once(store: Arc<dyn Store>) {
+pub(super) async fn departure_cases_open_once(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let case = SelfDepartureCase {
-        id: dangjian::CaseId::new(0),
+        id: crate::CaseId::new(0),
         member: m,
         branch: a,
         opened_on: d(2024, 6, 1),
@@ -445,7 +426,7 @@ async fn departure_cases_open_once(store: Arc<dyn Store>) {
 }
 
 fn kind_of(
-    r: &Result<PaymentOutcome, dangjian::store::StoreError>,
+    r: &Result<PaymentOutcome, crate::store::StoreError>,
 ) -> Result<&'static str, StoreErrorKind> {
     match r {
         Ok(PaymentOutcome::Recorded { .. }) => Ok("recorded"),
@@ -454,7 +435,7 @@ fn kind_of(
     }
 }
 
-async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
+pub(super) async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
     let (a, _, m1) = setup(&store).await;
     let m2 = store
         .insert_member(new_member(&store, a, 2).await, Effects::none())
@@ -599,7 +580,7 @@ async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
     };
     assert_eq!((r6.member, a6.len()), (m2, 1));
     // Exactly the good items are stored, with their record entries.
-    let ids_of = |entries: Vec<dangjian::dues::LedgerEntry>| -> Vec<String> {
+    let ids_of = |entries: Vec<crate::dues::LedgerEntry>| -> Vec<String> {
         entries
             .into_iter()
             .filter_map(|e| match e.kind {
@@ -632,7 +613,7 @@ async fn batch_payments_store_exactly_the_good_items(store: Arc<dyn Store>) {
     assert!(store.record_payments(Vec::new()).await.unwrap().is_empty());
 }
 
-async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
+pub(super) async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
     let (a, _, m) = setup(&store).await;
     let m2 = store
         .insert_member(new_member(&store, a, 2).await, Effects::none())
@@ -684,7 +665,7 @@ async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
         }
     }
     assert_eq!((shared, own), (1, 1));
-    let payments = |entries: Vec<dangjian::dues::LedgerEntry>| {
+    let payments = |entries: Vec<crate::dues::LedgerEntry>| {
         entries
             .into_iter()
             .filter(|e| matches!(e.kind, LedgerEntryKind::Payment { .. }))
@@ -700,7 +681,7 @@ async fn concurrent_batches_of_one_id_store_one(store: Arc<dyn Store>) {
 /// More rows than one multi-row statement takes (1,000), two rows of a
 /// member in one call (assessments, allocations): every row comes back to
 /// its own member and payment.
-async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
+pub(super) async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
     let (a, _, _) = setup(&store).await;
     let mut news = Vec::new();
     for n in 10..1_110 {
@@ -796,4 +777,71 @@ async fn large_batches_cross_statement_chunks(store: Arc<dyn Store>) {
 async fn ledger_version(store: &Arc<dyn Store>, m: MemberId) -> u64 {
     let n = store.dues_entries_of_member(m).await.unwrap().len();
     u64::try_from(n).unwrap()
+}
+
+/// Every refused ledger write leaves the whole state as it was.
+pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
+    let (a, _, m) = setup(&store).await;
+    store
+        .append_assessments(vec![assessment(a, m, "2024-01", 9000)], Effects::none())
+        .await
+        .unwrap();
+    let before = super::dump(&*store, &[]).await.unwrap();
+    let dup = store
+        .append_assessments(
+            vec![
+                assessment(a, m, "2024-02", 9000),
+                assessment(a, m, "2024-01", 1),
+            ],
+            Effects::none(),
+        )
+        .await;
+    assert!(dup.is_err(), "a month assessed twice");
+    let good = payment(a, m, "R1", 9000, &[("2024-01", 9000)]);
+    let stale = store
+        .record_payment(good.clone(), Effects::record(record(m, 9000)), 0)
+        .await;
+    assert!(stale.is_err(), "a stale ledger version");
+    let over = store
+        .record_payment(
+            payment(a, m, "R2", 100, &[("2024-01", 9000)]),
+            Effects::none(),
+            1,
+        )
+        .await;
+    assert!(over.is_err(), "over-allocated");
+    let other = store
+        .record_payment(
+            good.clone(),
+            Effects::record(record(MemberId::new(77), 9000)),
+            1,
+        )
+        .await;
+    assert!(other.is_err(), "the record of another member");
+    let out = store
+        .record_payments(vec![(good.clone(), Effects::record(record(m, 9000)), 5)])
+        .await
+        .unwrap();
+    assert!(out[0].is_err(), "a stale item of a batch");
+    let reversal = NewLedgerEntry {
+        branch: a,
+        recorded_on: d(2024, 6, 1),
+        kind: LedgerEntryKind::Reversal {
+            member: m,
+            reverses: EntryId::new(99),
+            reason: "x".into(),
+        },
+    };
+    assert!(
+        store
+            .append_dues_entry(reversal, 1, Effects::none())
+            .await
+            .is_err(),
+        "unknown"
+    );
+    let stale = store
+        .append_dues_entry(relief(m, a, "2025-01", "2025-01"), 0, Effects::none())
+        .await;
+    assert!(stale.is_err(), "a stale exemption");
+    assert_eq!(super::dump(&*store, &[]).await.unwrap(), before);
 }

@@ -2,28 +2,14 @@
 //! [`Effects`] with the change or not at all, and only when it changes
 //! something; the journal reads back in commit order, by stream.
 
-use super::{edited, entry, new_member, two_branches};
-use crate::common::d;
+use super::fixtures::{d, edited, entry, new_member, two_branches};
+use crate::dues::{LedgerEntryKind, Money, NewLedgerEntry, NewPayment, PaymentOutcome};
+use crate::election::{AttendanceMode, Ballot, seal};
+use crate::org::{BranchForm, NewOrganisation, OrgKind};
+use crate::store::{Effects, JournalEntry, NewJournalEntry, Store, StoreErrorKind, Stream};
+use crate::{JournalId, MemberId, OrgId};
 use chrono::{TimeZone, Utc};
-use dangjian::dues::{LedgerEntryKind, Money, NewLedgerEntry};
-use dangjian::dues::{NewPayment, PaymentOutcome};
-use dangjian::election::{AttendanceMode, Ballot, seal};
-use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
-use dangjian::store::{Effects, JournalEntry, NewJournalEntry, Store, StoreErrorKind, Stream};
-use dangjian::{JournalId, MemberId, OrgId};
 use std::sync::Arc;
-
-pub async fn run_all<F, Fut>(make: &F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Arc<dyn Store>>,
-{
-    member_writes_commit_their_effects_or_none(make().await).await;
-    org_and_vote_writes_commit_effects_once(make().await).await;
-    payments_commit_the_effects_of_accepted_items_only(make().await).await;
-    journal_reads_by_stream_in_order(make().await).await;
-    concurrent_writers_of_one_version_store_one_effect(make().await).await;
-}
 
 fn stream(name: &str) -> Stream {
     Stream::new(name).unwrap()
@@ -45,7 +31,7 @@ async fn bodies(store: &Arc<dyn Store>, s: &str) -> Vec<String> {
     all(store, s).await.into_iter().map(|j| j.body).collect()
 }
 
-async fn member_writes_commit_their_effects_or_none(store: Arc<dyn Store>) {
+pub(super) async fn member_writes_commit_their_effects_or_none(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
         .insert_member(
@@ -117,7 +103,7 @@ async fn member_writes_commit_their_effects_or_none(store: Arc<dyn Store>) {
     assert_eq!(all(&store, "audit").await.len(), 3);
 }
 
-async fn org_and_vote_writes_commit_effects_once(store: Arc<dyn Store>) {
+pub(super) async fn org_and_vote_writes_commit_effects_once(store: Arc<dyn Store>) {
     let (c, a, _) = two_branches(&store).await;
     let tree = store.org_tree().await.unwrap();
     let mut org = tree.get(a).unwrap().clone();
@@ -152,7 +138,7 @@ async fn org_and_vote_writes_commit_effects_once(store: Arc<dyn Store>) {
             .await
             .unwrap();
     }
-    let mut rng = rand::rng();
+    let mut rng = super::rng(11);
     let (sealed, _) = seal(
         vote.id(),
         vote.session(),
@@ -211,7 +197,7 @@ fn pay(branch: OrgId, member: MemberId, id: &str, fen: i64) -> NewPayment {
     }
 }
 
-async fn payments_commit_the_effects_of_accepted_items_only(store: Arc<dyn Store>) {
+pub(super) async fn payments_commit_the_effects_of_accepted_items_only(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
         .insert_member(new_member(&store, a, 1).await, Effects::none())
@@ -273,7 +259,7 @@ async fn payments_commit_the_effects_of_accepted_items_only(store: Arc<dyn Store
     assert_eq!(bodies(&store, "outbox").await, ["January"]);
 }
 
-async fn journal_reads_by_stream_in_order(store: Arc<dyn Store>) {
+pub(super) async fn journal_reads_by_stream_in_order(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let mut fx = Effects::none();
     for i in 0..25 {
@@ -311,7 +297,7 @@ async fn journal_reads_by_stream_in_order(store: Arc<dyn Store>) {
     assert!(none.is_empty());
 }
 
-async fn concurrent_writers_of_one_version_store_one_effect(store: Arc<dyn Store>) {
+pub(super) async fn concurrent_writers_of_one_version_store_one_effect(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
         .insert_member(new_member(&store, a, 1).await, Effects::none())

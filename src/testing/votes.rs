@@ -2,37 +2,25 @@
 //! results only after closing, written against [`VoteStore`] alone so every
 //! backend runs it.
 
-use super::two_branches;
-use crate::common::d;
-use dangjian::election::{
+use super::fixtures::d;
+use super::fixtures::two_branches;
+use crate::election::{
     AttendanceMode, Ballot, Body, ElectionBuilder, NewVote, Roll, SealedBallot, VoteKind,
     VoteRecord, WrittenOpinion, national_election_rules, seal,
 };
-use dangjian::store::Effects;
-use dangjian::store::{Store, StoreErrorKind};
-use dangjian::{MemberId, OrgId};
-use rand::SeedableRng;
+use crate::store::Effects;
+use crate::store::{Store, StoreErrorKind};
+use crate::{MemberId, OrgId};
 use std::sync::Arc;
 
 /// Voter ids that cannot be mistaken for any other number in a ballot.
-pub const VOTER_BASE: u64 = 9_876_543_210_000;
+pub(crate) const VOTER_BASE: u64 = 9_876_543_210_000;
 
-pub fn voter(i: u64) -> MemberId {
+pub(crate) fn voter(i: u64) -> MemberId {
     MemberId::new(VOTER_BASE + i)
 }
 
-pub async fn run_all<F, Fut>(make: &F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Arc<dyn Store>>,
-{
-    thousand_ballots_keep_no_voter_and_no_order(make().await).await;
-    sixty_four_concurrent_casts_store_one(make().await).await;
-    refusals_store_nothing(make().await).await;
-    attendance_and_written_opinions(make().await).await;
-}
-
-pub fn new_vote(org: OrgId, voters: u64) -> NewVote {
+pub(crate) fn new_vote(org: OrgId, voters: u64) -> NewVote {
     let on = d(2024, 6, 1);
     let roll = Roll::from_parts(org, on, (1..=voters).map(voter), []);
     let setup = ElectionBuilder::new()
@@ -56,13 +44,13 @@ fn sealed(v: &VoteRecord, i: u64, rng: &mut rand::rngs::StdRng) -> SealedBallot 
     seal(v.id(), v.session(), ballot, rng).0
 }
 
-pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) {
+pub(super) async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let v = store
         .create_vote(new_vote(a, 1000), Effects::none())
         .await
         .unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut rng = super::rng(42);
     let mut cast_order = Vec::new();
     for i in 1..=1000 {
         let b = sealed(&v, i, &mut rng);
@@ -107,7 +95,7 @@ pub async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) 
     );
 }
 
-pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
+pub(super) async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let v = store
         .create_vote(new_vote(a, 10), Effects::none())
@@ -116,7 +104,7 @@ pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
     let mut tasks = Vec::new();
     for i in 0..64u64 {
         let store = Arc::clone(&store);
-        let mut rng = rand::rngs::StdRng::seed_from_u64(i);
+        let mut rng = super::rng(i);
         let b = sealed(&v, i, &mut rng);
         tasks.push(tokio::spawn(async move {
             store.cast_ballot(voter(3), b, Effects::none()).await
@@ -135,13 +123,13 @@ pub async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>) {
     assert!(store.has_voted(v.id(), voter(3)).await.unwrap());
 }
 
-async fn refusals_store_nothing(store: Arc<dyn Store>) {
+pub(super) async fn refusals_store_nothing(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let v = store
         .create_vote(new_vote(a, 10), Effects::none())
         .await
         .unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let mut rng = super::rng(9);
     let stranger = store
         .cast_ballot(voter(11), sealed(&v, 1, &mut rng), Effects::none())
         .await;
@@ -150,7 +138,7 @@ async fn refusals_store_nothing(store: Arc<dyn Store>) {
         Some(StoreErrorKind::Rejected)
     );
     let mut other = sealed(&v, 1, &mut rng);
-    other.vote = dangjian::election::VoteId::new(999);
+    other.vote = crate::election::VoteId::new(999);
     let unknown = store.cast_ballot(voter(1), other, Effects::none()).await;
     assert_eq!(
         unknown.err().map(|e| e.kind().clone()),
@@ -163,7 +151,7 @@ async fn refusals_store_nothing(store: Arc<dyn Store>) {
     assert!(store.voters(v.id()).await.unwrap().is_empty());
 }
 
-async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
+pub(super) async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let v = store
         .create_vote(new_vote(a, 10), Effects::none())
@@ -193,7 +181,7 @@ async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
         .await;
     assert!(present.is_err());
     // Casting checks an absent voter in online.
-    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    let mut rng = super::rng(1);
     store
         .cast_ballot(voter(5), sealed(&v, 1, &mut rng), Effects::none())
         .await
@@ -205,7 +193,7 @@ async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
     );
     assert!(
         store
-            .get_vote(dangjian::election::VoteId::new(77))
+            .get_vote(crate::election::VoteId::new(77))
             .await
             .unwrap()
             .is_none()
@@ -220,7 +208,7 @@ pub async fn cast_and_close(store: &Arc<dyn Store>, n: u64) -> Vec<String> {
         .create_vote(new_vote(a, n), Effects::none())
         .await
         .unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut rng = super::rng(7);
     let mut order = Vec::new();
     for i in 1..=n {
         let b = sealed(&v, i, &mut rng);
@@ -232,4 +220,62 @@ pub async fn cast_and_close(store: &Arc<dyn Store>, n: u64) -> Vec<String> {
     }
     store.close_vote(v.id(), Effects::none()).await.unwrap();
     order
+}
+
+/// Every refused vote write leaves the whole state as it was.
+pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
+    let (_, a, _) = two_branches(&store).await;
+    let v = store
+        .create_vote(new_vote(a, 10), Effects::none())
+        .await
+        .unwrap();
+    let mut rng = super::rng(11);
+    store
+        .cast_ballot(voter(1), sealed(&v, 1, &mut rng), Effects::none())
+        .await
+        .unwrap();
+    store
+        .check_in(v.id(), voter(2), AttendanceMode::InPerson, Effects::none())
+        .await
+        .unwrap();
+    let ids = [v.id()];
+    let before = super::dump(&*store, &ids).await.unwrap();
+    let again = store
+        .cast_ballot(voter(1), sealed(&v, 2, &mut rng), Effects::none())
+        .await;
+    assert!(again.is_err(), "a second ballot");
+    let stranger = store
+        .cast_ballot(voter(11), sealed(&v, 3, &mut rng), Effects::none())
+        .await;
+    assert!(stranger.is_err(), "a voter not on the roll");
+    let mut other = sealed(&v, 4, &mut rng);
+    other.vote = crate::election::VoteId::new(999);
+    assert!(
+        store
+            .cast_ballot(voter(3), other, Effects::none())
+            .await
+            .is_err(),
+        "unknown"
+    );
+    let refused = store
+        .check_in(v.id(), voter(99), AttendanceMode::Online, Effects::none())
+        .await;
+    assert!(refused.is_err(), "a check-in not on the roll");
+    let present = store
+        .record_written_opinion(v.id(), voter(2), WrittenOpinion::No, Effects::none())
+        .await;
+    assert!(present.is_err(), "a written opinion of someone present");
+    assert!(store.sealed_ballots(v.id()).await.is_err(), "still open");
+    assert_eq!(super::dump(&*store, &ids).await.unwrap(), before);
+    store.close_vote(v.id(), Effects::none()).await.unwrap();
+    let closed = super::dump(&*store, &ids).await.unwrap();
+    let late = store
+        .cast_ballot(voter(4), sealed(&v, 5, &mut rng), Effects::none())
+        .await;
+    assert!(late.is_err(), "a ballot after closing");
+    let late = store
+        .check_in(v.id(), voter(5), AttendanceMode::InPerson, Effects::none())
+        .await;
+    assert!(late.is_err(), "a check-in after closing");
+    assert_eq!(super::dump(&*store, &ids).await.unwrap(), closed);
 }
