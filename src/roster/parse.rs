@@ -5,7 +5,7 @@ use super::read::{Cell, DateProblem, RosterTable};
 use super::{Column, RowProblem};
 use crate::OrgId;
 use crate::lifecycle::{ImportOverride, ImportedStage, Introducer, Stage};
-use crate::member::{IdNumber, OccupationCategory, RosterRow, Sex};
+use crate::member::{IdNumber, IdNumberError, OccupationCategory, RosterRow, Sex};
 use chrono::NaiveDate;
 
 /// The stages a row may be, by their labels.
@@ -116,6 +116,9 @@ impl Row<'_> {
         };
         match parsed {
             Ok(id) => Some(id),
+            Err(IdNumberError::WrongLength { found: 15 }) if text.bytes().all(|b| b.is_ascii_digit()) => {
+                self.fail(c, RowProblem::LegacyIdNumber)
+            }
             Err(e) => self.fail(c, RowProblem::IdNumber(e)),
         }
     }

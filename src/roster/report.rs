@@ -18,6 +18,10 @@ pub enum RowProblem {
     /// unless the import allows legacy numbers).
     #[error("{0}")]
     IdNumber(IdNumberError),
+    /// A 15-digit first-generation number under the strict reading (an
+    /// import that allows legacy numbers converts it).
+    #[error("a 15-digit first-generation identity number; convert it, or import with legacy numbers allowed")]
+    LegacyIdNumber,
     /// A masked identity number (`110*************2X`), as a masked export
     /// writes it: only a full number can be imported.
     #[error("the identity number is masked; import a file with full numbers")]

@@ -44,7 +44,7 @@ impl MembersHandle<'_> {
     /// // The 15-digit number is refused by the strict reading: nothing is written.
     /// assert!(!report.is_committed() && report.created.is_empty());
     /// assert_eq!((report.rejected[0].row, report.rejected[0].column), (3, Some(Column::IdNumber)));
-    /// assert!(matches!(report.rejected[0].problem, RowProblem::IdNumber(_)));
+    /// assert_eq!(report.rejected[0].problem, RowProblem::LegacyIdNumber);
     /// let report = admin.members().import_file(ImportFile::new(csv).legacy_id_numbers()).await?;
     /// assert_eq!(report.created.len(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
