@@ -22,7 +22,7 @@ use dangjian::adapters::SqliteStore;
 use dangjian::clock::FixedClock;
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
 use dangjian::roster::{Column, ImportFile, read};
-use dangjian::store::{MemberStore, Store};
+use dangjian::store::{MemberStore, OrgStore, Store};
 use dangjian::{Dangjian, OrgId};
 use rust_xlsxwriter::Workbook;
 use std::sync::Arc;

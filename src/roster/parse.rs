@@ -116,7 +116,9 @@ impl Row<'_> {
         };
         match parsed {
             Ok(id) => Some(id),
-            Err(IdNumberError::WrongLength { found: 15 }) if text.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(IdNumberError::WrongLength { found: 15 })
+                if text.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 self.fail(c, RowProblem::LegacyIdNumber)
             }
             Err(e) => self.fail(c, RowProblem::IdNumber(e)),

@@ -20,7 +20,9 @@ pub enum RowProblem {
     IdNumber(IdNumberError),
     /// A 15-digit first-generation number under the strict reading (an
     /// import that allows legacy numbers converts it).
-    #[error("a 15-digit first-generation identity number; convert it, or import with legacy numbers allowed")]
+    #[error(
+        "a 15-digit first-generation identity number; convert it, or import with legacy numbers allowed"
+    )]
     LegacyIdNumber,
     /// A masked identity number (`110*************2X`), as a masked export
     /// writes it: only a full number can be imported.
