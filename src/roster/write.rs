@@ -47,7 +47,11 @@ pub(crate) fn line(
     let id = &m.identity().id_number;
     let l = m.lifecycle();
     let stage = l.stage();
-    let mut set = |c: Column, v: Value| out[c.index()] = v;
+    let mut set = |c: Column, v: Value| {
+        if let Some(slot) = out.get_mut(c.index()) {
+            *slot = v;
+        }
+    };
     set(Column::Name, text(m.identity().name.as_str()));
     set(Column::IdNumber, text(&id_text(id, full)));
     set(Column::Sex, text(sex_label(id.sex())));

@@ -141,14 +141,14 @@ impl MembersHandle<'_> {
         );
         let mut new = Vec::new();
         let mut unchanged = Vec::new();
-        for (i, p) in planned.into_iter().enumerate() {
+        for (&row, p) in numbers.iter().zip(planned) {
             match p {
                 Ok(PlannedRow::New(m)) => new.push(*m),
-                Ok(PlannedRow::Unchanged(id)) => unchanged.push((numbers[i], id)),
+                Ok(PlannedRow::Unchanged(id)) => unchanged.push((row, id)),
                 Err(e) => {
                     let (column, problem) = problem_of(e.error, &numbers);
                     rejected.push(RejectedRow {
-                        row: numbers[i],
+                        row,
                         column,
                         problem,
                     });
@@ -219,7 +219,7 @@ impl MembersHandle<'_> {
         let l = self.s.orgs().readable(req.root).await?;
         let role = self.s.actor.role();
         let may_full = matches!(role, Role::CommitteeOfficer | Role::PlatformAdmin);
-        if !(may_full || role == Role::BranchOfficer) || (req.full_id_numbers && !may_full) {
+        if !(may_full || role == Role::BranchOfficer && !req.full_id_numbers) {
             let denied = access::Denied {
                 role,
                 scope: self.s.actor.scope(),

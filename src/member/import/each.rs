@@ -60,15 +60,15 @@ pub fn plan_import_each(
     let mut out: Vec<Result<(), ImportErrorKind>> = vec![Ok(()); rows.len()];
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
     let mut nos: HashMap<&str, usize> = HashMap::new();
-    for (i, row) in rows.iter().enumerate() {
+    for (i, (row, verdict)) in rows.iter().zip(out.iter_mut()).enumerate() {
         if let Some(&first_row) = index.get(row.id_number.as_str()) {
-            out[i] = Err(ImportErrorKind::DuplicateIdNumber { first_row });
+            *verdict = Err(ImportErrorKind::DuplicateIdNumber { first_row });
             continue;
         }
         index.insert(row.id_number.as_str(), i);
         if let Some(no) = &row.contact.employee_no {
             if let Some(&first_row) = nos.get(no.as_str()) {
-                out[i] = Err(ImportErrorKind::DuplicateEmployeeNo { first_row });
+                *verdict = Err(ImportErrorKind::DuplicateEmployeeNo { first_row });
                 continue;
             }
             nos.insert(no.as_str(), i);
@@ -84,20 +84,20 @@ pub fn plan_import_each(
     };
     let stored: Vec<Option<Member>> = rows.iter().map(|r| existing(&r.id_number)).collect();
     let mut planned: Vec<Option<Planned>> = Vec::with_capacity(rows.len());
-    for (i, (row, stored)) in rows.iter().zip(&stored).enumerate() {
-        if out[i].is_err() {
+    for ((row, stored), verdict) in rows.iter().zip(&stored).zip(out.iter_mut()) {
+        if verdict.is_err() {
             planned.push(None);
             continue;
         }
         match env.plan_row(row, stored.as_ref().map(|m| m.id)) {
             Ok(p) => planned.push(Some(p)),
             Err(e) => {
-                out[i] = Err(e);
+                *verdict = Err(e);
                 planned.push(None);
             }
         }
     }
-    for (i, plan) in planned.iter().enumerate() {
+    for (plan, verdict) in planned.iter().zip(out.iter_mut()) {
         let Some(plan) = plan else { continue };
         for &introducer_row in &plan.batch_introducers {
             let on = plan.introduced_on;
@@ -106,7 +106,7 @@ pub fn plan_import_each(
             };
             let stage = introducer.member.lifecycle.stage_on(on);
             if stage != Some(Stage::Full) {
-                out[i] = Err(ImportErrorKind::IntroducerNotFull {
+                *verdict = Err(ImportErrorKind::IntroducerNotFull {
                     introducer_row,
                     stage,
                     on,
@@ -115,11 +115,11 @@ pub fn plan_import_each(
             }
         }
     }
-    for (i, (plan, stored)) in planned.iter().zip(&stored).enumerate() {
-        if let (Some(plan), Some(m), Ok(())) = (plan, stored, &out[i]) {
+    for ((plan, stored), verdict) in planned.iter().zip(&stored).zip(out.iter_mut()) {
+        if let (Some(plan), Some(m), Ok(())) = (plan, stored, &verdict) {
             let fields = differences(&plan.member, m, existing);
             if !fields.is_empty() {
-                out[i] = Err(ImportErrorKind::Conflict {
+                *verdict = Err(ImportErrorKind::Conflict {
                     member: m.id,
                     fields,
                 });
@@ -128,15 +128,19 @@ pub fn plan_import_each(
     }
     // A row introduced by a refused row is refused in turn, until none is.
     loop {
+        let failed: Vec<bool> = out.iter().map(Result::is_err).collect();
         let mut changed = false;
-        for (i, plan) in planned.iter().enumerate() {
+        for (plan, verdict) in planned.iter().zip(out.iter_mut()) {
             let Some(plan) = plan else { continue };
-            if out[i].is_err() {
+            if verdict.is_err() {
                 continue;
             }
-            if let Some(&introducer_row) = plan.batch_introducers.iter().find(|&&j| out[j].is_err())
+            if let Some(&introducer_row) = plan
+                .batch_introducers
+                .iter()
+                .find(|&&j| failed.get(j).copied().unwrap_or(true))
             {
-                out[i] = Err(ImportErrorKind::IntroducerRejected { introducer_row });
+                *verdict = Err(ImportErrorKind::IntroducerRejected { introducer_row });
                 changed = true;
             }
         }
