@@ -39,7 +39,7 @@ impl MembersHandle<'_> {
     /// # admin.orgs().create(NewOrganisation::new("第一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
     /// let csv = "姓名,公民身份号码,所在支部,组织关系转入日期,人员类别,入党日期,转正日期\n\
     ///     张三,11010519491231002X,第一支部,2001-03-01,正式党员,1980-01-01,1981-01-01\n\
-    ///     李四,110105491231002,第一支部,2001/3/1,正式党员,1980年1月1日,1981-01-01\n";
+    ///     李四,110105500101003,第一支部,2001/3/1,正式党员,1980年1月1日,1981-01-01\n";
     /// let report = admin.members().import_file(ImportFile::new(csv)).await?;
     /// // The 15-digit number is refused by the strict reading: nothing is written.
     /// assert!(!report.is_committed() && report.created.is_empty());
