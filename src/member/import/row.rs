@@ -201,6 +201,7 @@ impl RosterRow {
     }
 
     /// 工号, as text (the service checks it against stored records).
+    #[cfg(feature = "roster")]
     pub(crate) fn contact_employee_no(&self) -> Option<&str> {
         self.contact.employee_no.as_ref().map(|n| n.as_str())
     }
