@@ -113,6 +113,12 @@ pub enum Error {
     /// A row of a roster import (the row and why; nothing was written).
     #[error("{0}")]
     Import(#[from] crate::member::ImportError),
+    /// 花名册文件错误: a roster file that cannot be read (not xlsx nor
+    /// CSV, empty, merged header cells, a wrong header).
+    #[cfg(feature = "roster")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "roster")))]
+    #[error("{0}")]
+    RosterFile(#[from] crate::roster::RosterFileError),
     /// A rule set.
     #[error("{0}")]
     Rules(#[from] RuleVersionError),
@@ -159,6 +165,8 @@ impl Error {
             Self::IdNumber(_) | Self::Contact(_) | Self::Record(_) | Self::Rules(_) => {
                 ErrorKind::InvalidInput
             }
+            #[cfg(feature = "roster")]
+            Self::RosterFile(_) => ErrorKind::InvalidInput,
             Self::Org(_) | Self::Membership(_) | Self::Transition(_) | Self::Registration(_) => {
                 ErrorKind::RuleViolation
             }

@@ -20,6 +20,9 @@ pub mod org;
 pub mod period;
 pub mod prelude;
 pub mod record;
+#[cfg(feature = "roster")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roster")))]
+pub mod roster;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -259,6 +259,12 @@ async fn every_method(
         ),
         ("members.get", ok(s.members().get(m).await)),
         (
+            "members.export_roster",
+            ok(s.members()
+                .export_roster(dangjian::roster::ExportRoster::new(ids.org))
+                .await),
+        ),
+        (
             "members.list_in",
             ok(s.members().list_in(ids.org, PageRequest::default()).await),
         ),
@@ -436,7 +442,7 @@ async fn assert_same_answers(s: &Session, w: &World, own_org: OrgId) {
     let mut not_found = 0;
     let foreign = every_method(s, w.foreign, own_org).await;
     let missing = every_method(s, w.missing, own_org).await;
-    assert_eq!(foreign.len(), 46);
+    assert_eq!(foreign.len(), 47);
     for ((name, f), (_, m)) in foreign.iter().zip(&missing) {
         let (Err(f), Err(m)) = (f, m) else {
             panic!("{name}: foreign {f:?}, missing {m:?}: both must be refused");

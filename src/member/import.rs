@@ -1,10 +1,12 @@
 //! 存量导入 (bulk import): the planner; see [`ImportPlan`] for how it works.
 
+mod each;
 mod plan;
 mod row;
 #[cfg(test)]
 mod tests;
 
+pub use each::plan_import_each;
 pub use plan::plan_import;
 pub use row::RosterRow;
 
@@ -77,6 +79,13 @@ pub enum ImportErrorKind {
         stage: Option<Stage>,
         /// The introduction date.
         on: NaiveDate,
+    },
+    /// 介绍人未通过: the introducer is a row of the batch that is itself
+    /// refused ([`plan_import_each`] only). [Development 2014 Art. 14]
+    #[error("introducer on row {introducer_row} is refused")]
+    IntroducerRejected {
+        /// The introducer's row.
+        introducer_row: usize,
     },
     /// 与已存档案不符: the identity number is stored with different facts;
     /// the planner does not overwrite.

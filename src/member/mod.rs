@@ -14,7 +14,9 @@ mod membership;
 
 pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonName};
 pub use identity::{IdNumber, IdNumberError, Sex, check_character};
-pub use import::{ImportError, ImportErrorKind, ImportPlan, PlannedRow, RosterRow, plan_import};
+pub use import::{
+    ImportError, ImportErrorKind, ImportPlan, PlannedRow, RosterRow, plan_import, plan_import_each,
+};
 pub use membership::{
     MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships,
     MobileStatus, PastMemberships,

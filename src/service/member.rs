@@ -408,7 +408,7 @@ impl MembersHandle<'_> {
     }
 
     /// The home branch, located, once the actor may register there.
-    async fn for_home(&self, home: OrgId) -> Result<Located, Error> {
+    pub(super) async fn for_home(&self, home: OrgId) -> Result<Located, Error> {
         let placement = Placement {
             home,
             mobile_location: None,
@@ -431,7 +431,7 @@ impl MembersHandle<'_> {
             .await
     }
 
-    fn may_approve(&self, l: &Located, target: Target, what: &str) -> Result<(), Error> {
+    pub(super) fn may_approve(&self, l: &Located, target: Target, what: &str) -> Result<(), Error> {
         if matches!(self.s.actor.role(), Role::BranchOfficer) {
             let denied = access::Denied {
                 role: self.s.actor.role(),

@@ -39,6 +39,8 @@ mod org;
 mod page;
 mod payments;
 mod record;
+#[cfg(feature = "roster")]
+mod roster;
 mod votes;
 
 pub use dues::DuesHandle;

@@ -19,22 +19,22 @@ fn at(row: usize) -> impl Fn(ImportErrorKind) -> ImportError {
 }
 
 /// A row checked on its own.
-struct Planned {
-    member: NewMember,
+pub(super) struct Planned {
+    pub(super) member: NewMember,
     /// Rows of the batch named as introducers (by identity number).
-    batch_introducers: Vec<usize>,
+    pub(super) batch_introducers: Vec<usize>,
     /// The date they must be full members on.
-    introduced_on: NaiveDate,
+    pub(super) introduced_on: NaiveDate,
 }
 
 /// What every row is checked with.
-struct Env<'a> {
-    tree: &'a OrgTree,
-    rules: &'a Versioned<DevelopmentRules>,
-    calendar: &'a WorkCalendar,
-    today: NaiveDate,
-    existing: &'a dyn Fn(&IdNumber) -> Option<Member>,
-    index: HashMap<&'a str, usize>,
+pub(super) struct Env<'a> {
+    pub(super) tree: &'a OrgTree,
+    pub(super) rules: &'a Versioned<DevelopmentRules>,
+    pub(super) calendar: &'a WorkCalendar,
+    pub(super) today: NaiveDate,
+    pub(super) existing: &'a dyn Fn(&IdNumber) -> Option<Member>,
+    pub(super) index: HashMap<&'a str, usize>,
 }
 
 /// 导入计划 (plan an import): checks every row and says, for each, whether
@@ -175,7 +175,7 @@ fn index_rows(rows: &[RosterRow]) -> Result<HashMap<&str, usize>, ImportError> {
 impl Env<'_> {
     /// One row on its own: its introducers resolved, its lifecycle and
     /// memberships built under the guards.
-    fn plan_row(
+    pub(super) fn plan_row(
         &self,
         row: &RosterRow,
         subject: Option<MemberId>,
@@ -264,7 +264,7 @@ impl Env<'_> {
 /// The fields in which a planned record differs from the stored one. The
 /// stored lifecycle's introducers by identity number are read as the
 /// members they name now (as the planner would resolve them).
-fn differences(
+pub(super) fn differences(
     new: &NewMember,
     stored: &Member,
     existing: &dyn Fn(&IdNumber) -> Option<Member>,

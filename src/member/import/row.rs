@@ -200,6 +200,12 @@ impl RosterRow {
         &self.details
     }
 
+    /// 工号, as text (the service checks it against stored records).
+    #[cfg(feature = "roster")]
+    pub(crate) fn contact_employee_no(&self) -> Option<&str> {
+        self.contact.employee_no.as_ref().map(|n| n.as_str())
+    }
+
     /// The memberships with their dates.
     pub fn memberships(&self) -> &PastMemberships {
         &self.memberships
