@@ -10,6 +10,7 @@
 //! numbers and employee numbers themselves, so two concurrent registrations
 //! of one person cannot both succeed.
 
+pub mod document;
 mod dues;
 mod error;
 pub(crate) mod memory;
