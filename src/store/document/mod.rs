@@ -87,6 +87,10 @@ use std::fmt;
 pub const FORMAT: u32 = 1;
 
 /// A storage document: one stored record in its versioned, public form.
+///
+/// Implemented by each document's owned form (`MemberDocument<'static>`,
+/// which [`decode`] produces); the borrowed form, built by `from_domain`
+/// (or `from_new` / `from_member`), is what a store encodes.
 pub trait Document: Serialize + DeserializeOwned {
     /// The domain value the document stores.
     type Domain;
