@@ -12,7 +12,12 @@
 //! with [`StoreErrorKind::Conflict`]. Stores enforce uniqueness of identity
 //! numbers and employee numbers themselves, so two concurrent registrations
 //! of one person cannot both succeed.
+//!
+//! A store that keeps records as JSON (the SQL adapters, or your own) writes
+//! and reads them as the versioned, public storage documents of
+//! [`document`], so that renaming a domain field never changes stored data.
 
+pub mod document;
 mod dues;
 mod effects;
 mod error;

@@ -62,7 +62,7 @@ macro_rules! sql_dues_batch {
                     amount.map(Self::money_col),
                     payment_id,
                     payment_entry,
-                    to_json(&new.kind)?,
+                    to_json(&$crate::store::document::LedgerEntryDocument::from_domain(&new.kind))?,
                 ))
             }
 
@@ -475,10 +475,10 @@ macro_rules! sql_dues_batch {
                             rows.push((
                                 to_db(r.member.get())?,
                                 r.occurred_on,
-                                to_json(&r.activity)?,
+                                to_json(&$crate::store::document::ActivityDocument::from_domain(&r.activity))?,
                                 r.recorded_by.map(|o| to_db(o.get())).transpose()?,
                                 r.recorded_at,
-                                r.acted_by.as_ref().map(to_json).transpose()?,
+                                r.acted_by.as_ref().map(|a| to_json(&$crate::store::document::ActedByDocument::from_domain(a))).transpose()?,
                             ));
                         }
                         let mut qb = sqlx::QueryBuilder::<$db>::new(

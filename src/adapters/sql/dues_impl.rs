@@ -28,10 +28,12 @@ macro_rules! sql_dues_store {
                     Option<$money>,
                 ),
             ) -> Result<$crate::dues::LedgerEntry, $crate::store::StoreError> {
-                use $crate::adapters::sql::{corrupt, from_db, from_json};
+                use $crate::adapters::sql::{corrupt, from_db};
                 use $crate::dues::LedgerEntryKind as K;
                 let what = format!("dues_ledger row {id}");
-                let kind: K = from_json(&entry, &what)?;
+                let kind = $crate::store::document::decode_domain::<
+                    $crate::store::document::LedgerEntryDocument,
+                >(&entry, "dues_ledger", id)?;
                 let expected = match &kind {
                     K::Assessment { amount, .. }
                     | K::Payment { amount, .. }
@@ -130,9 +132,11 @@ macro_rules! sql_dues_store {
             fn case_from_row(
                 (id, status, record): (i64, String, String),
             ) -> Result<$crate::dues::arrears::SelfDepartureCase, $crate::store::StoreError> {
-                use $crate::adapters::sql::{corrupt, from_db, from_json};
+                use $crate::adapters::sql::{corrupt, from_db};
                 let what = format!("dues_cases row {id}");
-                let mut case: $crate::dues::arrears::SelfDepartureCase = from_json(&record, &what)?;
+                let mut case = $crate::store::document::decode_domain::<
+                    $crate::store::document::DepartureCaseDocument,
+                >(&record, "dues_cases", id)?;
                 case.id = $crate::CaseId::new(from_db(id)?);
                 if Self::case_status(&case) != status {
                     return Err(corrupt(format!("{what}: the status column disagrees with the case")));
@@ -163,7 +167,7 @@ macro_rules! sql_dues_store {
                      ON CONFLICT (member_id) DO UPDATE SET record = excluded.record",
                 )
                 .bind(to_db(profile.member.get())?)
-                .bind(to_json(&profile)?)
+                .bind(to_json(&$crate::store::document::DuesProfileDocument::from_domain(&profile))?)
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
@@ -183,7 +187,7 @@ macro_rules! sql_dues_store {
                 &self,
                 members: &[$crate::MemberId],
             ) -> Result<Vec<$crate::dues::DuesProfile>, $crate::store::StoreError> {
-                use $crate::adapters::sql::{from_json, map_err, to_db};
+                use $crate::adapters::sql::{map_err, to_db};
                 if members.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -200,7 +204,11 @@ macro_rules! sql_dues_store {
                     .await
                     .map_err(map_err)?
                     .into_iter()
-                    .map(|(id, record)| from_json(&record, &format!("dues_profiles row {id}")))
+                    .map(|(id, record)| {
+                        $crate::store::document::decode_domain::<
+                            $crate::store::document::DuesProfileDocument,
+                        >(&record, "dues_profiles", id)
+                    })
                     .collect()
             }
 
@@ -355,7 +363,7 @@ macro_rules! sql_dues_store {
                     )
                     .bind(m)
                     .bind(to_db(case.branch.get())?)
-                    .bind(to_json(&case)?)
+                    .bind(to_json(&$crate::store::document::DepartureCaseDocument::from_domain(&case))?)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
@@ -435,7 +443,7 @@ macro_rules! sql_dues_store {
                 }
                 sqlx::query("UPDATE dues_cases SET status = $1, record = $2 WHERE id = $3 AND status = 'open'")
                     .bind(Self::case_status(&case))
-                    .bind(to_json(&$crate::dues::arrears::SelfDepartureCase { id: $crate::CaseId::new(0), ..case.clone() })?)
+                    .bind(to_json(&$crate::store::document::DepartureCaseDocument { id: $crate::CaseId::new(0), ..$crate::store::document::DepartureCaseDocument::from_domain(&case) })?)
                     .bind(id)
                     .execute(&mut *tx)
                     .await

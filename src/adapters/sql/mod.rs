@@ -3,12 +3,14 @@
 //! for each backend, because the SQL is the same and only the driver types
 //! differ).
 
-use crate::member::{Member, NewMember};
+use crate::member::Member;
 use crate::org::{OrgTree, Organisation};
+use crate::store::document::{
+    self, ActedByDocument, ActivityDocument, MemberDocument, OrgKindDocument,
+};
 use crate::store::{StoreError, StoreErrorKind, UniqueField};
 use crate::{MemberId, OrgId};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
 
 #[macro_use]
@@ -90,42 +92,21 @@ pub(crate) fn corrupt(message: impl Into<String>) -> StoreError {
     StoreError::new(StoreErrorKind::Corrupt, message)
 }
 
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| {
-        StoreError::new(StoreErrorKind::Rejected, "could not encode a value").with_source(e)
-    })
-}
-
-/// Decodes a JSON column, naming the table and row when it no longer
-/// parses (a hand-edited row, or data from another schema).
-pub(crate) fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, StoreError> {
-    serde_json::from_str(json)
-        .map_err(|e| corrupt(format!("{what} no longer parses: {e}")).with_source(e))
-}
-
-/// The member's record without its id and version (those are columns).
-pub(crate) fn member_doc(m: &Member) -> NewMember {
-    NewMember {
-        identity: m.identity.clone(),
-        contact: m.contact.clone(),
-        occupation: m.occupation,
-        registration: m.registration.clone(),
-        lifecycle: m.lifecycle.clone(),
-        memberships: m.memberships.clone(),
-    }
+/// Encodes a storage document ([`crate::store::document`]) for a JSON column.
+pub(crate) fn to_json<T: Serialize>(doc: &T) -> Result<String, StoreError> {
+    document::encode(doc)
 }
 
 /// A member row back into the domain, checked against its own columns.
 pub(crate) fn member_from_row(
     (id, version, home, record): MemberRow,
 ) -> Result<Member, StoreError> {
-    let what = format!("members row {id}");
-    let doc: NewMember = from_json(&record, &what)?;
+    let doc = document::decode_domain::<MemberDocument>(&record, "members", id)?;
     let mut m = doc.into_member(MemberId::new(from_db(id)?));
     m.version = from_db(version)?;
     if m.home() != OrgId::new(from_db(home)?) {
         return Err(corrupt(format!(
-            "{what}: home_org_id disagrees with the record"
+            "members row {id}: home_org_id disagrees with the record"
         )));
     }
     Ok(m)
@@ -135,14 +116,16 @@ pub(crate) fn member_from_row(
 pub(crate) fn record_from_row(
     (id, member, occurred_on, activity, recorded_by, recorded_at, acted_by): RecordRow,
 ) -> Result<crate::record::RecordEntry, StoreError> {
-    let what = format!("activity_records row {id}");
+    const TABLE: &str = "activity_records";
     Ok(crate::record::RecordEntry {
         id: crate::RecordId::new(from_db(id)?),
         member: MemberId::new(from_db(member)?),
         occurred_on,
-        activity: from_json(&activity, &what)?,
+        activity: document::decode_domain::<ActivityDocument>(&activity, TABLE, id)?,
         recorded_by: recorded_by.map(from_db).transpose()?.map(OrgId::new),
-        acted_by: acted_by.map(|a| from_json(&a, &what)).transpose()?,
+        acted_by: acted_by
+            .map(|a| document::decode_domain::<ActedByDocument>(&a, TABLE, id))
+            .transpose()?,
         recorded_at,
     })
 }
@@ -151,13 +134,12 @@ pub(crate) fn record_from_row(
 pub(crate) fn org_from_row(
     (id, name, kind, parent, version): OrgRow,
 ) -> Result<Organisation, StoreError> {
-    let what = format!("orgs row {id}");
     Ok(Organisation {
         id: OrgId::new(from_db(id)?),
         name: name
             .parse()
-            .map_err(|e| corrupt(format!("{what}: bad name: {e}")))?,
-        kind: from_json(&kind, &what)?,
+            .map_err(|e| corrupt(format!("orgs row {id}: bad name: {e}")))?,
+        kind: document::decode_domain::<OrgKindDocument>(&kind, "orgs", id)?,
         parent: parent.map(from_db).transpose()?.map(OrgId::new),
         version: from_db(version)?,
     })

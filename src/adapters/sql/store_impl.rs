@@ -101,10 +101,10 @@ macro_rules! sql_store {
                 )
                 .bind(to_db(entry.member.get())?)
                 .bind(entry.occurred_on)
-                .bind(to_json(&entry.activity)?)
+                .bind(to_json(&$crate::store::document::ActivityDocument::from_domain(&entry.activity))?)
                 .bind(entry.recorded_by.map(|o| to_db(o.get())).transpose()?)
                 .bind(entry.recorded_at)
-                .bind(entry.acted_by.as_ref().map(to_json).transpose()?)
+                .bind(entry.acted_by.as_ref().map(|a| to_json(&$crate::store::document::ActedByDocument::from_domain(a))).transpose()?)
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -215,7 +215,7 @@ macro_rules! sql_store {
                      VALUES ($1, $2, $3, 1) RETURNING id",
                 )
                 .bind(new.name.as_str())
-                .bind(to_json(&new.kind)?)
+                .bind(to_json(&$crate::store::document::OrgKindDocument::from_domain(&new.kind))?)
                 .bind(new.parent.map(|p| to_db(p.get())).transpose()?)
                 .fetch_one(&mut *tx)
                 .await
@@ -284,7 +284,7 @@ macro_rules! sql_store {
                     .bind(m.identity.id_number.as_str())
                     .bind(m.contact.employee_no.as_ref().map(|n| n.as_str().to_owned()))
                     .bind(to_db(m.memberships.home().get())?)
-                    .bind(to_json(&m)?)
+                    .bind(to_json(&$crate::store::document::MemberDocument::from_new(&m))?)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
@@ -379,7 +379,7 @@ macro_rules! sql_store {
                 ($crate::member::Member, Vec<$crate::record::RecordEntry>),
                 $crate::store::StoreError,
             > {
-                use $crate::adapters::sql::{conflict, map_err, member_doc, not_found, to_db, to_json};
+                use $crate::adapters::sql::{conflict, map_err, not_found, to_db, to_json};
                 if !effects.records_only_about(member.id) {
                     return Err($crate::store::StoreError::new(
                         $crate::store::StoreErrorKind::Rejected,
@@ -395,7 +395,7 @@ macro_rules! sql_store {
                 .bind(member.identity.id_number.as_str())
                 .bind(member.contact.employee_no.as_ref().map(|n| n.as_str().to_owned()))
                 .bind(to_db(member.home().get())?)
-                .bind(to_json(&member_doc(&member))?)
+                .bind(to_json(&$crate::store::document::MemberDocument::from_member(&member))?)
                 .bind(id)
                 .bind(to_db(member.version)?)
                 .execute(&mut *tx)

@@ -56,7 +56,7 @@ macro_rules! sql_vote_store {
                 id: $crate::election::VoteId,
                 lock: bool,
             ) -> Result<Option<$crate::election::VoteRecord>, $crate::store::StoreError> {
-                use $crate::adapters::sql::{from_db, from_json, map_err, to_db};
+                use $crate::adapters::sql::{from_db, map_err, to_db};
                 let sql = if lock {
                     concat!("SELECT id, record FROM votes WHERE id = $1", $lock)
                 } else {
@@ -70,8 +70,9 @@ macro_rules! sql_vote_store {
                 let Some((raw, record)) = row else {
                     return Ok(None);
                 };
-                let mut v: $crate::election::VoteRecord =
-                    from_json(&record, &format!("votes row {raw}"))?;
+                let mut v = $crate::store::document::decode_domain::<
+                    $crate::store::document::VoteDocument,
+                >(&record, "votes", raw)?;
                 v.id = $crate::election::VoteId::new(from_db(raw)?);
                 Ok(Some(v))
             }
@@ -82,7 +83,7 @@ macro_rules! sql_vote_store {
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, to_db, to_json};
                 sqlx::query("UPDATE votes SET record = $1 WHERE id = $2")
-                    .bind(to_json(v)?)
+                    .bind(to_json(&$crate::store::document::VoteDocument::from_domain(v))?)
                     .bind(to_db(v.id.get())?)
                     .execute(&mut *conn)
                     .await
@@ -139,7 +140,7 @@ macro_rules! sql_vote_store {
                 let id: i64 =
                     sqlx::query_scalar("INSERT INTO votes (org_id, record) VALUES ($1, $2) RETURNING id")
                         .bind(org)
-                        .bind(to_json(&draft)?)
+                        .bind(to_json(&$crate::store::document::VoteDocument::from_domain(&draft))?)
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
@@ -250,7 +251,7 @@ macro_rules! sql_vote_store {
                 .bind(to_db(id.get())?)
                 .bind(ballot.code.to_string())
                 .bind(ballot.session)
-                .bind(to_json(&ballot.ballot)?)
+                .bind(to_json(&$crate::store::document::BallotDocument::from_domain(&ballot.ballot))?)
                 .execute(&mut *tx)
                 .await
                 .map_err(duplicate("tracking code already used; seal again".to_owned()))?;
@@ -327,7 +328,7 @@ macro_rules! sql_vote_store {
                 &self,
                 id: $crate::election::VoteId,
             ) -> Result<Vec<$crate::election::SealedBallot>, $crate::store::StoreError> {
-                use $crate::adapters::sql::{corrupt, from_json, map_err, to_db};
+                use $crate::adapters::sql::{corrupt, map_err, to_db};
                 let v = self.existing_vote(id).await?;
                 if v.status == $crate::election::VoteStatus::Open {
                     return Err($crate::store::StoreError::new(
@@ -350,7 +351,7 @@ macro_rules! sql_vote_store {
                             session,
                             code: $crate::election::TrackingCode::try_from(code.clone())
                                 .map_err(|e| corrupt(format!("{what}: {e}")))?,
-                            ballot: from_json(&ballot, &what)?,
+                            ballot: $crate::store::document::decode_domain::<$crate::store::document::BallotDocument>(&ballot, "vote_ballots", &code)?,
                         })
                     })
                     .collect()
