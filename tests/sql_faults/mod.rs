@@ -73,6 +73,7 @@ pub fn trials(
         hand_edited_row_is_corrupt,
         activity_record_is_append_only_in_the_database,
         write_killed_half_way_leaves_nothing,
+        journal_fault_rolls_back_the_whole_write,
         times_and_amounts_round_trip_exactly,
         money_round_trips_through_the_amount_column
     ]
@@ -180,6 +181,69 @@ async fn write_killed_half_way_leaves_nothing(backend: Backend, url: &str) {
         "the member row was rolled back"
     );
     assert!(store.records_of(m.id()).await.unwrap().is_empty());
+}
+
+/// A fault injected into the journal insert, the last statement of an
+/// `update_member` whose effects carry a record entry and two journal
+/// entries: the member row, the record entry and the journal counter are
+/// all rolled back; the journal is append-only in the database.
+async fn journal_fault_rolls_back_the_whole_write(backend: Backend, url: &str) {
+    use dangjian::store::{NewJournalEntry, Stream};
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    let at = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+    let audit = Stream::new("audit").unwrap();
+    let note = |body: &str| NewJournalEntry::new(audit.clone(), at, body);
+    let (m, _) = store
+        .update_member(m, Effects::none().with_journal(note("first")))
+        .await
+        .unwrap();
+    let inject = match backend {
+        Backend::Sqlite => {
+            "CREATE TRIGGER fault BEFORE INSERT ON journal \
+             WHEN NEW.body = 'poison' BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+        }
+        Backend::Postgres => {
+            "CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN IF NEW.body = 'poison' THEN RAISE EXCEPTION 'injected fault'; END IF; \
+             RETURN NEW; END $$; \
+             CREATE TRIGGER fault BEFORE INSERT ON journal \
+             FOR EACH ROW EXECUTE FUNCTION fault();"
+        }
+    };
+    raw(backend, url, inject).await.unwrap();
+    let changed = edited(&m, |n| {
+        n.occupation = dangjian::member::OccupationCategory::Retiree;
+    });
+    let fx = Effects::record(entry(m.id(), at, Decimal::ONE))
+        .with_journal(note("fine"))
+        .with_journal(note("poison"));
+    let err = store.update_member(changed, fx).await.unwrap_err();
+    assert!(err.to_string().contains("injected fault"), "{err}");
+    assert_eq!(store.get_member(m.id()).await.unwrap(), Some(m.clone()));
+    assert!(store.records_of(m.id()).await.unwrap().is_empty());
+    let bodies = |j: Vec<dangjian::store::JournalEntry>| -> Vec<String> {
+        j.into_iter().map(|e| e.body).collect()
+    };
+    assert_eq!(
+        bodies(store.journal(&audit, None, 10).await.unwrap()),
+        ["first"]
+    );
+    // The next entry takes the next id: the counter was rolled back too.
+    let first = store.journal(&audit, None, 10).await.unwrap()[0].id;
+    store
+        .update_member(m, Effects::none().with_journal(note("second")))
+        .await
+        .unwrap();
+    let all = store.journal(&audit, None, 10).await.unwrap();
+    assert_eq!(all[1].id.get(), first.get() + 1, "gapless ids");
+    assert!(
+        raw(backend, url, "UPDATE journal SET body = 'x'")
+            .await
+            .is_err()
+    );
+    assert!(raw(backend, url, "DELETE FROM journal").await.is_err());
+    assert_eq!(store.journal(&audit, None, 10).await.unwrap(), all);
 }
 
 fn entry(member: dangjian::MemberId, at: DateTime<Utc>, amount: Decimal) -> NewRecordEntry {
