@@ -41,7 +41,7 @@ fn assessment(branch: OrgId, member: MemberId, month: &str, fen: i64) -> NewLedg
     }
 }
 
-fn payment(
+pub(super) fn payment(
     branch: OrgId,
     member: MemberId,
     id: &str,

@@ -175,9 +175,9 @@ pub(super) async fn dump_is_complete_and_deterministic(store: Arc<dyn Store>) {
         .create_vote(new_vote(b, 10), Effects::none())
         .await
         .unwrap();
-    let mut rng = super::rng(3);
     let ballot = crate::election::Ballot::from_masks(1, 0, vec![]);
-    let (sealed, _) = crate::election::seal(closed.id(), closed.session(), ballot, &mut rng);
+    let (sealed, _) =
+        crate::election::seal(closed.id(), closed.session(), ballot, &mut rand::rng());
     store
         .cast_ballot(voter(1), sealed, Effects::none())
         .await

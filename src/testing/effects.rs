@@ -2,12 +2,13 @@
 //! [`Effects`] with the change or not at all, and only when it changes
 //! something; the journal reads back in commit order, by stream.
 
+use super::dues::payment;
 use super::fixtures::{d, edited, entry, new_member, two_branches};
-use crate::dues::{LedgerEntryKind, Money, NewLedgerEntry, NewPayment, PaymentOutcome};
+use crate::dues::{LedgerEntryKind, Money, NewLedgerEntry, PaymentOutcome};
 use crate::election::{AttendanceMode, Ballot, seal};
 use crate::org::{BranchForm, NewOrganisation, OrgKind};
 use crate::store::{Effects, JournalEntry, NewJournalEntry, Store, StoreErrorKind, Stream};
-use crate::{JournalId, MemberId, OrgId};
+use crate::{JournalId, MemberId};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
@@ -138,12 +139,11 @@ pub(super) async fn org_and_vote_writes_commit_effects_once(store: Arc<dyn Store
             .await
             .unwrap();
     }
-    let mut rng = super::rng(11);
     let (sealed, _) = seal(
         vote.id(),
         vote.session(),
         Ballot::from_masks(1, 0, vec![]),
-        &mut rng,
+        &mut rand::rng(),
     );
     store
         .cast_ballot(
@@ -179,24 +179,6 @@ pub(super) async fn org_and_vote_writes_commit_effects_once(store: Arc<dyn Store
     assert_eq!(store.org_tree().await.unwrap().get(c).unwrap().version, 1);
 }
 
-fn pay(branch: OrgId, member: MemberId, id: &str, fen: i64) -> NewPayment {
-    NewPayment {
-        payment: NewLedgerEntry {
-            branch,
-            recorded_on: d(2024, 6, 1),
-            kind: LedgerEntryKind::Payment {
-                member,
-                payment_id: id.parse().unwrap(),
-                amount: Money::from_fen(fen),
-                voluntary: Money::ZERO,
-                forward_to_central: false,
-                received_on: d(2024, 6, 1),
-            },
-        },
-        allocations: Vec::new(),
-    }
-}
-
 pub(super) async fn payments_commit_the_effects_of_accepted_items_only(store: Arc<dyn Store>) {
     let (_, a, _) = two_branches(&store).await;
     let m = store
@@ -208,10 +190,10 @@ pub(super) async fn payments_commit_the_effects_of_accepted_items_only(store: Ar
     };
     let out = store
         .record_payments(vec![
-            (pay(a, m.id(), "P1", 100), fx("P1"), 0),
-            (pay(a, m.id(), "P1", 100), fx("P1 again"), 1), // same id in the batch
-            (pay(a, m.id(), "P2", 100), fx("P2 stale"), 0), // stale version
-            (pay(a, m.id(), "P3", 100), fx("P3"), 1),
+            (payment(a, m.id(), "P1", 100, &[]), fx("P1"), 0),
+            (payment(a, m.id(), "P1", 100, &[]), fx("P1 again"), 1), // same id in the batch
+            (payment(a, m.id(), "P2", 100, &[]), fx("P2 stale"), 0), // stale version
+            (payment(a, m.id(), "P3", 100, &[]), fx("P3"), 1),
         ])
         .await
         .unwrap();
@@ -230,7 +212,7 @@ pub(super) async fn payments_commit_the_effects_of_accepted_items_only(store: Ar
     assert_eq!(records.len(), 1);
     // Recording P1 again later: already recorded, its effects not stored.
     let again = store
-        .record_payment(pay(a, m.id(), "P1", 100), fx("P1 later"), 2)
+        .record_payment(payment(a, m.id(), "P1", 100, &[]), fx("P1 later"), 2)
         .await
         .unwrap();
     assert!(matches!(again, PaymentOutcome::AlreadyRecorded { .. }));

@@ -45,12 +45,18 @@
 //! `-- --exact mine::members::unique_fields` one trial, `-- --list` lists
 //! them.
 //!
-//! # Dump and RNG
+//! # Dump, and why there is no seeded RNG
 //!
 //! [`dump`] reads everything the contract can enumerate into a
 //! [`StateDump`], for "a refused write changed nothing" comparisons.
-//! [`rng`] is a seeded RNG for tests that take one (sealing ballots);
-//! production code uses the OS-seeded `rand::rng()`.
+//!
+//! The only API that takes an RNG is ballot sealing
+//! ([`crate::election::seal`]), and ballots always draw from the OS-seeded
+//! `rand::rng()` (`docs/RULES.md` VOTE-12: a seeded RNG makes tracking codes
+//! predictable, and with them the link between a voter and a ballot). So
+//! the kit ships no seeded RNG, and its vote checks seal with `rand::rng()`;
+//! nothing they assert depends on the codes drawn. A test of your own that
+//! must replay exact codes seeds `rand::rngs::StdRng` in its own test file.
 //!
 //! The checks use only the public API of this crate, so what they do a
 //! third party can do too (`tests/third_party_store.rs` is such a store).
@@ -79,24 +85,6 @@ use crate::store::Store;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-
-/// 测试随机数 (a seeded RNG for tests): the same seed gives the same
-/// sequence, so a failing test can be replayed.
-///
-/// **Tests only.** Production code seals ballots with the OS-seeded
-/// `rand::rng()`: a seeded RNG makes tracking codes predictable, and with
-/// them the link between a voter and a ballot (`docs/RULES.md` VOTE-12).
-/// The conformance vote checks use this because they are tests.
-///
-/// ```
-/// use rand::Rng;
-/// let (mut a, mut b) = (dangjian::testing::rng(7), dangjian::testing::rng(7));
-/// assert_eq!(a.next_u64(), b.next_u64());
-/// ```
-pub fn rng(seed: u64) -> rand::rngs::StdRng {
-    use rand::SeedableRng;
-    rand::rngs::StdRng::seed_from_u64(seed)
-}
 
 /// Runs `fut` to completion on a fresh multi-thread tokio runtime (four
 /// workers, every driver compiled in), as each trial of [`trials`] does.

@@ -39,9 +39,10 @@ pub(crate) fn new_vote(org: OrgId, voters: u64) -> NewVote {
     }
 }
 
-fn sealed(v: &VoteRecord, i: u64, rng: &mut rand::rngs::StdRng) -> SealedBallot {
+/// A ballot sealed with the OS-seeded RNG, as every ballot is (VOTE-12).
+fn sealed(v: &VoteRecord, i: u64) -> SealedBallot {
     let ballot = Ballot::from_masks(i % 8, 0, vec![]);
-    seal(v.id(), v.session(), ballot, rng).0
+    seal(v.id(), v.session(), ballot, &mut rand::rng()).0
 }
 
 pub(super) async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn Store>) {
@@ -50,10 +51,9 @@ pub(super) async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn S
         .create_vote(new_vote(a, 1000), Effects::none())
         .await
         .unwrap();
-    let mut rng = super::rng(42);
     let mut cast_order = Vec::new();
     for i in 1..=1000 {
-        let b = sealed(&v, i, &mut rng);
+        let b = sealed(&v, i);
         cast_order.push(b.code);
         store
             .cast_ballot(voter(i), b, Effects::none())
@@ -87,7 +87,7 @@ pub(super) async fn thousand_ballots_keep_no_voter_and_no_order(store: Arc<dyn S
     assert_eq!(store.voters(v.id()).await.unwrap().len(), 1000);
     // Closed: no more ballots.
     let late = store
-        .cast_ballot(voter(1), sealed(&v, 1, &mut rng), Effects::none())
+        .cast_ballot(voter(1), sealed(&v, 1), Effects::none())
         .await;
     assert_eq!(
         late.err().map(|e| e.kind().clone()),
@@ -104,8 +104,7 @@ pub(super) async fn sixty_four_concurrent_casts_store_one(store: Arc<dyn Store>)
     let mut tasks = Vec::new();
     for i in 0..64u64 {
         let store = Arc::clone(&store);
-        let mut rng = super::rng(i);
-        let b = sealed(&v, i, &mut rng);
+        let b = sealed(&v, i);
         tasks.push(tokio::spawn(async move {
             store.cast_ballot(voter(3), b, Effects::none()).await
         }));
@@ -129,15 +128,14 @@ pub(super) async fn refusals_store_nothing(store: Arc<dyn Store>) {
         .create_vote(new_vote(a, 10), Effects::none())
         .await
         .unwrap();
-    let mut rng = super::rng(9);
     let stranger = store
-        .cast_ballot(voter(11), sealed(&v, 1, &mut rng), Effects::none())
+        .cast_ballot(voter(11), sealed(&v, 1), Effects::none())
         .await;
     assert_eq!(
         stranger.err().map(|e| e.kind().clone()),
         Some(StoreErrorKind::Rejected)
     );
-    let mut other = sealed(&v, 1, &mut rng);
+    let mut other = sealed(&v, 1);
     other.vote = crate::election::VoteId::new(999);
     let unknown = store.cast_ballot(voter(1), other, Effects::none()).await;
     assert_eq!(
@@ -181,9 +179,8 @@ pub(super) async fn attendance_and_written_opinions(store: Arc<dyn Store>) {
         .await;
     assert!(present.is_err());
     // Casting checks an absent voter in online.
-    let mut rng = super::rng(1);
     store
-        .cast_ballot(voter(5), sealed(&v, 1, &mut rng), Effects::none())
+        .cast_ballot(voter(5), sealed(&v, 1), Effects::none())
         .await
         .unwrap();
     let after = store.get_vote(v.id()).await.unwrap().unwrap();
@@ -208,10 +205,9 @@ pub async fn cast_and_close(store: &Arc<dyn Store>, n: u64) -> Vec<String> {
         .create_vote(new_vote(a, n), Effects::none())
         .await
         .unwrap();
-    let mut rng = super::rng(7);
     let mut order = Vec::new();
     for i in 1..=n {
-        let b = sealed(&v, i, &mut rng);
+        let b = sealed(&v, i);
         order.push(b.code.to_string());
         store
             .cast_ballot(voter(i), b, Effects::none())
@@ -229,9 +225,8 @@ pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
         .create_vote(new_vote(a, 10), Effects::none())
         .await
         .unwrap();
-    let mut rng = super::rng(11);
     store
-        .cast_ballot(voter(1), sealed(&v, 1, &mut rng), Effects::none())
+        .cast_ballot(voter(1), sealed(&v, 1), Effects::none())
         .await
         .unwrap();
     store
@@ -241,14 +236,14 @@ pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
     let ids = [v.id()];
     let before = super::dump(&*store, &ids).await.unwrap();
     let again = store
-        .cast_ballot(voter(1), sealed(&v, 2, &mut rng), Effects::none())
+        .cast_ballot(voter(1), sealed(&v, 2), Effects::none())
         .await;
     assert!(again.is_err(), "a second ballot");
     let stranger = store
-        .cast_ballot(voter(11), sealed(&v, 3, &mut rng), Effects::none())
+        .cast_ballot(voter(11), sealed(&v, 3), Effects::none())
         .await;
     assert!(stranger.is_err(), "a voter not on the roll");
-    let mut other = sealed(&v, 4, &mut rng);
+    let mut other = sealed(&v, 4);
     other.vote = crate::election::VoteId::new(999);
     assert!(
         store
@@ -270,7 +265,7 @@ pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
     store.close_vote(v.id(), Effects::none()).await.unwrap();
     let closed = super::dump(&*store, &ids).await.unwrap();
     let late = store
-        .cast_ballot(voter(4), sealed(&v, 5, &mut rng), Effects::none())
+        .cast_ballot(voter(4), sealed(&v, 5), Effects::none())
         .await;
     assert!(late.is_err(), "a ballot after closing");
     let late = store
