@@ -21,7 +21,7 @@ use dangjian::election::{
 use dangjian::lifecycle::{ImportedStage, Transition, TransitionRequest};
 use dangjian::member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration};
 use dangjian::org::{BranchForm, MoveOrg, NewOrganisation, OnlineTheme, OrgKind, RenameOrg};
-use dangjian::record::{Activity, AppendActivity};
+use dangjian::record::AppendActivity;
 use dangjian::service::PageRequest;
 use dangjian::store::{DuesStore, MemoryStore};
 use dangjian::{CaseId, Dangjian, Error, MemberId, OrgId, Session};
@@ -287,7 +287,7 @@ async fn every_method(
                 .append(AppendActivity::new(
                     m,
                     on,
-                    Activity::AssistanceVisit {
+                    dangjian::record::Appendable::AssistanceVisit {
                         description: "走访".into(),
                     },
                 ))
@@ -296,6 +296,22 @@ async fn every_method(
         (
             "records.list",
             ok(s.records().list(m, PageRequest::default()).await),
+        ),
+        (
+            "discipline.record",
+            ok(s.discipline()
+                .record(dangjian::discipline::RecordDecision::new(
+                    m,
+                    dangjian::discipline::Measure::Warning,
+                    on,
+                    ids.org,
+                    own_org,
+                ))
+                .await),
+        ),
+        (
+            "discipline.list",
+            ok(s.discipline().list(m, PageRequest::default()).await),
         ),
         (
             "dues.declare_income",
@@ -442,7 +458,7 @@ async fn assert_same_answers(s: &Session, w: &World, own_org: OrgId) {
     let mut not_found = 0;
     let foreign = every_method(s, w.foreign, own_org).await;
     let missing = every_method(s, w.missing, own_org).await;
-    assert_eq!(foreign.len(), 47);
+    assert_eq!(foreign.len(), 49);
     for ((name, f), (_, m)) in foreign.iter().zip(&missing) {
         let (Err(f), Err(m)) = (f, m) else {
             panic!("{name}: foreign {f:?}, missing {m:?}: both must be refused");

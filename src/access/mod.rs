@@ -505,7 +505,8 @@ pub fn check_read_record(
 
 /// May `actor` append `activity` to member `member`'s activity record? An
 /// officer of the home line or the current location; the member for their
-/// own online check-in.
+/// own online check-in. Only the [`crate::record::Appendable`] kinds can be
+/// appended at all (`docs/RULES.md` MEM-5a).
 ///
 /// # Errors
 /// [`Denied`] otherwise.
@@ -513,11 +514,11 @@ pub fn check_append_record(
     actor: &Actor,
     member: MemberId,
     p: &Placement,
-    activity: &crate::record::Activity,
+    activity: &crate::record::Appendable,
     tree: &OrgTree,
 ) -> Result<(), Denied> {
-    let own_check_in =
-        actor.is_self(member) && matches!(activity, crate::record::Activity::OnlineCheckIn { .. });
+    let own_check_in = actor.is_self(member)
+        && matches!(activity, crate::record::Appendable::OnlineCheckIn { .. });
     let ok = own_check_in || covers_home_line(actor, p, tree) || covers_location(actor, p, tree);
     ok.then_some(())
         .ok_or_else(|| deny(actor, Action::AppendRecord, member))

@@ -16,18 +16,22 @@ pub struct RecordsHandle<'s> {
 
 impl RecordsHandle<'_> {
     /// 记录活动: appends an entry to a member's activity record; the
-    /// actor's member id (or job name) is recorded as who acted.
+    /// actor's member id (or job name) and the organisation of the actor's
+    /// scope are recorded as who appended it. Only the
+    /// [`Appendable`](crate::record::Appendable) kinds: stage changes,
+    /// transfers, payments and sanctions are written by the operation that
+    /// makes the change (`docs/RULES.md` MEM-5a).
     ///
     /// ```
     /// # use dangjian::{Dangjian, access::Actor, member::{Entry, Registration}, org::{BranchForm, NewOrganisation, OrgKind}, service::PageRequest};
-    /// use dangjian::record::{Activity, AppendActivity};
+    /// use dangjian::record::{AppendActivity, Appendable};
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
     /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
     /// # let today = chrono::Utc::now().date_naive();
     /// # let m = admin.members().register(Registration::new("张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Application { on: today })).await?;
-    /// let visit = Activity::AssistanceVisit { description: "走访慰问".into() };
+    /// let visit = Appendable::AssistanceVisit { description: "走访慰问".into() };
     /// admin.records().append(AppendActivity::new(m.id(), today, visit)).await?;
     /// assert_eq!(admin.records().list(m.id(), PageRequest::default()).await?.items.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
@@ -58,7 +62,7 @@ impl RecordsHandle<'_> {
         let entry = NewRecordEntry {
             member,
             occurred_on,
-            activity,
+            activity: activity.into(),
             recorded_by: match self.s.actor.scope() {
                 Scope::Subtree(org) => Some(org),
                 _ => None,
