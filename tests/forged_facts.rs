@@ -85,6 +85,21 @@ async fn the_current_location_cannot_write_an_expulsion_or_a_payment() {
     assert_eq!(entry.recorded_by, Some(w.elsewhere));
     assert_eq!(entry.acted_by, w.elsewhere_officer().acted_by());
     assert_eq!(entry.activity, visit);
+    // An account that names no one appends nothing: the entry could not
+    // say who appended it.
+    let admin = w.dj.act_as(&w.admin());
+    let req = request(m.id(), &visit).unwrap();
+    assert_eq!(
+        admin.records().append(req).await.unwrap_err().kind(),
+        dangjian::ErrorKind::PermissionDenied
+    );
+    let desk =
+        w.dj.act_as(&dangjian::access::Actor::branch_officer(None, w.elsewhere));
+    let req = request(m.id(), &visit).unwrap();
+    assert_eq!(
+        desk.records().append(req).await.unwrap().recorded_by,
+        Some(w.elsewhere)
+    );
 }
 
 #[tokio::test]

@@ -182,7 +182,7 @@ async fn writes_and_reads_again(store: Arc<dyn Store>) {
     let visit = Appendable::AssistanceVisit {
         description: "升级后走访".into(),
     };
-    admin
+    dj.act_as(&Actor::branch_officer(MemberId::new(1), branch))
         .records()
         .append(AppendActivity::new(m.id(), d(2024, 8, 1), visit.clone()))
         .await
