@@ -360,6 +360,54 @@ mod tests {
         assert!(a.written.is_empty());
     }
 
+    proptest::proptest! {
+        /// 按事实生成名单: nobody is both entitled and not; the entitled
+        /// are exactly the full members with no restriction on the date;
+        /// nobody expelled or not a member is listed.
+        #[test]
+        fn classify_partitions_the_people(
+            people in proptest::collection::vec((0u64..20, 0u8..4), 0..20),
+            facts in proptest::collection::vec((0u64..20, 0u8..5, 0i64..900), 0..20),
+            day in 0i64..1200,
+        ) {
+            use crate::discipline::{Measure, ProbationTerm};
+            let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
+            let stage = |k: u8| match k {
+                0 => None,
+                1 => Some(Stage::Applicant),
+                2 => Some(Stage::Probationary),
+                _ => Some(Stage::Full),
+            };
+            let measure = |k: u8| match k {
+                0 => Measure::Warning,
+                1 => Measure::Probation { term: ProbationTerm::OneYear, rights_restored: true },
+                2 => Measure::Probation { term: ProbationTerm::TwoYears, rights_restored: false },
+                3 => Measure::Detention { released_on: Some(start + chrono::Duration::days(1000)) },
+                _ => Measure::Expulsion,
+            };
+            let people: BTreeMap<MemberId, Option<Stage>> =
+                people.into_iter().map(|(m, k)| (MemberId::new(m), stage(k))).collect();
+            let facts: Vec<(MemberId, Measure, NaiveDate)> = facts
+                .into_iter()
+                .map(|(m, k, off)| (MemberId::new(m), measure(k), start + chrono::Duration::days(off)))
+                .collect();
+            let on = start + chrono::Duration::days(day);
+            let roll = Roll::classify(OrgId::new(1), on, people.clone(), facts.clone());
+            for (m, stage) in &people {
+                let mine = facts.iter().filter(|f| f.0 == *m).map(|f| (f.1, f.2));
+                let restriction = crate::discipline::restriction_on(mine, on);
+                let entitled = *stage == Some(Stage::Full) && restriction.is_none();
+                proptest::prop_assert_eq!(roll.entitled.contains(m), entitled);
+                proptest::prop_assert!(!(roll.entitled.contains(m) && roll.not_entitled.contains_key(m)));
+                if restriction == Some(NotEntitledReason::NotAMember)
+                    || !matches!(stage, Some(Stage::Full | Stage::Probationary))
+                {
+                    proptest::prop_assert!(!roll.lists(*m));
+                }
+            }
+        }
+    }
+
     #[test]
     fn serde_round_trip() {
         let r = roll();
