@@ -221,3 +221,59 @@ async fn an_introducer_in_the_subjects_committee_is_checked_in_full() {
     let b = w.full_member(w.branch_b, 80).await;
     assert_eq!(listing_error(&w, 81, b.id()).await, "accepted");
 }
+
+#[tokio::test]
+async fn an_imported_listing_reads_no_introducer_outside_the_reach() {
+    use dangjian::lifecycle::{ImportedStage, Introducer};
+    let w = world().await;
+    let admin = w.dj.act_as(&w.admin());
+    let reg = Registration::new(
+        "预备党员".parse().unwrap(),
+        nth_id_number(100),
+        w.elsewhere,
+        Entry::Import(ImportedStage::Probationary {
+            resolution_on: d(2024, 1, 5),
+            probation_end: None,
+            extended: false,
+        }),
+    );
+    let prob = admin.members().register(reg).await.unwrap();
+    let prob = admin.members().approve(prob.id()).await.unwrap();
+    let insider = w.full_member(w.branch_a, 101).await;
+    let sa = w.dj.act_as(&w.secretary_a());
+    let import = |n, outsider: MemberId| {
+        Registration::new(
+            "张晓红".parse().unwrap(),
+            nth_id_number(n),
+            w.branch_a,
+            Entry::Import(ImportedStage::DevelopmentTarget {
+                since: d(2024, 2, 1),
+                introducers: [
+                    Introducer::Member(insider.id()),
+                    Introducer::Member(outsider),
+                ],
+            }),
+        )
+    };
+    let of_prob = sa
+        .members()
+        .register(import(102, prob.id()))
+        .await
+        .unwrap_err()
+        .to_string();
+    let of_missing = sa
+        .members()
+        .register(import(103, MemberId::new(9_999)))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(of_prob.contains("not an eligible introducer"), "{of_prob}");
+    assert!(
+        !of_prob.contains("预备党员") && !of_prob.contains("2024-02-01"),
+        "{of_prob}"
+    );
+    assert_eq!(
+        of_prob.replace(&prob.id().to_string(), "#"),
+        of_missing.replace(&MemberId::new(9_999).to_string(), "#")
+    );
+}

@@ -477,7 +477,16 @@ impl MembersHandle<'_> {
             if ids.is_empty() {
                 return Ok(introducers);
             }
-            return self.s.eligible_introducers(&ids, home, &l.tree, None).await;
+            // A listing imported as a development target is checked on its
+            // date, as a live one (MEM-13).
+            let listed_on = match snapshot {
+                crate::lifecycle::ImportedStage::DevelopmentTarget { since, .. } => Some(*since),
+                _ => None,
+            };
+            return self
+                .s
+                .eligible_introducers(&ids, home, &l.tree, listed_on)
+                .await;
         }
         Ok(introducers)
     }
