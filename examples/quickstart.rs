@@ -12,7 +12,7 @@ use dangjian::member::{
     ChangeMembership, Entry, MembershipKind, MembershipRequest, OccupationCategory, Registration,
 };
 use dangjian::org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind};
-use dangjian::record::{Activity, AppendActivity};
+use dangjian::record::{AppendActivity, Appendable};
 use dangjian::service::PageRequest;
 use dangjian::store::MemoryStore;
 use dangjian::{Dangjian, MemberId, OrgId, Session};
@@ -168,7 +168,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .append(AppendActivity::new(
             member,
             today,
-            Activity::OnlineCheckIn { place: "深圳软件园党群服务中心".into() },
+            Appendable::OnlineCheckIn { place: "深圳软件园党群服务中心".into() },
         ))
         .await?;
     shenzhen_secretary
@@ -176,7 +176,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .append(AppendActivity::new(
             member,
             today,
-            Activity::VolunteerService { hours: "3".parse()?, description: "社区义务植树".into() },
+            Appendable::VolunteerService { hours: "3".parse()?, description: "社区义务植树".into() },
         ))
         .await?;
     for (who, session) in

@@ -125,6 +125,9 @@ pub enum Error {
     /// 选举与表决: an election, ballot, motion or appraisal rule.
     #[error("{0}")]
     Election(#[from] ElectionError),
+    /// 奖惩: a bad reward, sanction or detention record.
+    #[error("{0}")]
+    Discipline(#[from] crate::discipline::DisciplineError),
     /// A dues rule or bad dues input (党费).
     #[error("{0}")]
     Dues(#[from] DuesError),
@@ -173,6 +176,10 @@ impl Error {
             Self::Election(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
             Self::Election(_) => ErrorKind::RuleViolation,
             Self::Dues(e) => dues_kind(e),
+            Self::Discipline(crate::discipline::DisciplineError::NotAMember { .. }) => {
+                ErrorKind::RuleViolation
+            }
+            Self::Discipline(_) => ErrorKind::InvalidInput,
             Self::Import(e) => match &e.error {
                 crate::member::ImportErrorKind::Conflict { .. } => ErrorKind::Conflict,
                 crate::member::ImportErrorKind::DuplicateIdNumber { .. }

@@ -128,3 +128,15 @@ id_type!(
     JournalId,
     "journal"
 );
+
+id_type!(
+    /// 奖惩决定标识: the id of a reward, sanction or detention record
+    /// ([`crate::discipline::Decision`]).
+    ///
+    /// ```
+    /// use dangjian::DecisionId;
+    /// assert_eq!(DecisionId::new(2).to_string(), "decision#2");
+    /// ```
+    DecisionId,
+    "decision"
+);

@@ -10,6 +10,7 @@
 pub mod access;
 pub mod adapters;
 pub mod clock;
+pub mod discipline;
 pub mod dues;
 pub mod election;
 mod error;
@@ -31,5 +32,6 @@ pub mod store;
 pub mod testing;
 
 pub use error::{Entity, Error, ErrorKind, Result};
+pub use ids::DecisionId;
 pub use ids::{CaseId, JournalId, MemberId, OrgId, RecordId};
 pub use service::{Dangjian, RuleBook, Session};

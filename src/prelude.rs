@@ -28,6 +28,6 @@ pub use crate::member::{
     OccupationCategory, Registration, RosterRow,
 };
 pub use crate::org::{BranchForm, NewOrganisation, OnlineTheme, OrgKind};
-pub use crate::record::{Activity, AppendActivity};
+pub use crate::record::{Activity, AppendActivity, Appendable};
 pub use crate::service::{Page, PageRequest};
 pub use crate::{CaseId, Dangjian, Error, ErrorKind, MemberId, OrgId, RuleBook, Session};

@@ -12,7 +12,7 @@ use dangjian::access::Actor;
 use dangjian::lifecycle::{ExitReason, Transition, TransitionRequest};
 use dangjian::member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration};
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
-use dangjian::record::{Activity, AppendActivity};
+use dangjian::record::{AppendActivity, Appendable};
 use dangjian::service::PageRequest;
 use dangjian::{Entity, Error, ErrorKind, MemberId};
 
@@ -44,7 +44,7 @@ async fn secretary_of_a_cannot_read_or_write_a_member_of_b_but_the_committee_can
             .transition(Transition::new(m.id(), exit.clone()))
             .await
     ));
-    let check_in = Activity::AssistanceVisit {
+    let check_in = Appendable::AssistanceVisit {
         description: "慰问".into(),
     };
     assert!(not_found(
@@ -128,7 +128,7 @@ async fn current_location_sees_the_record_but_cannot_change_the_home_membership(
         .append(AppendActivity::new(
             m.id(),
             d(2024, 6, 1),
-            Activity::OnlineCheckIn {
+            Appendable::OnlineCheckIn {
                 place: "深圳".into(),
             },
         ))
@@ -204,7 +204,7 @@ async fn a_member_reads_their_own_record_only_and_may_check_in() {
     let actor = w.dj.act_as(&Actor::member(me.id()));
     assert!(actor.members().get(me.id()).await.is_ok());
     assert!(not_found(actor.members().get(other.id()).await));
-    let check_in = Activity::OnlineCheckIn {
+    let check_in = Appendable::OnlineCheckIn {
         place: "网上报到".into(),
     };
     assert!(
@@ -225,9 +225,9 @@ async fn a_member_reads_their_own_record_only_and_may_check_in() {
             .await
     ));
     // Their own record is in scope; only the kind of entry is refused.
-    let reward = Activity::RewardOrSanction {
-        kind: dangjian::record::RewardOrSanction::Reward,
-        title: "自己表扬自己".into(),
+    let reward = Appendable::VolunteerService {
+        hours: "8".parse().unwrap(),
+        description: "自己记自己".into(),
     };
     assert!(denied(
         actor

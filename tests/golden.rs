@@ -378,3 +378,32 @@ fn a_document_that_breaks_a_domain_rule_is_corrupt() {
     assert_eq!(err.kind(), &StoreErrorKind::Corrupt);
     assert!(err.message().contains("dues_cases row 2"), "{err}");
 }
+
+/// 奖惩 (issue 11, item 10): a decision's body in `discipline.decision`.
+#[test]
+fn discipline_decisions() {
+    use dangjian::discipline::{Measure, ProbationTerm};
+    use dangjian::store::document::DecisionDocument;
+    let enc = |v: &(Measure, String, Option<ActedBy>)| {
+        pretty(&DecisionDocument::from_domain(&v.0, &v.1, v.2.as_ref()))
+    };
+    let probation = golden::<DecisionDocument>("decision_probation", enc);
+    assert_eq!(
+        probation,
+        (
+            Measure::Probation {
+                term: ProbationTerm::TwoYears,
+                rights_restored: false
+            },
+            "留党察看二年处分决定".to_owned(),
+            Some(ActedBy::Member(MemberId::new(7)))
+        )
+    );
+    let held = golden::<DecisionDocument>("decision_detention", enc);
+    assert_eq!(held.0, Measure::Detention { released_on: None });
+    // A term of three years is refused as corrupt, naming the row.
+    let json = file("decision_probation").replace("\"years\": 2", "\"years\": 3");
+    let err = document::decode_domain::<DecisionDocument>(&json, "discipline", 4).unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("discipline row 4"), "{err}");
+}

@@ -18,7 +18,7 @@ use dangjian::election::{VoteId, VoteKind, VoteStatus};
 use dangjian::lifecycle::{ImportedStage, Stage};
 use dangjian::member::{Entry, RegistrationStatus};
 use dangjian::org::{BranchForm, OnlineTheme, OrgKind};
-use dangjian::record::{Activity, AppendActivity};
+use dangjian::record::{Activity, AppendActivity, Appendable};
 use dangjian::service::PageRequest;
 use dangjian::store::Store;
 use dangjian::{Dangjian, MemberId, OrgId};
@@ -179,10 +179,10 @@ async fn writes_and_reads_again(store: Arc<dyn Store>) {
     let m = admin.members().register(reg).await.unwrap();
     let m = admin.members().approve(m.id()).await.unwrap();
     assert_eq!(m.id(), MemberId::new(10));
-    let visit = Activity::AssistanceVisit {
+    let visit = Appendable::AssistanceVisit {
         description: "升级后走访".into(),
     };
-    admin
+    dj.act_as(&Actor::branch_officer(MemberId::new(1), branch))
         .records()
         .append(AppendActivity::new(m.id(), d(2024, 8, 1), visit.clone()))
         .await
@@ -193,7 +193,7 @@ async fn writes_and_reads_again(store: Arc<dyn Store>) {
         .await
         .unwrap()
         .items;
-    assert_eq!(listed.last().unwrap().activity, visit);
+    assert_eq!(listed.last().unwrap().activity, Activity::from(visit));
     assert_eq!(store.get_member(m.id()).await.unwrap(), Some(m));
     let old = admin.members().get(MemberId::new(9)).await.unwrap();
     assert_eq!(old.stage(), Stage::Full);

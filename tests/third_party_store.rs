@@ -8,6 +8,7 @@
 
 use async_trait::async_trait;
 use dangjian::access::Placement;
+use dangjian::discipline::{Decision, NewDecision};
 use dangjian::dues::{
     CaseStatus, DuesProfile, EntryId, LedgerEntry, LedgerEntryKind, Money, NewLedgerEntry,
     NewPayment, PaymentOutcome, SelfDepartureCase, check_relief, check_reversal,
@@ -21,11 +22,11 @@ use dangjian::org::{NewOrganisation, OrgTree, Organisation};
 use dangjian::record::{NewRecordEntry, RecordEntry};
 use dangjian::store::Effects;
 use dangjian::store::{
-    DuesStore, JournalEntry, JournalStore, MemberStore, OrgStore, RecordStore, Store, StoreError,
-    StoreErrorKind, Stream, UniqueField, VoteStore,
+    DisciplineStore, DuesStore, JournalEntry, JournalStore, MemberStore, OrgStore, RecordStore,
+    Store, StoreError, StoreErrorKind, Stream, UniqueField, VoteStore,
 };
 use dangjian::testing::{self, Arguments};
-use dangjian::{CaseId, JournalId, MemberId, OrgId, RecordId};
+use dangjian::{CaseId, DecisionId, JournalId, MemberId, OrgId, RecordId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -53,6 +54,7 @@ struct State {
     cases: BTreeMap<CaseId, SelfDepartureCase>,
     votes: BTreeMap<VoteId, Vote>,
     journal: Vec<JournalEntry>,
+    decisions: Vec<Decision>,
 }
 
 struct Vote {
@@ -443,6 +445,55 @@ impl RecordStore for PlainStore {
             .filter(|r| r.member == member)
             .cloned()
             .collect())
+    }
+}
+
+#[async_trait]
+impl DisciplineStore for PlainStore {
+    async fn record_decision(
+        &self,
+        decision: NewDecision,
+        exit: Option<Member>,
+        effects: Effects,
+    ) -> Result<(Decision, Option<Member>, Vec<RecordEntry>), StoreError> {
+        let mut s = self.state();
+        let member = decision.member;
+        if !s.members.contains_key(&member) {
+            return Err(not_found(member));
+        }
+        if !effects.records_only_about(member) || exit.as_ref().is_some_and(|m| m.id() != member) {
+            return Err(rejected("the entry or the exit belongs to another member"));
+        }
+        if let Some(m) = &exit {
+            let current = s.members.get(&m.id()).ok_or_else(|| not_found(m.id()))?;
+            if current.version() != m.version() {
+                return Err(conflict(m.id()));
+            }
+        }
+        s.check(&effects)?;
+        let stored_member = exit.map(|m| {
+            let version = m.version() + 1;
+            let stored = m.with_version(version);
+            s.members.insert(stored.id(), stored.clone());
+            stored
+        });
+        let id = DecisionId::new(s.decisions.len() as u64 + 1);
+        let stored = decision.into_decision(id);
+        s.decisions.push(stored.clone());
+        let entries = s.apply(effects);
+        Ok((stored, stored_member, entries))
+    }
+
+    async fn decisions_of(&self, members: &[MemberId]) -> Result<Vec<Decision>, StoreError> {
+        let s = self.state();
+        let mut out: Vec<Decision> = s
+            .decisions
+            .iter()
+            .filter(|d| members.contains(&d.member))
+            .cloned()
+            .collect();
+        out.sort_by_key(|d| (d.member, d.id));
+        Ok(out)
     }
 }
 

@@ -311,3 +311,29 @@ impl JournalStore for Broken {
         self.0.journal(stream, after, limit).await
     }
 }
+
+#[async_trait]
+impl dangjian::store::DisciplineStore for Broken {
+    async fn record_decision(
+        &self,
+        decision: dangjian::discipline::NewDecision,
+        exit: Option<Member>,
+        effects: Effects,
+    ) -> Result<
+        (
+            dangjian::discipline::Decision,
+            Option<Member>,
+            Vec<RecordEntry>,
+        ),
+        StoreError,
+    > {
+        self.0.record_decision(decision, exit, effects).await
+    }
+
+    async fn decisions_of(
+        &self,
+        members: &[MemberId],
+    ) -> Result<Vec<dangjian::discipline::Decision>, StoreError> {
+        self.0.decisions_of(members).await
+    }
+}

@@ -505,7 +505,9 @@ pub fn check_read_record(
 
 /// May `actor` append `activity` to member `member`'s activity record? An
 /// officer of the home line or the current location; the member for their
-/// own online check-in.
+/// own online check-in. Only the [`crate::record::Appendable`] kinds can be
+/// appended at all, and only by an actor the entry can name (a member, a
+/// job, or an officer account of an organisation; `docs/RULES.md` MEM-5a).
 ///
 /// # Errors
 /// [`Denied`] otherwise.
@@ -513,12 +515,17 @@ pub fn check_append_record(
     actor: &Actor,
     member: MemberId,
     p: &Placement,
-    activity: &crate::record::Activity,
+    activity: &crate::record::Appendable,
     tree: &OrgTree,
 ) -> Result<(), Denied> {
-    let own_check_in =
-        actor.is_self(member) && matches!(activity, crate::record::Activity::OnlineCheckIn { .. });
-    let ok = own_check_in || covers_home_line(actor, p, tree) || covers_location(actor, p, tree);
+    let own_check_in = actor.is_self(member)
+        && matches!(activity, crate::record::Appendable::OnlineCheckIn { .. });
+    // Each appended entry names who appended it (MEM-5a): an account that
+    // names no member, no job and no organisation (the bare platform
+    // administrator) appends nothing.
+    let names_someone = actor.acted_by().is_some() || matches!(actor.scope, Scope::Subtree(_));
+    let ok = names_someone
+        && (own_check_in || covers_home_line(actor, p, tree) || covers_location(actor, p, tree));
     ok.then_some(())
         .ok_or_else(|| deny(actor, Action::AppendRecord, member))
 }

@@ -79,6 +79,7 @@ sql_store!(PgStore, Postgres);
 sql_vote_store!(PgStore, Postgres, " FOR UPDATE");
 sql_dues_store!(PgStore, Postgres, rust_decimal::Decimal);
 sql_dues_batch!(PgStore, Postgres, rust_decimal::Decimal, " FOR UPDATE");
+sql_discipline_store!(PgStore, Postgres);
 
 impl PgStore {
     /// Money as PostgreSQL keeps it: `NUMERIC(14,2)`, yuan.

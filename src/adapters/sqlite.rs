@@ -90,6 +90,7 @@ sql_store!(SqliteStore, Sqlite);
 sql_vote_store!(SqliteStore, Sqlite, "");
 sql_dues_store!(SqliteStore, Sqlite, String);
 sql_dues_batch!(SqliteStore, Sqlite, String, "");
+sql_discipline_store!(SqliteStore, Sqlite);
 
 impl SqliteStore {
     /// Money as SQLite keeps it: exact decimal text, yuan.

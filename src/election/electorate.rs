@@ -4,6 +4,7 @@
 //! `docs/RULES.md` VOTE-2, VOTE-4, VOTE-14, DEV-13]
 
 use super::ElectionError;
+use crate::discipline::{Decision, Measure};
 use crate::lifecycle::Stage;
 use crate::member::Member;
 use crate::{MemberId, OrgId};
@@ -75,35 +76,78 @@ pub struct Roll {
 
 impl Roll {
     /// 生成名单: the roll of `org` on `on` from `members` (those whose home
-    /// branch is `org`, or who joined it as an online branch). Full members
-    /// on `on` are entitled unless `restricted` names a reason;
-    /// probationary members are listed as not entitled; others (applicants,
-    /// exited) and records not yet approved (登记待审核) are left off.
-    /// [Charter Art. 7; Election 2020]
-    pub fn draw(
+    /// branch is `org`, or who joined it as an online branch) and the
+    /// stored `decisions` about them (any others are ignored). Full members
+    /// on `on` are entitled unless a decision restricts them (留党察看,
+    /// detention: MEM-8, MEM-12); probationary members are listed as not
+    /// entitled; others (applicants, exited, expelled) and records not yet
+    /// approved (登记待审核) are left off. [Charter Art. 7; Election 2020]
+    pub fn draw(org: OrgId, on: NaiveDate, members: &[Member], decisions: &[Decision]) -> Self {
+        let people = members
+            .iter()
+            .filter(|m| m.home() == org || m.memberships.online().contains_key(&org))
+            .filter(|m| m.card().is_some())
+            .map(|m| (m.id, m.lifecycle.stage_on(on)));
+        let facts = decisions
+            .iter()
+            .map(|d| (d.member, d.measure, d.decided_on));
+        Self::classify(org, on, people, facts)
+    }
+
+    /// 按事实生成名单: the roll of `org` on `on` from plain facts, without
+    /// member records or a store: each person's stage on `on` (`None`:
+    /// not yet a member) and the decisions about them (member, measure,
+    /// date). Full members are entitled unless a decision restricts them
+    /// on `on`; probationary members are listed as not entitled; anyone
+    /// else, and anyone expelled, is left off (`docs/RULES.md` VOTE-4a).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::discipline::{Measure, ProbationTerm};
+    /// use dangjian::election::{NotEntitledReason, Roll};
+    /// use dangjian::lifecycle::Stage;
+    /// use dangjian::{MemberId, OrgId};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let m = MemberId::new;
+    /// let probation = Measure::Probation { term: ProbationTerm::OneYear, rights_restored: true };
+    /// let people = [(m(1), Some(Stage::Full)), (m(2), Some(Stage::Full)), (m(3), Some(Stage::Probationary)),
+    ///     (m(4), Some(Stage::Full)), (m(5), Some(Stage::Applicant))];
+    /// let facts = [(m(2), probation, d(2024, 3, 1)), (m(4), Measure::Detention { released_on: None }, d(2024, 5, 2))];
+    /// let roll = Roll::classify(OrgId::new(7), d(2024, 6, 1), people, facts);
+    /// assert_eq!(roll.entitled.iter().copied().collect::<Vec<_>>(), [m(1)]);
+    /// assert_eq!(roll.not_entitled.get(&m(2)), Some(&NotEntitledReason::SanctionRemovesRights));
+    /// assert_eq!(roll.not_entitled.get(&m(3)), Some(&NotEntitledReason::Probationary));
+    /// assert_eq!(roll.not_entitled.get(&m(4)), Some(&NotEntitledReason::Detained));
+    /// assert!(!roll.lists(m(5)));
+    /// // A year later the probation is over and the rights were restored.
+    /// let later = Roll::classify(OrgId::new(7), d(2025, 3, 1), [(m(2), Some(Stage::Full))], facts);
+    /// assert!(later.check_entitled(m(2)).is_ok());
+    /// ```
+    pub fn classify(
         org: OrgId,
         on: NaiveDate,
-        members: &[Member],
-        restricted: &BTreeMap<MemberId, NotEntitledReason>,
+        people: impl IntoIterator<Item = (MemberId, Option<Stage>)>,
+        decisions: impl IntoIterator<Item = (MemberId, Measure, NaiveDate)>,
     ) -> Self {
+        let mut by_member: BTreeMap<MemberId, Vec<(Measure, NaiveDate)>> = BTreeMap::new();
+        for (member, measure, date) in decisions {
+            by_member.entry(member).or_default().push((measure, date));
+        }
         let mut roll = Self::from_parts(org, on, [], []);
-        for m in members {
-            let belongs = m.home() == org || m.memberships.online().contains_key(&org);
-            if !belongs || m.card().is_none() {
-                continue;
-            }
-            match m.lifecycle.stage_on(on) {
-                Some(Stage::Full) => match restricted.get(&m.id) {
-                    Some(reason) => {
-                        roll.not_entitled.insert(m.id, *reason);
-                    }
-                    None => {
-                        roll.entitled.insert(m.id);
-                    }
-                },
-                Some(Stage::Probationary) => {
+        for (member, stage) in people {
+            let facts = by_member.get(&member).map(Vec::as_slice).unwrap_or(&[]);
+            let restriction = crate::discipline::restriction_on(facts.iter().copied(), on);
+            match (stage, restriction) {
+                (_, Some(NotEntitledReason::NotAMember)) => {}
+                (Some(Stage::Full), Some(reason)) => {
+                    roll.not_entitled.insert(member, reason);
+                }
+                (Some(Stage::Full), None) => {
+                    roll.entitled.insert(member);
+                }
+                (Some(Stage::Probationary), _) => {
                     roll.not_entitled
-                        .insert(m.id, NotEntitledReason::Probationary);
+                        .insert(member, NotEntitledReason::Probationary);
                 }
                 _ => {}
             }
@@ -314,6 +358,54 @@ mod tests {
                 .is_ok()
         );
         assert!(a.written.is_empty());
+    }
+
+    proptest::proptest! {
+        /// 按事实生成名单: nobody is both entitled and not; the entitled
+        /// are exactly the full members with no restriction on the date;
+        /// nobody expelled or not a member is listed.
+        #[test]
+        fn classify_partitions_the_people(
+            people in proptest::collection::vec((0u64..20, 0u8..4), 0..20),
+            facts in proptest::collection::vec((0u64..20, 0u8..5, 0i64..900), 0..20),
+            day in 0i64..1200,
+        ) {
+            use crate::discipline::{Measure, ProbationTerm};
+            let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
+            let stage = |k: u8| match k {
+                0 => None,
+                1 => Some(Stage::Applicant),
+                2 => Some(Stage::Probationary),
+                _ => Some(Stage::Full),
+            };
+            let measure = |k: u8| match k {
+                0 => Measure::Warning,
+                1 => Measure::Probation { term: ProbationTerm::OneYear, rights_restored: true },
+                2 => Measure::Probation { term: ProbationTerm::TwoYears, rights_restored: false },
+                3 => Measure::Detention { released_on: Some(start + chrono::Duration::days(1000)) },
+                _ => Measure::Expulsion,
+            };
+            let people: BTreeMap<MemberId, Option<Stage>> =
+                people.into_iter().map(|(m, k)| (MemberId::new(m), stage(k))).collect();
+            let facts: Vec<(MemberId, Measure, NaiveDate)> = facts
+                .into_iter()
+                .map(|(m, k, off)| (MemberId::new(m), measure(k), start + chrono::Duration::days(off)))
+                .collect();
+            let on = start + chrono::Duration::days(day);
+            let roll = Roll::classify(OrgId::new(1), on, people.clone(), facts.clone());
+            for (m, stage) in &people {
+                let mine = facts.iter().filter(|f| f.0 == *m).map(|f| (f.1, f.2));
+                let restriction = crate::discipline::restriction_on(mine, on);
+                let entitled = *stage == Some(Stage::Full) && restriction.is_none();
+                proptest::prop_assert_eq!(roll.entitled.contains(m), entitled);
+                proptest::prop_assert!(!(roll.entitled.contains(m) && roll.not_entitled.contains_key(m)));
+                if restriction == Some(NotEntitledReason::NotAMember)
+                    || !matches!(stage, Some(Stage::Full | Stage::Probationary))
+                {
+                    proptest::prop_assert!(!roll.lists(*m));
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! 投票请求 (vote requests): one request type per write of
 //! [`crate::service::VotesHandle`].
 
-use super::{AttendanceMode, BallotPaper, ElectionBuilder, Grade, MotionKind, NotEntitledReason};
+use super::{AttendanceMode, BallotPaper, ElectionBuilder, Grade, MotionKind};
 use super::{Round, VoteId, WrittenOpinion};
 use crate::{MemberId, OrgId};
 use std::collections::BTreeMap;
@@ -14,25 +14,12 @@ pub struct OpenElection {
     pub org: OrgId,
     /// The set-up (body, seats, candidates).
     pub setup: ElectionBuilder,
-    /// Full members whose rights are suspended, with the reason.
-    pub restricted: BTreeMap<MemberId, NotEntitledReason>,
 }
 
 impl OpenElection {
     /// Opens the election `setup` describes in `org`.
     pub fn new(org: OrgId, setup: ElectionBuilder) -> Self {
-        Self {
-            org,
-            setup,
-            restricted: BTreeMap::new(),
-        }
-    }
-
-    /// Members whose voting rights are suspended, with the reason
-    /// (sanctions, detention).
-    pub fn restricted(mut self, restricted: BTreeMap<MemberId, NotEntitledReason>) -> Self {
-        self.restricted = restricted;
-        self
+        Self { org, setup }
     }
 }
 
@@ -72,25 +59,12 @@ pub struct OpenMotion {
     pub kind: MotionKind,
     /// The person voted on.
     pub subject: MemberId,
-    /// Full members whose rights are suspended, with the reason.
-    pub restricted: BTreeMap<MemberId, NotEntitledReason>,
 }
 
 impl OpenMotion {
     /// A motion of `kind` about `subject` in `org`.
     pub fn new(org: OrgId, kind: MotionKind, subject: MemberId) -> Self {
-        Self {
-            org,
-            kind,
-            subject,
-            restricted: BTreeMap::new(),
-        }
-    }
-
-    /// Members whose voting rights are suspended, with the reason.
-    pub fn restricted(mut self, restricted: BTreeMap<MemberId, NotEntitledReason>) -> Self {
-        self.restricted = restricted;
-        self
+        Self { org, kind, subject }
     }
 }
 

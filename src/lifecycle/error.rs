@@ -121,6 +121,23 @@ pub enum TransitionError {
         /// The listing date.
         on: NaiveDate,
     },
+    /// 不是合格的介绍人: the introducer is outside the reach of the officer
+    /// listing the target and of the subject's home committee, or does not
+    /// exist; nothing more is said about them (`docs/RULES.md` DEV-5a).
+    #[error("{introducer} is not an eligible introducer")]
+    IneligibleIntroducer {
+        /// The id given.
+        introducer: MemberId,
+    },
+    /// 介绍人受留党察看处分: an introducer under 留党察看 whose rights are
+    /// not restored (`docs/RULES.md` MEM-13). [Development 2014 Art. 14]
+    #[error("introducer {introducer} is under 留党察看 on {on} and cannot introduce")]
+    IntroducerUnderProbation {
+        /// The introducer.
+        introducer: MemberId,
+        /// The listing date.
+        on: NaiveDate,
+    },
     /// 介绍人非正式党员: the introducer is not a full member on the date.
     /// [Development 2014 Art. 14]
     #[error("introducer {introducer} is {stage} on {on}, not a full member")]

@@ -201,6 +201,13 @@ pub enum RecordError {
     /// A transfer from a branch to itself.
     #[error("a transfer from {0} to itself")]
     SameOrganisation(OrgId),
+    /// 不可记录: a kind the library writes itself, with the change it
+    /// records (a stage change, a transfer, a payment, a sanction).
+    #[error("{kind} entries are written by the operation that makes the change, not appended")]
+    NotAppendable {
+        /// The kind's Chinese label.
+        kind: &'static str,
+    },
     /// An activity dated after today.
     #[error("an activity on {date} is after today ({today})")]
     InTheFuture {
@@ -211,8 +218,93 @@ pub enum RecordError {
     },
 }
 
+/// 可记录的活动 (what an officer may append): volunteer service, visits,
+/// check-ins and attendance. The other kinds of [`Activity`] (stage
+/// changes, transfers, dues paid, rewards and sanctions) are written only
+/// by the operation that makes the change, in the same write
+/// (`docs/RULES.md` MEM-5a), so nobody can forge them.
+///
+/// ```
+/// use dangjian::record::{Activity, Appendable, RecordError};
+/// use dangjian::lifecycle::{ExitReason, Stage};
+/// let visit = Appendable::AssistanceVisit { description: "走访慰问".into() };
+/// assert_eq!(Activity::from(visit.clone()).label_zh(), "帮扶慰问");
+/// let forged = Activity::StageChanged { from: Some(Stage::Full), to: Stage::Exited(ExitReason::Deceased) };
+/// assert!(matches!(Appendable::try_from(forged), Err(RecordError::NotAppendable { .. })));
+/// // Nor can a request carry one.
+/// assert!(serde_json::from_str::<Appendable>(r#"{"type":"dues_paid","amount":"1","month":"2024-05-01"}"#).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Appendable {
+    /// 组织生活: attendance at organisation life (三会一课).
+    OrganisationLife {
+        /// The meeting, e.g. 支部党员大会 2024-Q2.
+        meeting: String,
+        /// Whether the member attended.
+        attended: bool,
+    },
+    /// 义工活动 / 志愿服务: volunteer service, in hours (at most 24 a day).
+    VolunteerService {
+        /// Hours served, greater than zero, at most two decimals.
+        hours: Decimal,
+        /// What was done.
+        description: String,
+    },
+    /// 帮扶慰问: an assistance visit.
+    AssistanceVisit {
+        /// Who was visited and why.
+        description: String,
+    },
+    /// 网上报到: an online check-in (a member may record their own).
+    OnlineCheckIn {
+        /// Where the member checked in.
+        place: String,
+    },
+}
+
+impl From<Appendable> for Activity {
+    fn from(a: Appendable) -> Self {
+        match a {
+            Appendable::OrganisationLife { meeting, attended } => {
+                Self::OrganisationLife { meeting, attended }
+            }
+            Appendable::VolunteerService { hours, description } => {
+                Self::VolunteerService { hours, description }
+            }
+            Appendable::AssistanceVisit { description } => Self::AssistanceVisit { description },
+            Appendable::OnlineCheckIn { place } => Self::OnlineCheckIn { place },
+        }
+    }
+}
+
+impl TryFrom<Activity> for Appendable {
+    type Error = RecordError;
+
+    /// The appendable kinds; the library's own entries are refused.
+    fn try_from(a: Activity) -> Result<Self, RecordError> {
+        Ok(match a {
+            Activity::OrganisationLife { meeting, attended } => {
+                Self::OrganisationLife { meeting, attended }
+            }
+            Activity::VolunteerService { hours, description } => {
+                Self::VolunteerService { hours, description }
+            }
+            Activity::AssistanceVisit { description } => Self::AssistanceVisit { description },
+            Activity::OnlineCheckIn { place } => Self::OnlineCheckIn { place },
+            other => {
+                return Err(RecordError::NotAppendable {
+                    kind: other.label_zh(),
+                });
+            }
+        })
+    }
+}
+
 /// 记录活动请求 (an entry to append), for
-/// [`crate::service::RecordsHandle::append`].
+/// [`crate::service::RecordsHandle::append`]. Only the [`Appendable`]
+/// kinds; the entry records who appended it (`recorded_by`, `acted_by`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AppendActivity {
@@ -221,12 +313,12 @@ pub struct AppendActivity {
     /// The day the activity happened (not after today).
     pub occurred_on: NaiveDate,
     /// What happened.
-    pub activity: Activity,
+    pub activity: Appendable,
 }
 
 impl AppendActivity {
     /// `activity` of `member` on `occurred_on`.
-    pub fn new(member: MemberId, occurred_on: NaiveDate, activity: Activity) -> Self {
+    pub fn new(member: MemberId, occurred_on: NaiveDate, activity: Appendable) -> Self {
         Self {
             member,
             occurred_on,

@@ -54,15 +54,17 @@ impl LifecycleHandle<'_> {
         if m.card().is_none() {
             return Err(RegistrationError::NotApproved.into());
         }
-        let mut introducers: BTreeMap<MemberId, Lifecycle> = BTreeMap::new();
-        if let TransitionRequest::BecomeDevelopmentTarget {
-            introducers: ids, ..
-        } = &request
-        {
-            for i in self.s.store().get_members(ids).await? {
-                introducers.insert(i.id, i.lifecycle);
+        let introducers: BTreeMap<MemberId, Lifecycle> = match &request {
+            TransitionRequest::BecomeDevelopmentTarget {
+                introducers: ids,
+                on,
+            } => {
+                self.s
+                    .eligible_introducers(ids, home, &l.tree, Some(*on))
+                    .await?
             }
-        }
+            _ => BTreeMap::new(),
+        };
         let from = m.lifecycle.stage();
         let rules = self.s.rules();
         let lifecycle = {
@@ -76,7 +78,9 @@ impl LifecycleHandle<'_> {
                 calendar: &rules.calendar,
                 introducer_stage: &stage_of,
             };
-            m.lifecycle.apply(&request, &ctx)?
+            m.lifecycle
+                .apply(&request, &ctx)
+                .map_err(|e| super::introducers::refine(e, &introducers))?
         };
         let to = lifecycle.stage();
         let record = NewRecordEntry {

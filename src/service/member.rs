@@ -51,7 +51,7 @@ impl MembersHandle<'_> {
     /// second record of the same person (一人一档) or employee number.
     pub async fn register(&self, reg: Registration) -> Result<Member, Error> {
         let l = self.for_home(reg.home).await?;
-        let introducers = self.introducers_of(&reg.entry).await?;
+        let introducers = self.introducers_of(&reg.entry, reg.home, &l).await?;
         let new = self.plan_registration(reg, &l, &introducers)?;
         self.ensure_new_person(&new).await?;
         Ok(self.s.store().insert_member(new, Effects::none()).await?)
@@ -83,7 +83,7 @@ impl MembersHandle<'_> {
     pub async fn register_approved(&self, reg: Registration) -> Result<Member, Error> {
         let l = self.for_home(reg.home).await?;
         self.may_approve(&l, Target::Org(reg.home), "a new record")?;
-        let introducers = self.introducers_of(&reg.entry).await?;
+        let introducers = self.introducers_of(&reg.entry, reg.home, &l).await?;
         let mut new = self.plan_registration(reg, &l, &introducers)?;
         self.ensure_new_person(&new).await?;
         // Inserted approved in one write; the store's `into_member`
@@ -460,8 +460,13 @@ impl MembersHandle<'_> {
 
     /// An imported development target's introducers on the platform, to
     /// be checked as in a live listing.
-    async fn introducers_of(&self, entry: &Entry) -> Result<BTreeMap<MemberId, Lifecycle>, Error> {
-        let mut introducers = BTreeMap::new();
+    async fn introducers_of(
+        &self,
+        entry: &Entry,
+        home: OrgId,
+        l: &Located,
+    ) -> Result<BTreeMap<MemberId, Lifecycle>, Error> {
+        let introducers = BTreeMap::new();
         if let Entry::Import(snapshot) = entry {
             let ids: Vec<MemberId> = snapshot
                 .introducers()
@@ -472,9 +477,16 @@ impl MembersHandle<'_> {
             if ids.is_empty() {
                 return Ok(introducers);
             }
-            for m in self.s.store().get_members(&ids).await? {
-                introducers.insert(m.id, m.lifecycle);
-            }
+            // A listing imported as a development target is checked on its
+            // date, as a live one (MEM-13).
+            let listed_on = match snapshot {
+                crate::lifecycle::ImportedStage::DevelopmentTarget { since, .. } => Some(*since),
+                _ => None,
+            };
+            return self
+                .s
+                .eligible_introducers(&ids, home, &l.tree, listed_on)
+                .await;
         }
         Ok(introducers)
     }
@@ -503,7 +515,11 @@ impl MembersHandle<'_> {
         };
         let (lifecycle, since) = match reg.entry {
             Entry::Application { on } => (Lifecycle::apply_for(on, &ctx)?, on),
-            Entry::Import(snapshot) => (Lifecycle::import(snapshot, &ctx)?, today),
+            Entry::Import(snapshot) => (
+                Lifecycle::import(snapshot, &ctx)
+                    .map_err(|e| super::introducers::refine(e, introducers))?,
+                today,
+            ),
         };
         let memberships = Memberships::new(reg.home, since, &l.tree)?;
         Ok(NewMember {

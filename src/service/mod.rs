@@ -32,7 +32,9 @@
 //! ```
 
 mod authorize;
+mod discipline;
 mod dues;
+mod introducers;
 mod lifecycle;
 mod member;
 mod org;
@@ -43,6 +45,7 @@ mod record;
 mod roster;
 mod votes;
 
+pub use discipline::DisciplineHandle;
 pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
 pub use member::MembersHandle;
@@ -282,6 +285,11 @@ impl Session {
     /// 党费: dues.
     pub fn dues(&self) -> DuesHandle<'_> {
         DuesHandle { s: self }
+    }
+
+    /// 奖惩: rewards, sanctions and detentions.
+    pub fn discipline(&self) -> DisciplineHandle<'_> {
+        DisciplineHandle { s: self }
     }
 
     /// 选举与表决: votes, elections, motions and appraisals.

@@ -16,19 +16,29 @@ pub struct RecordsHandle<'s> {
 
 impl RecordsHandle<'_> {
     /// 记录活动: appends an entry to a member's activity record; the
-    /// actor's member id (or job name) is recorded as who acted.
+    /// actor's member id (or job name) and the organisation of the actor's
+    /// scope are recorded as who appended it. Only the
+    /// [`Appendable`](crate::record::Appendable) kinds: stage changes,
+    /// transfers, payments and sanctions are written by the operation that
+    /// makes the change (`docs/RULES.md` MEM-5a).
     ///
     /// ```
     /// # use dangjian::{Dangjian, access::Actor, member::{Entry, Registration}, org::{BranchForm, NewOrganisation, OrgKind}, service::PageRequest};
-    /// use dangjian::record::{Activity, AppendActivity};
+    /// use dangjian::record::{AppendActivity, Appendable};
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// # let admin = Dangjian::in_memory().act_as(&Actor::platform_admin());
+    /// # let dj = Dangjian::in_memory();
+    /// # let admin = dj.act_as(&Actor::platform_admin());
     /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
     /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
     /// # let today = chrono::Utc::now().date_naive();
     /// # let m = admin.members().register(Registration::new("张三".parse()?, "11010519491231002X".parse()?, b.id, Entry::Application { on: today })).await?;
-    /// let visit = Activity::AssistanceVisit { description: "走访慰问".into() };
-    /// admin.records().append(AppendActivity::new(m.id(), today, visit)).await?;
+    /// let visit = Appendable::AssistanceVisit { description: "走访慰问".into() };
+    /// let secretary = dj.act_as(&Actor::branch_officer(dangjian::MemberId::new(7), b.id));
+    /// let entry = secretary.records().append(AppendActivity::new(m.id(), today, visit)).await?;
+    /// assert_eq!((entry.recorded_by, entry.acted_by.map(|a| a.to_string())), (Some(b.id), Some("member#7".into())));
+    /// // The bare administrator names no one, so appends nothing.
+    /// let visit = Appendable::AssistanceVisit { description: "走访慰问".into() };
+    /// assert!(admin.records().append(AppendActivity::new(m.id(), today, visit)).await.is_err());
     /// assert_eq!(admin.records().list(m.id(), PageRequest::default()).await?.items.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
     /// ```
@@ -37,7 +47,8 @@ impl RecordsHandle<'_> {
     /// `NotFound` (missing or outside the scope); `PermissionDenied`
     /// unless the actor is an officer of the home line or of a mobile
     /// member's current location (a member may record their own online
-    /// check-in); `Record` for bad content or a future date.
+    /// check-in), or when the actor names no one (the bare platform
+    /// administrator); `Record` for bad content or a future date.
     pub async fn append(&self, req: AppendActivity) -> Result<RecordEntry, Error> {
         let AppendActivity {
             member,
@@ -58,7 +69,7 @@ impl RecordsHandle<'_> {
         let entry = NewRecordEntry {
             member,
             occurred_on,
-            activity,
+            activity: activity.into(),
             recorded_by: match self.s.actor.scope() {
                 Scope::Subtree(org) => Some(org),
                 _ => None,

@@ -95,6 +95,11 @@ mockall::mock! {
     impl JournalStore for Db {
         async fn journal(&self, stream: &Stream, after: Option<JournalId>, limit: usize) -> Result<Vec<JournalEntry>, StoreError>;
     }
+    #[async_trait]
+    impl crate::store::DisciplineStore for Db {
+        async fn record_decision(&self, decision: crate::discipline::NewDecision, exit: Option<Member>, effects: Effects) -> Result<(crate::discipline::Decision, Option<Member>, Vec<RecordEntry>), StoreError>;
+        async fn decisions_of(&self, members: &[MemberId]) -> Result<Vec<crate::discipline::Decision>, StoreError>;
+    }
 }
 
 impl crate::store::Store for MockDb {}
@@ -782,7 +787,7 @@ async fn call_every_method(s: &Session) -> Vec<(&'static str, Option<ErrorKind>)
             k(send(s.records().append(AppendActivity::new(
                 MEMBER,
                 on,
-                Activity::AssistanceVisit {
+                crate::record::Appendable::AssistanceVisit {
                     description: "走访".into(),
                 },
             )))

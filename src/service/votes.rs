@@ -14,15 +14,14 @@ use super::authorize::{Located, Target};
 use crate::access;
 use crate::election::{
     Appraisal, Appraise, Cast, CheckIn, CountReport, ElectionError, Motion, MotionKind,
-    MotionReport, NewVote, NextRound, NotEntitledReason, OpenElection, OpenMotion, Receipt,
-    RecordOpinion, Roll, Round, TrackingCode, VoteId, VoteKind, VoteRecord, VoteStatus, seal,
+    MotionReport, NewVote, NextRound, OpenElection, OpenMotion, Receipt, RecordOpinion, Roll,
+    Round, TrackingCode, VoteId, VoteKind, VoteRecord, VoteStatus, seal,
 };
 use crate::error::Entity;
 use crate::lifecycle::Stage;
 use crate::store::Effects;
 use crate::store::StoreErrorKind;
 use crate::{Error, MemberId, OrgId};
-use std::collections::BTreeMap;
 
 /// 选举与表决: votes ([`Session::votes`]).
 #[derive(Debug, Clone, Copy)]
@@ -31,9 +30,9 @@ pub struct VotesHandle<'s> {
 }
 
 impl VotesHandle<'_> {
-    /// 发起选举: draws the roll of `org` today (from memberships and the
-    /// lifecycle; `restricted` lists full members whose rights are
-    /// suspended, with the reason), checks the set-up and opens the vote.
+    /// 发起选举: draws the roll of `org` today (from memberships, the
+    /// lifecycle and the stored sanctions and detentions, MEM-8, MEM-12),
+    /// checks the set-up and opens the vote.
     /// The election date is today, by the injected clock.
     ///
     /// ```
@@ -55,7 +54,7 @@ impl VotesHandle<'_> {
     /// ([`crate::election::ElectionBuilder::build`]).
     pub async fn open_election(&self, req: OpenElection) -> Result<VoteRecord, Error> {
         let l = self.runs_org(req.org).await?;
-        let roll = self.draw_roll(&l, req.org, &req.restricted).await?;
+        let roll = self.draw_roll(&l, req.org, true).await?;
         let today = self.s.clock().today();
         let setup = req
             .setup
@@ -165,7 +164,7 @@ impl VotesHandle<'_> {
                 ElectionError::WrongKind("an admission is about a development target").into(),
             );
         }
-        let roll = self.draw_roll(&l, req.org, &req.restricted).await?;
+        let roll = self.draw_roll(&l, req.org, true).await?;
         let motion = Motion::new(req.kind, req.subject, &roll)?;
         let new = NewVote {
             org: req.org,
@@ -524,7 +523,7 @@ impl VotesHandle<'_> {
     /// ([`crate::election::Appraisal::grade`]).
     pub async fn appraise(&self, req: Appraise) -> Result<Appraisal, Error> {
         let l = self.runs_org(req.org).await?;
-        let roll = self.draw_roll(&l, req.org, &BTreeMap::new()).await?;
+        let roll = self.draw_roll(&l, req.org, false).await?;
         Ok(Appraisal::grade(
             &roll,
             req.year,
@@ -537,7 +536,7 @@ impl VotesHandle<'_> {
         &self,
         l: &Located,
         org: OrgId,
-        restricted: &BTreeMap<MemberId, NotEntitledReason>,
+        with_decisions: bool,
     ) -> Result<Roll, Error> {
         let node = l
             .tree
@@ -548,11 +547,18 @@ impl VotesHandle<'_> {
         } else {
             self.s.store().members_by_home(&[org]).await?
         };
+        let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
+        // An appraisal grades every full member, sanctioned or not.
+        let decisions = if with_decisions {
+            self.s.store().decisions_of(&ids).await?
+        } else {
+            Vec::new()
+        };
         Ok(Roll::draw(
             org,
             self.s.clock().today(),
             &members,
-            restricted,
+            &decisions,
         ))
     }
 

@@ -17,6 +17,7 @@
 //! and reads them as the versioned, public storage documents of
 //! [`document`], so that renaming a domain field never changes stored data.
 
+mod discipline;
 pub mod document;
 mod dues;
 mod effects;
@@ -24,6 +25,7 @@ mod error;
 pub(crate) mod memory;
 mod votes;
 
+pub use discipline::DisciplineStore;
 pub use dues::*;
 pub use effects::{
     BadStream, Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MAX_STREAM_LEN,
@@ -153,7 +155,7 @@ pub trait RecordStore: Send + Sync {
 /// connections overrides [`Store::close`].
 #[async_trait]
 pub trait Store:
-    OrgStore + MemberStore + RecordStore + DuesStore + VoteStore + JournalStore
+    OrgStore + MemberStore + RecordStore + DuesStore + VoteStore + JournalStore + DisciplineStore
 {
     /// Releases what the store holds (a connection pool, a file). Calls
     /// after closing fail with [`StoreErrorKind::Unavailable`] or

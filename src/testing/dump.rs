@@ -37,6 +37,8 @@ pub struct StateDump {
     pub departure_cases: Vec<SelfDepartureCase>,
     /// The votes asked for, in the order asked.
     pub votes: Vec<VoteDump>,
+    /// Each member's rewards, sanctions and detentions, oldest first.
+    pub decisions: BTreeMap<MemberId, Vec<crate::discipline::Decision>>,
 }
 
 /// One vote in a [`StateDump`].
@@ -95,6 +97,13 @@ pub async fn dump(store: &dyn Store, votes: &[VoteId]) -> Result<StateDump, Stor
         records.insert(*id, store.records_of(*id).await?);
         ledger_by_member.insert(*id, store.dues_entries_of_member(*id).await?);
     }
+    let mut decisions: BTreeMap<MemberId, Vec<crate::discipline::Decision>> = BTreeMap::new();
+    for d in store.decisions_of(&ids).await? {
+        decisions.entry(d.member).or_default().push(d);
+    }
+    for list in decisions.values_mut() {
+        list.sort_by_key(|d| d.id);
+    }
     let mut dues_profiles = store.dues_profiles(&ids).await?;
     dues_profiles.sort_by_key(|p| p.member);
     let mut ledger_by_branch = store.dues_entries_of_branches(&org_ids).await?;
@@ -134,6 +143,7 @@ pub async fn dump(store: &dyn Store, votes: &[VoteId]) -> Result<StateDump, Stor
         ledger_by_branch,
         departure_cases,
         votes: dumped,
+        decisions,
     })
 }
 
@@ -196,4 +206,17 @@ pub(super) async fn dump_is_complete_and_deterministic(store: Arc<dyn Store>) {
     assert!(first.votes[0].ballots.is_none());
     assert_eq!(first.votes[1].ballots.as_ref().map(Vec::len), Some(1));
     assert_eq!(first.votes[1].voters.len(), 1);
+    // A decision shows, and a second dump is the same.
+    store
+        .record_decision(
+            super::discipline::decision(m.id(), a, crate::discipline::Measure::Warning),
+            None,
+            Effects::none(),
+        )
+        .await
+        .unwrap();
+    let second = dump(&*store, &ids).await.unwrap();
+    assert_eq!(second.decisions[&m.id()].len(), 1);
+    assert_ne!(first, second);
+    assert_eq!(second, dump(&*store, &ids).await.unwrap());
 }

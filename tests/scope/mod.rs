@@ -18,7 +18,7 @@ use dangjian::election::{
 use dangjian::lifecycle::{ImportedStage, Transition, TransitionRequest};
 use dangjian::member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration};
 use dangjian::org::{BranchForm, MoveOrg, NewOrganisation, OnlineTheme, OrgKind, RenameOrg};
-use dangjian::record::{Activity, AppendActivity};
+use dangjian::record::{AppendActivity, Appendable};
 use dangjian::service::PageRequest;
 use dangjian::store::{DuesStore, MemoryStore};
 use dangjian::{CaseId, Dangjian, Error, MemberId, OrgId, Session};
@@ -204,7 +204,7 @@ impl Default for Probe {
 }
 
 /// The number of handle methods [`every_method`] calls.
-pub const METHODS: usize = 47;
+pub const METHODS: usize = 49;
 
 /// Every handle method, called with `ids`; each result reduced to its
 /// error (or "ok").
@@ -331,7 +331,7 @@ pub async fn every_method(
                 .append(AppendActivity::new(
                     m,
                     on,
-                    Activity::AssistanceVisit {
+                    Appendable::AssistanceVisit {
                         description: "走访".into(),
                     },
                 ))
@@ -340,6 +340,22 @@ pub async fn every_method(
         (
             "records.list",
             ok(s.records().list(m, PageRequest::default()).await),
+        ),
+        (
+            "discipline.record",
+            ok(s.discipline()
+                .record(dangjian::discipline::RecordDecision::new(
+                    m,
+                    dangjian::discipline::Measure::Warning,
+                    on,
+                    ids.org,
+                    own_org,
+                ))
+                .await),
+        ),
+        (
+            "discipline.list",
+            ok(s.discipline().list(m, PageRequest::default()).await),
         ),
         (
             "dues.declare_income",

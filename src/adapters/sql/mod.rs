@@ -21,6 +21,8 @@ mod votes_impl;
 mod dues_impl;
 #[macro_use]
 pub(crate) mod dues_batch;
+#[macro_use]
+mod discipline_impl;
 
 /// An organisation row: id, name, kind (JSON), parent, version.
 pub(crate) type OrgRow = (i64, String, String, Option<i64>, i64);
@@ -38,6 +40,37 @@ pub(crate) type RecordRow = (
     chrono::DateTime<chrono::Utc>,
     Option<String>,
 );
+
+/// A decision row: id, member, date, deciding and approving
+/// organisations, body (JSON), recorded at.
+pub(crate) type DecisionRow = (
+    i64,
+    i64,
+    chrono::NaiveDate,
+    i64,
+    i64,
+    String,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// A decision row back into the domain.
+pub(crate) fn decision_from_row(
+    (id, member, decided_on, decided_by, approved_by, body, recorded_at): DecisionRow,
+) -> Result<crate::discipline::Decision, StoreError> {
+    let (measure, title, acted_by) =
+        document::decode_domain::<document::DecisionDocument<'static>>(&body, "discipline", id)?;
+    Ok(crate::discipline::Decision {
+        id: crate::DecisionId::new(from_db(id)?),
+        member: MemberId::new(from_db(member)?),
+        measure,
+        decided_on,
+        decided_by: OrgId::new(from_db(decided_by)?),
+        approved_by: OrgId::new(from_db(approved_by)?),
+        title,
+        acted_by,
+        recorded_at,
+    })
+}
 
 /// A journal row: id, stream, org, member, at, body.
 pub(crate) type JournalRow = (

@@ -59,6 +59,47 @@ macro_rules! sql_store {
                     .collect()
             }
 
+            /// Replaces a member's record if its stored version is
+            /// `member.version` (bumping it), inside the caller's
+            /// transaction; `update_member` and an expulsion use it.
+            async fn write_member(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                member: $crate::member::Member,
+            ) -> Result<$crate::member::Member, $crate::store::StoreError> {
+                use $crate::adapters::sql::{conflict, map_err, not_found, to_db, to_json};
+                let id = to_db(member.id.get())?;
+                let updated = sqlx::query(
+                    "UPDATE members SET version = version + 1, id_number = $1, employee_no = $2, \
+                     home_org_id = $3, record = $4 WHERE id = $5 AND version = $6",
+                )
+                .bind(member.identity.id_number.as_str())
+                .bind(member.contact.employee_no.as_ref().map(|n| n.as_str().to_owned()))
+                .bind(to_db(member.home().get())?)
+                .bind(to_json(&$crate::store::document::MemberDocument::from_member(&member))?)
+                .bind(id)
+                .bind(to_db(member.version)?)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                if updated.rows_affected() == 0 {
+                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                    return Err(match exists {
+                        Some(_) => conflict(member.id),
+                        None => not_found(member.id),
+                    });
+                }
+                let stored = $crate::member::Member {
+                    version: member.version + 1,
+                    ..member
+                };
+                Self::replace_online(conn, id, &stored).await?;
+                Ok(stored)
+            }
+
             async fn replace_online(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 member: i64,
@@ -379,44 +420,15 @@ macro_rules! sql_store {
                 ($crate::member::Member, Vec<$crate::record::RecordEntry>),
                 $crate::store::StoreError,
             > {
-                use $crate::adapters::sql::{conflict, map_err, not_found, to_db, to_json};
+                use $crate::adapters::sql::map_err;
                 if !effects.records_only_about(member.id) {
                     return Err($crate::store::StoreError::new(
                         $crate::store::StoreErrorKind::Rejected,
                         "the activity-record entry belongs to another member",
                     ));
                 }
-                let id = to_db(member.id.get())?;
                 let mut tx = self.begin_write().await?;
-                let updated = sqlx::query(
-                    "UPDATE members SET version = version + 1, id_number = $1, employee_no = $2, \
-                     home_org_id = $3, record = $4 WHERE id = $5 AND version = $6",
-                )
-                .bind(member.identity.id_number.as_str())
-                .bind(member.contact.employee_no.as_ref().map(|n| n.as_str().to_owned()))
-                .bind(to_db(member.home().get())?)
-                .bind(to_json(&$crate::store::document::MemberDocument::from_member(&member))?)
-                .bind(id)
-                .bind(to_db(member.version)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                if updated.rows_affected() == 0 {
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    return Err(match exists {
-                        Some(_) => conflict(member.id),
-                        None => not_found(member.id),
-                    });
-                }
-                let stored = $crate::member::Member {
-                    version: member.version + 1,
-                    ..member
-                };
-                Self::replace_online(&mut tx, id, &stored).await?;
+                let stored = Self::write_member(&mut tx, member).await?;
                 let entries = Self::apply_effects(&mut tx, effects, Some(stored.id)).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok((stored, entries))

@@ -55,6 +55,7 @@
 //! # Ok::<(), dangjian::store::StoreError>(())
 //! ```
 
+mod discipline;
 mod dues;
 mod ledger;
 mod member;
@@ -62,6 +63,7 @@ mod org;
 mod record;
 mod vote;
 
+pub use discipline::{DecisionDocument, MeasureDocument};
 pub use dues::{
     CaseStatusDocument, DepartureCaseDocument, DuesProfileDocument, MonthRangeDocument,
 };

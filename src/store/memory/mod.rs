@@ -5,6 +5,7 @@
 //! so every trait method is atomic: all its checks run before its first
 //! change.
 
+mod discipline;
 mod dues;
 
 use super::{
@@ -37,6 +38,7 @@ struct Inner {
     journal: Vec<JournalEntry>,
     votes: votes::VoteState,
     dues: dues::DuesState,
+    discipline: discipline::DisciplineState,
 }
 
 /// 内存存储: every store trait, in memory.
