@@ -45,7 +45,7 @@ mod tests;
 
 pub use appraisal::{
     Appraisal, AppraisalEntry, AppraisalRules, EvaluationForm, EvaluationResponse,
-    EvaluationSummary, Grade, GroupSummary,
+    EvaluationSummary, ExcellentBase, Grade, GroupSummary,
 };
 pub use ballot::{Ballot, BallotPaper, Mark};
 pub use electorate::{Attendance, AttendanceMode, NotEntitledReason, Roll, WrittenOpinion};

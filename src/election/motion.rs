@@ -81,6 +81,40 @@ impl Motion {
         })
     }
 
+    /// A motion about `subject`, whose home branch (组织关系所在支部) is
+    /// `home`: only the assembly of that branch votes on them (an online
+    /// branch they joined does not), then as [`Motion::new`].
+    /// [`docs/RULES.md` VOTE-3]
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::election::{Motion, MotionKind, Roll};
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=9).map(MemberId::new), []);
+    /// let target = MemberId::new(20);
+    /// assert!(Motion::about_member(MotionKind::Admission, target, OrgId::new(2), &roll).is_ok());
+    /// // Branch B's development target is not branch 2's to admit.
+    /// assert!(Motion::about_member(MotionKind::Admission, target, OrgId::new(3), &roll).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElectionError::WrongKind`] for a subject of another home branch,
+    /// or one who does not fit the kind.
+    pub fn about_member(
+        kind: MotionKind,
+        subject: MemberId,
+        home: OrgId,
+        roll: &Roll,
+    ) -> Result<Self, ElectionError> {
+        if home != roll.org {
+            return Err(ElectionError::WrongKind(
+                "the subject is not a member of this organisation",
+            ));
+        }
+        Self::new(kind, subject, roll)
+    }
+
     /// 自检: what [`Motion::new`] checked, against the roll it was opened
     /// with (the same organisation and day; the subject fits the kind).
     ///
