@@ -9,11 +9,11 @@
 //! serialized string as the check) once that lands.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use dangjian::dues::{ExternalPaymentId, Month, MonthRange};
+use dangjian::dues::{DuesRules, ExternalPaymentId, Month, MonthRange};
 use dangjian::election::{
-    AttendanceMode, Ballot, Body, ElectionBuilder, ElectionSetup, Motion, MotionKind, NewVote,
-    NotEntitledReason, Roll, TrackingCode, VoteId, VoteKind, VoteRecord, WrittenOpinion,
-    national_election_rules,
+    Appraisal, AppraisalRules, Attendance, AttendanceMode, Ballot, Body, ElectionBuilder,
+    ElectionSetup, Grade, Motion, MotionKind, NewVote, NotEntitledReason, Roll, TrackingCode,
+    VoteId, VoteKind, VoteRecord, WrittenOpinion, national_election_rules,
 };
 use dangjian::member::{EmailAddress, EmployeeNo, IdNumber, MemberCardId, Mobile, PersonName};
 use dangjian::org::OrgName;
@@ -145,6 +145,21 @@ fn seeds() -> Vec<Value> {
         json!("2024-05"),
         json!({"first": "2024-01", "last": "2024-12"}),
     ];
+    out.push(serde_json::to_value(DuesRules::dues_2017()).unwrap_or_default());
+    out.push(serde_json::to_value(vote_records()[1].attendance()).unwrap_or_default());
+    let grades = (1..=9)
+        .map(|i| {
+            let g = if i <= 3 {
+                Grade::Excellent
+            } else {
+                Grade::Qualified
+            };
+            (MemberId::new(i), g)
+        })
+        .collect();
+    let appraisal = Appraisal::grade(&roll(), 2024, &grades, &AppraisalRules::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    out.push(serde_json::to_value(appraisal).unwrap_or_default());
     out.extend(
         vote_records()
             .into_iter()
@@ -160,6 +175,10 @@ fn all_types(v: &Value) -> Result<(), TestCaseError> {
     try_one::<VoteRecord>(v, |r| r.check().is_ok())?;
     try_one::<NewRecordEntry>(v, |e| e.activity.validate().is_ok())?;
     try_one::<AppendActivity>(v, |a| a.activity.validate().is_ok())?;
+    try_one::<Activity>(v, |a| a.validate().is_ok())?;
+    try_one::<DuesRules>(v, |r| r.validate().is_ok())?;
+    try_one::<Attendance>(v, |a| a.written.keys().all(|m| !a.present.contains_key(m)))?;
+    try_one::<Appraisal>(v, |a| a.check().is_ok())?;
     try_one::<IdNumber>(v, reparses::<IdNumber, IdNumber>)?;
     try_one::<Mobile>(v, reparses::<Mobile, Mobile>)?;
     try_one::<EmailAddress>(v, reparses::<EmailAddress, EmailAddress>)?;
@@ -281,6 +300,9 @@ fn the_seeds_are_valid() {
             || serde_json::from_str::<VoteRecord>(&text).is_ok()
             || serde_json::from_str::<NewRecordEntry>(&text).is_ok()
             || serde_json::from_str::<AppendActivity>(&text).is_ok()
+            || serde_json::from_str::<DuesRules>(&text).is_ok()
+            || serde_json::from_str::<Attendance>(&text).is_ok()
+            || serde_json::from_str::<Appraisal>(&text).is_ok()
             || serde_json::from_str::<IdNumber>(&text).is_ok()
             || serde_json::from_str::<Mobile>(&text).is_ok()
             || serde_json::from_str::<EmailAddress>(&text).is_ok()
@@ -307,5 +329,9 @@ fn the_named_cases_are_refused() {
     assert!(serde_json::from_value::<VoteRecord>(v).is_err());
     let mut e = seeds()[2].clone();
     e["activity"]["hours"] = json!("-3");
-    assert!(serde_json::from_value::<NewRecordEntry>(e).is_err());
+    assert!(serde_json::from_value::<NewRecordEntry>(e.clone()).is_err());
+    assert!(serde_json::from_value::<Activity>(e["activity"].clone()).is_err());
+    let mut r = serde_json::to_value(DuesRules::dues_2017()).unwrap_or_default();
+    r["self_departure_months"] = json!(0);
+    assert!(serde_json::from_value::<DuesRules>(r).is_err());
 }

@@ -148,6 +148,7 @@ pub enum AppraisalEntry {
 /// # Ok::<(), ElectionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Appraisal {
     /// The organisation.
     pub org: OrgId,
@@ -161,10 +162,44 @@ pub struct Appraisal {
     pub cap: u32,
 }
 
+checked_serde!(Appraisal, |a| a.check());
+
 impl Appraisal {
+    /// 自检: what [`Appraisal::grade`] ensures without the roll: the 优秀
+    /// count is that of the entries, and within the cap.
+    ///
+    /// # Errors
+    /// [`ElectionError::Appraisal`]; [`ElectionError::ExcellentOverCap`].
+    pub fn check(&self) -> Result<(), ElectionError> {
+        let count = self
+            .entries
+            .values()
+            .filter(|e| **e == AppraisalEntry::Graded(Grade::Excellent))
+            .count();
+        if u32::try_from(count).ok() != Some(self.excellent) {
+            return Err(ElectionError::Appraisal(format!(
+                "{} 优秀 recorded but {count} graded so",
+                self.excellent
+            )));
+        }
+        if self.excellent > self.cap {
+            let graded = self
+                .entries
+                .values()
+                .filter(|e| matches!(e, AppraisalEntry::Graded(_)))
+                .count();
+            return Err(ElectionError::ExcellentOverCap {
+                cap: self.cap,
+                given: self.excellent,
+                graded: u32::try_from(graded).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(())
+    }
+
     /// 评定: checks `grades` for the members of `roll`: every full member
     /// graded, no probationary member graded, 优秀 within the cap (of the
-    /// members graded).
+    /// base [`AppraisalRules::excellent_of`] names).
     ///
     /// # Errors
     /// [`ElectionError::Appraisal`] for a grade of someone not on the roll,

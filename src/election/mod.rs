@@ -72,7 +72,8 @@ pub const MAX_CANDIDATES: usize = 64;
 
 /// 纸质选票候选人上限: a paper-only count
 /// ([`ElectionBuilder::paper_only`], [`count_papers`]) lists at most this
-/// many candidates (a 党员大会 electing delegates). [`docs/RULES.md` VOTE-7]
+/// many candidates (a 党员大会 electing delegates). [Election 2020;
+/// `docs/RULES.md` VOTE-7]
 pub const MAX_PAPER_CANDIDATES: usize = 1000;
 
 /// 投票标识 (vote id): an election round or a motion, assigned by the store.

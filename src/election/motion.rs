@@ -84,7 +84,7 @@ impl Motion {
     /// A motion about `subject`, whose home branch (组织关系所在支部) is
     /// `home`: only the assembly of that branch votes on them (an online
     /// branch they joined does not), then as [`Motion::new`].
-    /// [`docs/RULES.md` VOTE-3]
+    /// [Development 2014 Art. 27; `docs/RULES.md` VOTE-3]
     ///
     /// ```
     /// use chrono::NaiveDate;

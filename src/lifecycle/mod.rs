@@ -73,7 +73,7 @@ pub use introducer::Introducer;
 pub use request::{
     ImportedStage, LifecycleEvent, Training, Transition, TransitionRecord, TransitionRequest,
 };
-pub use rules::{DevelopmentRules, NoticePeriod, national_rules};
+pub use rules::{DevelopmentRules, FullYear, NoticePeriod, national_rules};
 pub use stage::{ExitReason, Stage, TransitionKind};
 
 use crate::MemberId;

@@ -31,7 +31,10 @@ pub enum RewardOrSanction {
 }
 
 /// 活动类别: what an entry records.
+///
+/// Deserializing checks the entry ([`Activity::validate`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Activity {
@@ -210,6 +213,8 @@ pub enum RecordError {
         today: NaiveDate,
     },
 }
+
+checked_serde!(Activity, |activity| activity.validate());
 
 /// 记录活动请求 (an entry to append), for
 /// [`crate::service::RecordsHandle::append`].
