@@ -135,7 +135,7 @@ fn seeds() -> Vec<Value> {
         .unwrap_or_default(),
         serde_json::to_value(entry).unwrap_or_default(),
         serde_json::to_value(append).unwrap_or_default(),
-        json!("110101199003077777"),
+        json!("11010519491231002X"),
         json!("13800138000"),
         json!("li.ming@example.com"),
         json!("E-0042"),
@@ -307,6 +307,9 @@ fn the_seeds_are_valid() {
             || serde_json::from_str::<Mobile>(&text).is_ok()
             || serde_json::from_str::<EmailAddress>(&text).is_ok()
             || serde_json::from_str::<PersonName>(&text).is_ok()
+            || serde_json::from_str::<EmployeeNo>(&text).is_ok()
+            || serde_json::from_str::<OrgName>(&text).is_ok()
+            || serde_json::from_str::<ExternalPaymentId>(&text).is_ok()
             || serde_json::from_str::<Month>(&text).is_ok()
             || serde_json::from_str::<MonthRange>(&text).is_ok();
         assert!(any_ok, "seed not accepted by any type: {text}");

@@ -213,8 +213,10 @@ impl VoteRecord {
     /// 自检: what [`Attendance::check_in`] and
     /// [`Attendance::written_opinion`] ensure, and what opening the vote
     /// ensures: everyone present or giving a written opinion is entitled on
-    /// the roll, no one is both, written opinions only in a motion, and the
-    /// roll and the set-up or motion are of the organisation voting.
+    /// the roll, no one is both, and the roll and the set-up or motion are
+    /// of the organisation voting. (Whether an election takes written
+    /// opinions is the service's check, not the record's: the stores
+    /// accept them.)
     ///
     /// # Errors
     /// [`ElectionError::NotOnRoll`] for attendance of someone not
@@ -243,11 +245,6 @@ impl VoteRecord {
             return Err(ElectionError::WrittenOpinion(format!(
                 "{m} is present and votes in person"
             )));
-        }
-        if !a.written.is_empty() && matches!(self.kind, VoteKind::Election(_)) {
-            return Err(ElectionError::WrittenOpinion(
-                "an election takes no written opinions".into(),
-            ));
         }
         Ok(())
     }
