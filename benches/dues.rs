@@ -120,7 +120,7 @@ fn bench_assess(c: &mut Criterion) {
     if !wanted("assess") {
         return;
     }
-    let assessor = Assessor::new(&rule_versions());
+    let assessor = Assessor::new(&rule_versions()).expect("the rule versions are valid");
     println!("\n== assess one month (mixed categories; min of 5 runs)");
     for n in [100_000usize, 300_000, 1_000_000] {
         let ms_ = members(n);

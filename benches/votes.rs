@@ -9,14 +9,18 @@
 //! - Cast 100,000 ballots through the in-memory store with the secrecy
 //!   guarantees (seal with SHA-256 and a random nonce, mark the voter,
 //!   store the ballot apart keyed by its code): target < 1 s.
+//! - Paper counts (`count_papers`, issue 11 item 15): 100,000 papers of a
+//!   60-candidate election (the fast path: encoded, then the compact
+//!   count) and of a 65- and a 200-candidate election (the general path,
+//!   one counter per candidate); the figures are printed per paper.
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use dangjian::MemberId;
 use dangjian::OrgId;
 use dangjian::election::{
-    Ballot, Body, CountReport, ElectionBuilder, ElectionSetup, NewVote, Roll, Turnout, VoteKind,
-    national_election_rules, seal,
+    Ballot, BallotPaper, Body, CountReport, ElectionBuilder, ElectionSetup, Mark, NewVote, Roll,
+    Turnout, VoteKind, count_papers, national_election_rules, seal,
 };
 use dangjian::store::Effects;
 use dangjian::store::{MemoryStore, VoteStore};
@@ -197,5 +201,63 @@ fn cast(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, tally, cast);
+const PAPERS: usize = 100_000;
+
+/// Papers marking every candidate: yes on about 70%, a few no, the rest
+/// abstain; seats = 80% of the list, so a few papers are invalid.
+fn papers(candidates: u64, n: usize) -> (ElectionSetup, Vec<BallotPaper>) {
+    let roll = Roll::from_parts(OrgId::new(1), day(), (1..=1000).map(MemberId::new), []);
+    let seats = i64::try_from(candidates * 8 / 10).unwrap_or(1);
+    let setup = ElectionBuilder::new()
+        .org(OrgId::new(1))
+        .body(Body::Delegates)
+        .seats(seats)
+        .held_on(day())
+        .candidates((1..=candidates).map(MemberId::new))
+        .competitive(false)
+        .paper_only(true)
+        .build(&roll, &national_election_rules())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2024);
+    let papers = (0..n)
+        .map(|_| {
+            (1..=candidates).fold(BallotPaper::new(), |p, c| {
+                let r = rng.next_u32() % 100;
+                let mark = if r < 72 {
+                    Mark::Yes
+                } else if r < 80 {
+                    Mark::No
+                } else {
+                    Mark::Abstain
+                };
+                p.mark(MemberId::new(c), mark)
+            })
+        })
+        .collect();
+    (setup, papers)
+}
+
+fn paper(c: &mut Criterion) {
+    let mut g = c.benchmark_group("paper_count_100k");
+    g.sample_size(10);
+    for candidates in [60u64, 65, 200] {
+        let (setup, ps) = papers(candidates, PAPERS);
+        let counts = count_papers(&setup, &ps);
+        assert_eq!(counts.valid + counts.invalid, counts.returned);
+        let path = if candidates <= 64 { "fast" } else { "general" };
+        g.bench_function(format!("{candidates}_candidates_{path}"), |b| {
+            b.iter(|| black_box(count_papers(&setup, black_box(&ps))))
+        });
+        let t = median(|| drop(black_box(count_papers(&setup, &ps))), 5);
+        println!(
+            "paper count, {candidates} candidates ({path} path): {:.1} ms for {PAPERS} papers, {:.0} ns/paper (valid {})",
+            t.as_secs_f64() * 1e3,
+            t.as_secs_f64() * 1e9 / PAPERS as f64,
+            counts.valid
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, tally, cast, paper);
 criterion_main!(benches);

@@ -7,6 +7,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+#[macro_use]
+mod checked_serde;
+
 pub mod access;
 pub mod adapters;
 pub mod clock;

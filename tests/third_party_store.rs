@@ -778,6 +778,8 @@ impl VoteStore for PlainStore {
         let id = ballot.vote;
         let v = s.open_vote(id)?;
         v.record.roll().check_entitled(voter).map_err(rejected)?;
+        // A person written in twice would count twice (VOTE-7).
+        ballot.ballot.check_write_ins().map_err(rejected)?;
         if v.voted.contains(&voter) {
             return Err(fail(
                 StoreErrorKind::Conflict,

@@ -12,7 +12,9 @@ use dangjian::election::{
     RecordOpinion, Round, TermPlan, VoteId, VoteKind, WrittenOpinion,
 };
 use dangjian::lifecycle::ImportedStage;
-use dangjian::member::{Entry, Member, Registration};
+use dangjian::member::{
+    ChangeMembership, Entry, Member, MembershipKind, MembershipRequest, Registration,
+};
 use dangjian::{Entity, Error, ErrorKind, MemberId};
 use std::collections::BTreeMap;
 
@@ -642,4 +644,78 @@ async fn appraisal_caps_excellent_at_one_third_and_skips_probationary() {
             .appraise(Appraise::new(w.branch_a, 2024, grades(3)))
             .await;
     assert_eq!(denied.unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+/// Issue 11 item 3: a motion's subject belongs to the organisation
+/// holding the vote by its organisational relationship (the home branch,
+/// MEM-1, ORG-7). An online branch that branch A's development target has
+/// joined may not admit, convert or discipline them; a branch officer who
+/// cannot see the subject's home is told no more than `NotFound`.
+#[tokio::test]
+async fn an_online_branch_cannot_vote_on_another_branchs_member() {
+    let (w, ids, probationary) = branch(3).await;
+    let target = imported(
+        &w,
+        600,
+        ImportedStage::DevelopmentTarget {
+            since: d(2023, 9, 1),
+            introducers: [ids[0].into(), ids[1].into()],
+        },
+    )
+    .await
+    .id();
+    let c = w.dj.act_as(&w.committee_officer());
+    for who in [target, probationary] {
+        c.members()
+            .change_membership(ChangeMembership::new(
+                who,
+                MembershipRequest::Join {
+                    org: w.online,
+                    kind: MembershipKind::Online,
+                    on: d(2024, 6, 1),
+                },
+            ))
+            .await
+            .unwrap();
+    }
+    let online_officer =
+        w.dj.act_as(&Actor::branch_officer(MemberId::new(904), w.online));
+    for (kind, who) in [
+        (MotionKind::Admission, target),
+        (MotionKind::Conversion, probationary),
+        (MotionKind::Discipline, ids[0]),
+    ] {
+        let e = online_officer
+            .votes()
+            .open_motion(OpenMotion::new(w.online, kind, who))
+            .await;
+        assert!(e.is_err(), "{kind:?} of {who} opened in the online branch");
+    }
+    // The committee above both sees the subject and gets the typed refusal.
+    let e = c
+        .votes()
+        .open_motion(OpenMotion::new(w.online, MotionKind::Admission, target))
+        .await;
+    assert!(matches!(
+        e,
+        Err(Error::Election(ElectionError::WrongKind(_)))
+    ));
+    // The online branch's officer does not cover branch A: NotFound.
+    let e = online_officer
+        .votes()
+        .open_motion(OpenMotion::new(w.online, MotionKind::Admission, target))
+        .await;
+    assert!(matches!(
+        e,
+        Err(Error::NotFound {
+            what: Entity::Member,
+            ..
+        })
+    ));
+    // Branch A itself may.
+    let sec = w.dj.act_as(&w.secretary_a());
+    sec.votes()
+        .open_motion(OpenMotion::new(w.branch_a, MotionKind::Admission, target))
+        .await
+        .unwrap();
 }

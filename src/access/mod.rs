@@ -138,6 +138,14 @@ impl fmt::Display for ActedBy {
 /// let job = Actor::system("nightly arrears scan");
 /// assert_eq!(job.acted_by(), Some(ActedBy::System("nightly arrears scan".into())));
 /// ```
+///
+/// No role and scope but those the constructors make: an actor cannot be
+/// read from JSON.
+///
+/// ```compile_fail
+/// let forged: dangjian::access::Actor =
+///     serde_json::from_str(r#"{"role":"platform_admin","scope":{"type":"all"}}"#).unwrap();
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor {
     member: Option<MemberId>,

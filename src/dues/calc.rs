@@ -341,7 +341,7 @@ struct Compiled {
 /// use dangjian::dues::{Assessor, CompactMember, DuesRules, Money};
 /// use dangjian::dues::CategoryCode;
 /// use rust_decimal::Decimal;
-/// let a = Assessor::new(&[DuesRules::dues_2017()]);
+/// let a = Assessor::new(&[DuesRules::dues_2017()])?;
 /// let ms = [
 ///     CompactMember { base: Decimal::new(6_000_000, 2), rules: 0, category: CategoryCode::WageRate },
 ///     CompactMember { base: Decimal::ZERO, rules: 0, category: CategoryCode::LowIncomeFlat },
@@ -349,6 +349,7 @@ struct Compiled {
 /// let mut out = Vec::new();
 /// a.assess_all(&ms, &mut out);
 /// assert_eq!(out, vec![Money::from_fen(100_000), Money::from_fen(20)]);
+/// # Ok::<(), dangjian::dues::DuesError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Assessor {
@@ -357,8 +358,24 @@ pub struct Assessor {
 
 impl Assessor {
     /// Compiles `rules`; a [`CompactMember::rules`] indexes this slice.
-    pub fn new(rules: &[DuesRules]) -> Self {
-        Self {
+    /// Each version is checked first ([`DuesRules::validate`]): a rate
+    /// outside 0–1 could overflow the product in the hot path.
+    ///
+    /// ```
+    /// use dangjian::dues::{Assessor, DuesRules};
+    /// use rust_decimal::Decimal;
+    /// let mut bad = DuesRules::dues_2017();
+    /// if let Some(top) = bad.in_service.last_mut() { top.rate = Decimal::MAX; }
+    /// assert!(Assessor::new(&[bad]).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`DuesError::InvalidRules`] for a version `validate` refuses.
+    pub fn new(rules: &[DuesRules]) -> Result<Self, DuesError> {
+        for r in rules {
+            r.validate()?;
+        }
+        Ok(Self {
             rules: rules
                 .iter()
                 .map(|r| Compiled {
@@ -374,7 +391,7 @@ impl Assessor {
                     strategy: r.rounding.mode.strategy(),
                 })
                 .collect(),
-        }
+        })
     }
 
     /// The amount for one compact member; zero for an unknown rule index.
@@ -389,7 +406,10 @@ impl Assessor {
             CategoryCode::FarmerFlat => return r.farmer,
             CategoryCode::LowIncomeFlat => return r.low,
         };
-        let mut v = (m.base * table.rate(m.base)).round_dp_with_strategy(r.dp, r.strategy);
+        // Rates are 0–1 (checked in `new`), so the product cannot exceed the
+        // base; `checked_mul` keeps even a hand-built member panic-free.
+        let product = m.base.checked_mul(table.rate(m.base)).unwrap_or(r.cap);
+        let mut v = product.round_dp_with_strategy(r.dp, r.strategy);
         if v > r.cap {
             v = r.cap;
         }

@@ -69,7 +69,10 @@ pub enum AmountFixing {
 /// assert!(local.validate().is_err()); // farmers pay 0.2–1 yuan
 /// # Ok::<(), dangjian::dues::DuesError>(())
 /// ```
+///
+/// Deserializing checks the rules ([`DuesRules::validate`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct DuesRules {
     /// How the base is derived.
     pub base: BaseDefinition,
@@ -96,6 +99,8 @@ pub struct DuesRules {
     /// [Charter Art. 9: six].
     pub self_departure_months: u32,
 }
+
+checked_serde!(DuesRules, |rules| rules.validate());
 
 fn rate(permille_tenths: i64) -> Decimal {
     Decimal::new(permille_tenths, 3)

@@ -47,11 +47,51 @@ impl Grade {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppraisalRules {
-    /// 优秀比例 as (numerator, denominator): at most `graded × num / den`,
+    /// 优秀比例 as (numerator, denominator): at most `base × num / den`,
     /// rounded down.
     pub excellent_share: (u32, u32),
     /// 最小分组人数: no breakdown for a group with fewer respondents.
     pub min_group_size: u32,
+    /// 优秀比例的基数: whom the share is taken of (an open reading,
+    /// `docs/RULES.md` VOTE-16). Default: all appraised.
+    #[serde(default)]
+    pub excellent_of: ExcellentBase,
+}
+
+/// 优秀比例的基数: whether the 1/3 优秀 cap is taken of all members
+/// appraised (probationary members included, who are appraised but not
+/// graded) or of those graded only. [`docs/RULES.md` VOTE-16, "Open
+/// readings"]
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::election::*;
+/// use dangjian::{MemberId, OrgId};
+/// use std::collections::BTreeMap;
+/// let on = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+/// // 8 full members and 1 probationary: 9 appraised, 8 graded.
+/// let roll = Roll::from_parts(OrgId::new(2), on, (1..=8).map(MemberId::new),
+///     [(MemberId::new(9), NotEntitledReason::Probationary)]);
+/// let grades: BTreeMap<_, _> = (1..=8)
+///     .map(|i| (MemberId::new(i), if i <= 3 { Grade::Excellent } else { Grade::Qualified }))
+///     .collect();
+/// let of_all = AppraisalRules::default(); // 9 / 3 = 3
+/// assert_eq!(Appraisal::grade(&roll, 2024, &grades, &of_all)?.cap, 3);
+/// let of_graded = AppraisalRules { excellent_of: ExcellentBase::Graded, ..of_all }; // 8 / 3 = 2
+/// assert!(Appraisal::grade(&roll, 2024, &grades, &of_graded).is_err());
+/// # Ok::<(), ElectionError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExcellentBase {
+    /// 参加评议的党员: everyone appraised (the default: the practice reads
+    /// "优秀 at most 1/3 of those appraised", and probationary members are
+    /// appraised).
+    #[default]
+    Appraised,
+    /// 评定等次的党员: only those given a grade.
+    Graded,
 }
 
 impl Default for AppraisalRules {
@@ -59,12 +99,14 @@ impl Default for AppraisalRules {
         Self {
             excellent_share: (1, 3),
             min_group_size: 5,
+            excellent_of: ExcellentBase::Appraised,
         }
     }
 }
 
 impl AppraisalRules {
-    /// 优秀名额: the most 优秀 grades among `graded` members.
+    /// 优秀名额: the most 优秀 grades for a base of `graded` members (the
+    /// base [`AppraisalRules::excellent_of`] names).
     pub fn excellent_cap(&self, graded: u32) -> u32 {
         let (num, den) = self.excellent_share;
         if den == 0 {
@@ -106,6 +148,7 @@ pub enum AppraisalEntry {
 /// # Ok::<(), ElectionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Appraisal {
     /// The organisation.
     pub org: OrgId,
@@ -119,10 +162,44 @@ pub struct Appraisal {
     pub cap: u32,
 }
 
+checked_serde!(Appraisal, |a| a.check());
+
 impl Appraisal {
+    /// 自检: what [`Appraisal::grade`] ensures without the roll: the 优秀
+    /// count is that of the entries, and within the cap.
+    ///
+    /// # Errors
+    /// [`ElectionError::Appraisal`]; [`ElectionError::ExcellentOverCap`].
+    pub fn check(&self) -> Result<(), ElectionError> {
+        let count = self
+            .entries
+            .values()
+            .filter(|e| **e == AppraisalEntry::Graded(Grade::Excellent))
+            .count();
+        if u32::try_from(count).ok() != Some(self.excellent) {
+            return Err(ElectionError::Appraisal(format!(
+                "{} 优秀 recorded but {count} graded so",
+                self.excellent
+            )));
+        }
+        if self.excellent > self.cap {
+            let graded = self
+                .entries
+                .values()
+                .filter(|e| matches!(e, AppraisalEntry::Graded(_)))
+                .count();
+            return Err(ElectionError::ExcellentOverCap {
+                cap: self.cap,
+                given: self.excellent,
+                graded: u32::try_from(graded).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(())
+    }
+
     /// 评定: checks `grades` for the members of `roll`: every full member
     /// graded, no probationary member graded, 优秀 within the cap (of the
-    /// members graded).
+    /// base [`AppraisalRules::excellent_of`] names).
     ///
     /// # Errors
     /// [`ElectionError::Appraisal`] for a grade of someone not on the roll,
@@ -158,7 +235,11 @@ impl Appraisal {
                 .ok_or_else(|| ElectionError::Appraisal(format!("no grade for {m}")))?;
             entries.insert(*m, AppraisalEntry::Graded(*g));
         }
-        let graded = u32::try_from(grades.len()).unwrap_or(u32::MAX);
+        let base = match rules.excellent_of {
+            ExcellentBase::Appraised => entries.len(),
+            ExcellentBase::Graded => grades.len(),
+        };
+        let graded = u32::try_from(base).unwrap_or(u32::MAX);
         let excellent = u32::try_from(grades.values().filter(|g| **g == Grade::Excellent).count())
             .unwrap_or(u32::MAX);
         let cap = rules.excellent_cap(graded);
@@ -369,10 +450,34 @@ mod tests {
     fn cap_is_configurable() {
         let rules = AppraisalRules {
             excellent_share: (1, 2),
-            min_group_size: 5,
+            ..AppraisalRules::default()
         };
         assert_eq!(rules.excellent_cap(10), 5);
         assert!(Appraisal::grade(&roll(10, 0), 2024, &grades(10, 5), &rules).is_ok());
+    }
+
+    #[test]
+    fn the_cap_base_is_a_rule_book_choice() {
+        // 5 full members and 1 probationary member: 6 appraised, 5 graded.
+        let of_all = AppraisalRules::default();
+        let of_graded = AppraisalRules {
+            excellent_of: ExcellentBase::Graded,
+            ..of_all
+        };
+        let a = Appraisal::grade(&roll(5, 1), 2024, &grades(5, 2), &of_all);
+        assert_eq!(a.map(|a| a.cap).ok(), Some(2)); // 6 / 3
+        assert!(matches!(
+            Appraisal::grade(&roll(5, 1), 2024, &grades(5, 2), &of_graded),
+            Err(ElectionError::ExcellentOverCap {
+                cap: 1,
+                given: 2,
+                graded: 5
+            })
+        ));
+        // Without probationary members both readings agree.
+        for r in [of_all, of_graded] {
+            assert!(Appraisal::grade(&roll(6, 0), 2024, &grades(6, 2), &r).is_ok());
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and the compact form that is stored and counted. [Election 2020;
 //! `docs/RULES.md` VOTE-7]
 
-use super::{ElectionError, ElectionSetup, Roll};
+use super::{ElectionError, ElectionSetup, MAX_CANDIDATES, Roll};
 use crate::MemberId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,7 +79,11 @@ impl BallotPaper {
 /// assert_eq!(Ballot::fill(&setup, &roll, &stranger), Err(ElectionError::UnknownCandidate(MemberId::new(9))));
 /// # Ok::<(), ElectionError>(())
 /// ```
+///
+/// Deserializing sorts the write-ins and refuses one written in twice (a
+/// ballot names a person once; `docs/RULES.md` VOTE-7).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawBallot")]
 pub struct Ballot {
     /// 赞成 marks, one bit per listed candidate.
     pub yes: u64,
@@ -90,7 +94,54 @@ pub struct Ballot {
     pub write_ins: Box<[MemberId]>,
 }
 
+/// The serde form of [`Ballot`], before its checks.
+#[derive(Deserialize)]
+struct RawBallot {
+    yes: u64,
+    no: u64,
+    #[serde(default)]
+    write_ins: Vec<MemberId>,
+}
+
+impl TryFrom<RawBallot> for Ballot {
+    type Error = ElectionError;
+    fn try_from(raw: RawBallot) -> Result<Self, ElectionError> {
+        let b = Self::from_masks(raw.yes, raw.no, raw.write_ins);
+        b.check_write_ins()?;
+        Ok(b)
+    }
+}
+
 impl Ballot {
+    /// 另选他人 once each: the write-ins are sorted and name no one twice.
+    /// A ballot that fails this is refused by the store and counted as
+    /// invalid ([`count_ballots`](super::count_ballots)). [VOTE-7]
+    ///
+    /// ```
+    /// use dangjian::election::{Ballot, ElectionError};
+    /// use dangjian::MemberId;
+    /// let twice = Ballot::from_masks(0, 0, vec![MemberId::new(7), MemberId::new(7)]);
+    /// assert_eq!(twice.check_write_ins(), Err(ElectionError::DuplicateCandidate(MemberId::new(7))));
+    /// assert!(Ballot::from_masks(1, 0, vec![MemberId::new(7)]).check_write_ins().is_ok());
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElectionError::DuplicateCandidate`] for a person written in twice
+    /// (or write-ins out of order, reported on the first out of place).
+    pub fn check_write_ins(&self) -> Result<(), ElectionError> {
+        match self.write_ins.windows(2).find(|w| w.first() >= w.get(1)) {
+            Some(w) => Err(ElectionError::DuplicateCandidate(
+                w.get(1).copied().unwrap_or_else(|| MemberId::new(0)),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the write-ins are sorted and name no one twice.
+    pub(crate) fn write_ins_ok(&self) -> bool {
+        self.write_ins.windows(2).all(|w| w.first() < w.get(1))
+    }
+
     /// A ballot from its masks (imports of paper ballots, benches).
     pub fn from_masks(yes: u64, no: u64, mut write_ins: Vec<MemberId>) -> Self {
         write_ins.sort_unstable();
@@ -104,6 +155,9 @@ impl Ballot {
     /// 填票: encodes a paper for `setup`.
     ///
     /// # Errors
+    /// [`ElectionError::TooManyCandidates`] for a set-up listing more than
+    /// [`MAX_CANDIDATES`](super::MAX_CANDIDATES) (a paper-only election: count
+    /// its papers with [`count_papers`](super::count_papers));
     /// [`ElectionError::UnknownCandidate`] for a mark on someone not listed;
     /// [`ElectionError::WriteInNotAllowed`],
     /// [`ElectionError::WriteInIsCandidate`],
@@ -114,12 +168,24 @@ impl Ballot {
         roll: &Roll,
         paper: &BallotPaper,
     ) -> Result<Self, ElectionError> {
+        if setup.candidates.len() > MAX_CANDIDATES {
+            return Err(ElectionError::TooManyCandidates {
+                max: MAX_CANDIDATES,
+                got: setup.candidates.len(),
+            });
+        }
         let (mut yes, mut no) = (0u64, 0u64);
         for (candidate, mark) in &paper.marks {
             let i = setup
                 .position(*candidate)
                 .ok_or(ElectionError::UnknownCandidate(*candidate))?;
-            let bit = 1u64 << i;
+            let bit = u32::try_from(i)
+                .ok()
+                .and_then(|i| 1u64.checked_shl(i))
+                .ok_or(ElectionError::TooManyCandidates {
+                    max: MAX_CANDIDATES,
+                    got: setup.candidates.len(),
+                })?;
             match mark {
                 Mark::Yes => yes |= bit,
                 Mark::No => no |= bit,
@@ -155,6 +221,7 @@ impl Ballot {
         let listed = listed_mask(setup.candidates.len());
         self.yes & self.no == 0
             && (self.yes | self.no) & !listed == 0
+            && self.write_ins_ok()
             && self.yes_marks() <= setup.seats
             && (self.write_ins.is_empty() || setup.write_ins)
     }
@@ -178,6 +245,18 @@ mod tests {
         let p = BallotPaper::new().mark(MemberId::new(1), Mark::Abstain);
         let json = serde_json::to_string(&p).unwrap_or_default();
         assert_eq!(serde_json::from_str::<BallotPaper>(&json).ok(), Some(p));
+    }
+
+    #[test]
+    fn a_write_in_twice_does_not_deserialize() {
+        let json = r#"{"yes":1,"no":0,"write_ins":[7,7]}"#;
+        assert!(serde_json::from_str::<Ballot>(json).is_err());
+        let json = r#"{"yes":1,"no":0,"write_ins":[9,7]}"#;
+        let b = serde_json::from_str::<Ballot>(json).ok();
+        assert_eq!(
+            b.map(|b| b.write_ins.to_vec()),
+            Some(vec![MemberId::new(7), MemberId::new(9)])
+        );
     }
 
     #[test]

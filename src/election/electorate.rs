@@ -252,7 +252,12 @@ pub enum WrittenOpinion {
 /// assert_eq!(a.present_count(), 1);
 /// # Ok::<(), dangjian::election::ElectionError>(())
 /// ```
+///
+/// Deserializing refuses a member both present and giving a written
+/// opinion, as [`Attendance::check_in`] and
+/// [`Attendance::written_opinion`] never make one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Attendance {
     /// 实到: entitled members present, and how they checked in.
     pub present: BTreeMap<MemberId, AttendanceMode>,
@@ -260,7 +265,18 @@ pub struct Attendance {
     pub written: BTreeMap<MemberId, WrittenOpinion>,
 }
 
+checked_serde!(Attendance, |a| a.check_disjoint());
+
 impl Attendance {
+    fn check_disjoint(&self) -> Result<(), ElectionError> {
+        match self.written.keys().find(|m| self.present.contains_key(m)) {
+            Some(m) => Err(ElectionError::WrittenOpinion(format!(
+                "{m} is present and votes in person"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// 签到: checks in an entitled member (a written opinion they sent is
     /// withdrawn: they vote in person). Checking in twice keeps the first.
     ///

@@ -33,6 +33,7 @@ mod ballot;
 mod electorate;
 mod error;
 mod motion;
+mod paper;
 mod receipt;
 mod request;
 mod rules;
@@ -44,12 +45,13 @@ mod tests;
 
 pub use appraisal::{
     Appraisal, AppraisalEntry, AppraisalRules, EvaluationForm, EvaluationResponse,
-    EvaluationSummary, Grade, GroupSummary,
+    EvaluationSummary, ExcellentBase, Grade, GroupSummary,
 };
 pub use ballot::{Ballot, BallotPaper, Mark};
 pub use electorate::{Attendance, AttendanceMode, NotEntitledReason, Roll, WrittenOpinion};
 pub use error::ElectionError;
 pub use motion::{Motion, MotionKind, MotionReport, assembly_quorate};
+pub use paper::count_papers;
 pub use receipt::{Receipt, SealedBallot, TrackingCode, seal};
 pub use request::{Appraise, Cast, CheckIn, NextRound, OpenElection, OpenMotion, RecordOpinion};
 pub use rules::{
@@ -67,6 +69,12 @@ use std::fmt;
 /// 候选人上限: a compact ballot holds at most 64 listed candidates (one
 /// bit each); write-ins are unlimited.
 pub const MAX_CANDIDATES: usize = 64;
+
+/// 纸质选票候选人上限: a paper-only count
+/// ([`ElectionBuilder::paper_only`], [`count_papers`]) lists at most this
+/// many candidates (a 党员大会 electing delegates). [Election 2020;
+/// `docs/RULES.md` VOTE-7]
+pub const MAX_PAPER_CANDIDATES: usize = 1000;
 
 /// 投票标识 (vote id): an election round or a motion, assigned by the store.
 ///
@@ -150,7 +158,11 @@ pub struct NewVote {
 
 /// 投票 (a vote) as stored, without its ballots or the list of who voted
 /// (the store keeps those apart).
+///
+/// Deserializing checks the record ([`VoteRecord::check`]): attendance
+/// only of members entitled on its roll, one organisation throughout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawVoteRecord")]
 pub struct VoteRecord {
     /// Assigned by the store.
     pub(crate) id: VoteId,
@@ -168,7 +180,75 @@ pub struct VoteRecord {
     pub(crate) status: VoteStatus,
 }
 
+/// The serde form of [`VoteRecord`], before its checks.
+#[derive(Deserialize)]
+struct RawVoteRecord {
+    id: VoteId,
+    org: OrgId,
+    kind: VoteKind,
+    roll: Roll,
+    attendance: Attendance,
+    session: NaiveDate,
+    status: VoteStatus,
+}
+
+impl TryFrom<RawVoteRecord> for VoteRecord {
+    type Error = ElectionError;
+    fn try_from(r: RawVoteRecord) -> Result<Self, ElectionError> {
+        let v = Self {
+            id: r.id,
+            org: r.org,
+            kind: r.kind,
+            roll: r.roll,
+            attendance: r.attendance,
+            session: r.session,
+            status: r.status,
+        };
+        v.check()?;
+        Ok(v)
+    }
+}
+
 impl VoteRecord {
+    /// 自检: what [`Attendance::check_in`] and
+    /// [`Attendance::written_opinion`] ensure, and what opening the vote
+    /// ensures: everyone present or giving a written opinion is entitled on
+    /// the roll, no one is both, and the roll and the set-up or motion are
+    /// of the organisation voting. (Whether an election takes written
+    /// opinions is the service's check, not the record's: the stores
+    /// accept them.)
+    ///
+    /// # Errors
+    /// [`ElectionError::NotOnRoll`] for attendance of someone not
+    /// entitled; [`ElectionError::WrittenOpinion`] for a written opinion
+    /// from someone present or in an election;
+    /// [`ElectionError::WrongKind`] for a roll, set-up or motion of another
+    /// organisation.
+    pub fn check(&self) -> Result<(), ElectionError> {
+        let kind_org = match &self.kind {
+            VoteKind::Election(s) => s.org,
+            VoteKind::Motion(m) => m.org,
+        };
+        if self.roll.org != self.org || kind_org != self.org {
+            return Err(ElectionError::WrongKind(
+                "the roll and what is voted on belong to the organisation voting",
+            ));
+        }
+        if let VoteKind::Motion(m) = &self.kind {
+            m.check(&self.roll)?;
+        }
+        let a = &self.attendance;
+        for m in a.present.keys().chain(a.written.keys()) {
+            self.roll.check_entitled(*m)?;
+        }
+        if let Some(m) = a.written.keys().find(|m| a.present.contains_key(m)) {
+            return Err(ElectionError::WrittenOpinion(format!(
+                "{m} is present and votes in person"
+            )));
+        }
+        Ok(())
+    }
+
     /// Assigned by the store.
     pub fn id(&self) -> VoteId {
         self.id

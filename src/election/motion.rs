@@ -72,28 +72,61 @@ impl Motion {
     /// # Errors
     /// [`ElectionError::WrongKind`] when the subject does not fit the kind.
     pub fn new(kind: MotionKind, subject: MemberId, roll: &Roll) -> Result<Self, ElectionError> {
-        let probationary =
-            roll.not_entitled.get(&subject) == Some(&NotEntitledReason::Probationary);
-        let ok = match kind {
-            MotionKind::Admission => !roll.lists(subject),
-            MotionKind::Conversion | MotionKind::ExtendProbation => probationary,
-            MotionKind::Discipline => roll.lists(subject),
-        };
-        if !ok {
-            return Err(ElectionError::WrongKind(match kind {
-                MotionKind::Admission => "an admission is about someone not yet a member",
-                MotionKind::Conversion | MotionKind::ExtendProbation => {
-                    "a conversion or extension is about a probationary member of this branch"
-                }
-                MotionKind::Discipline => "discipline is about a member of this branch",
-            }));
-        }
+        fits(kind, subject, roll)?;
         Ok(Self {
             org: roll.org,
             kind,
             subject,
             held_on: roll.on,
         })
+    }
+
+    /// A motion about `subject`, whose home branch (组织关系所在支部) is
+    /// `home`: only the assembly of that branch votes on them (an online
+    /// branch they joined does not), then as [`Motion::new`].
+    /// [Development 2014 Art. 27; `docs/RULES.md` VOTE-3]
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::election::{Motion, MotionKind, Roll};
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=9).map(MemberId::new), []);
+    /// let target = MemberId::new(20);
+    /// assert!(Motion::about_member(MotionKind::Admission, target, OrgId::new(2), &roll).is_ok());
+    /// // Branch B's development target is not branch 2's to admit.
+    /// assert!(Motion::about_member(MotionKind::Admission, target, OrgId::new(3), &roll).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElectionError::WrongKind`] for a subject of another home branch,
+    /// or one who does not fit the kind.
+    pub fn about_member(
+        kind: MotionKind,
+        subject: MemberId,
+        home: OrgId,
+        roll: &Roll,
+    ) -> Result<Self, ElectionError> {
+        if home != roll.org {
+            return Err(ElectionError::WrongKind(
+                "the subject is not a member of this organisation",
+            ));
+        }
+        Self::new(kind, subject, roll)
+    }
+
+    /// 自检: what [`Motion::new`] checked, against the roll it was opened
+    /// with (the same organisation and day; the subject fits the kind).
+    ///
+    /// # Errors
+    /// [`ElectionError::WrongKind`].
+    pub fn check(&self, roll: &Roll) -> Result<(), ElectionError> {
+        if self.org != roll.org || self.held_on != roll.on {
+            return Err(ElectionError::WrongKind(
+                "a motion is voted on by the roll of its own assembly",
+            ));
+        }
+        fits(self.kind, self.subject, roll)
     }
 
     /// 表决票: the ballot for a paper that marks the subject (unmarked:
@@ -119,6 +152,26 @@ impl Motion {
             Mark::Abstain => Ballot::from_masks(0, 0, Vec::new()),
         })
     }
+}
+
+/// Whether `subject` fits `kind` on `roll` (VOTE-3, DEV-7, DEV-12).
+fn fits(kind: MotionKind, subject: MemberId, roll: &Roll) -> Result<(), ElectionError> {
+    let probationary = roll.not_entitled.get(&subject) == Some(&NotEntitledReason::Probationary);
+    let ok = match kind {
+        MotionKind::Admission => !roll.lists(subject),
+        MotionKind::Conversion | MotionKind::ExtendProbation => probationary,
+        MotionKind::Discipline => roll.lists(subject),
+    };
+    if !ok {
+        return Err(ElectionError::WrongKind(match kind {
+            MotionKind::Admission => "an admission is about someone not yet a member",
+            MotionKind::Conversion | MotionKind::ExtendProbation => {
+                "a conversion or extension is about a probationary member of this branch"
+            }
+            MotionKind::Discipline => "discipline is about a member of this branch",
+        }));
+    }
+    Ok(())
 }
 
 /// 支部党员大会法定人数: more than half of the full members entitled are

@@ -68,7 +68,7 @@ impl ElectionRules {
     /// competitive election: `ceil(seats × (100 + percent) / 100)` (5 → 6,
     /// 7 → 9). [Election 2020]
     pub fn min_candidates(&self, seats: u32) -> u32 {
-        let scaled = u64::from(seats) * u64::from(100 + self.competitive_percent);
+        let scaled = u64::from(seats) * (100 + u64::from(self.competitive_percent));
         u32::try_from(scaled.div_ceil(100)).unwrap_or(u32::MAX)
     }
 

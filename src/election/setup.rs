@@ -4,7 +4,7 @@
 //! Art. 20; `docs/RULES.md` ORG-4, ORG-6, VOTE-6, VOTE-10]
 
 use super::rules::ElectionRules;
-use super::{ElectionError, MAX_CANDIDATES, Roll};
+use super::{ElectionError, MAX_CANDIDATES, MAX_PAPER_CANDIDATES, Roll};
 use crate::period::{add_months, add_years};
 use crate::rules::Versioned;
 use crate::{MemberId, OrgId};
@@ -113,7 +113,12 @@ pub enum Round {
 /// assert!(short.is_err());
 /// # Ok::<(), dangjian::election::ElectionError>(())
 /// ```
+///
+/// Deserializing checks what the set-up holds in itself, as `build()` did
+/// ([`ElectionSetup::check`]): a set-up with no seats or too many
+/// candidates does not deserialize.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawSetup")]
 pub struct ElectionSetup {
     /// The organisation electing.
     pub org: OrgId,
@@ -135,9 +140,101 @@ pub struct ElectionSetup {
     pub rule_version: String,
     /// The rules of that version.
     pub rules: ElectionRules,
+    /// 纸质选票计票: counted on paper only ([`super::count_papers`]), so the
+    /// list may hold up to [`MAX_PAPER_CANDIDATES`]; such a set-up cannot
+    /// take compact (online) ballots. Omitted from the serde form when
+    /// `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paper_only: bool,
+}
+
+/// The serde form of [`ElectionSetup`], before its checks.
+#[derive(Deserialize)]
+struct RawSetup {
+    org: OrgId,
+    body: Body,
+    seats: u32,
+    candidates: Vec<MemberId>,
+    competitive: bool,
+    write_ins: bool,
+    held_on: NaiveDate,
+    round: Round,
+    rule_version: String,
+    rules: ElectionRules,
+    #[serde(default)]
+    paper_only: bool,
+}
+
+impl TryFrom<RawSetup> for ElectionSetup {
+    type Error = ElectionError;
+    fn try_from(r: RawSetup) -> Result<Self, ElectionError> {
+        let setup = Self {
+            org: r.org,
+            body: r.body,
+            seats: r.seats,
+            candidates: r.candidates,
+            competitive: r.competitive,
+            write_ins: r.write_ins,
+            held_on: r.held_on,
+            round: r.round,
+            rule_version: r.rule_version,
+            rules: r.rules,
+            paper_only: r.paper_only,
+        };
+        setup.check()?;
+        Ok(setup)
+    }
 }
 
 impl ElectionSetup {
+    /// 自检: the checks of [`ElectionBuilder::build`] that need nothing but
+    /// the set-up: at least one seat and no more seats than candidates; no
+    /// candidate twice; at most [`MAX_CANDIDATES`] candidates
+    /// ([`MAX_PAPER_CANDIDATES`] for a paper-only count); the competitive
+    /// ratio; a main round's seats for the body. (The roll and the term
+    /// are checked by `build()` and cannot be checked again here.)
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::election::*;
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=9).map(MemberId::new), []);
+    /// let mut setup = ElectionBuilder::new().org(OrgId::new(2)).body(Body::Delegates).seats(1)
+    ///     .held_on(on).candidates([MemberId::new(1), MemberId::new(2)])
+    ///     .build(&roll, &national_election_rules())?;
+    /// assert!(setup.check().is_ok());
+    /// setup.seats = 0;
+    /// assert_eq!(setup.check(), Err(ElectionError::NoSeats(0)));
+    /// # Ok::<(), ElectionError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ElectionError::NoSeats`], [`ElectionError::MoreSeatsThanCandidates`],
+    /// [`ElectionError::DuplicateCandidate`],
+    /// [`ElectionError::TooManyCandidates`],
+    /// [`ElectionError::TooFewCandidates`], [`ElectionError::BodyNotAllowed`].
+    pub fn check(&self) -> Result<(), ElectionError> {
+        let mut seen = BTreeSet::new();
+        if let Some(c) = self.candidates.iter().find(|c| !seen.insert(**c)) {
+            return Err(ElectionError::DuplicateCandidate(*c));
+        }
+        check_count(self.candidates.len(), self.paper_only)?;
+        let seats = check_seats(i64::from(self.seats), self.candidates.len())?;
+        let required = self.rules.min_candidates(seats);
+        if self.competitive && self.candidates.len() < required as usize {
+            return Err(ElectionError::TooFewCandidates {
+                seats,
+                required,
+                candidates: self.candidates.len(),
+            });
+        }
+        if self.round == Round::Main {
+            check_body_seats(self.body, seats)?;
+        }
+        Ok(())
+    }
+
     /// The ballot position of `member`, if listed.
     pub fn position(&self, member: MemberId) -> Option<usize> {
         self.candidates.iter().position(|c| *c == member)
@@ -179,6 +276,7 @@ impl ElectionSetup {
         roll: &Roll,
     ) -> Result<ElectionSetup, ElectionError> {
         let list = check_candidates(candidates.iter().copied(), roll)?;
+        check_count(list.len(), self.paper_only)?;
         check_seats(i64::from(seats), list.len())?;
         Ok(ElectionSetup {
             seats,
@@ -204,6 +302,8 @@ pub struct ElectionBuilder {
     held_on: Option<NaiveDate>,
     term: Option<TermPlan>,
     rule_version: Option<String>,
+    #[serde(default)]
+    paper_only: bool,
 }
 
 impl ElectionBuilder {
@@ -264,6 +364,28 @@ impl ElectionBuilder {
         self
     }
 
+    /// 纸质选票: counted on paper only ([`super::count_papers`]), so up to
+    /// [`MAX_PAPER_CANDIDATES`] may be listed (a 党员大会 electing
+    /// delegates); the set-up then takes no compact ballots.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::election::*;
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=300).map(MemberId::new), []);
+    /// let b = || ElectionBuilder::new().org(OrgId::new(2)).body(Body::Delegates).seats(80)
+    ///     .held_on(on).candidates((1..=100).map(MemberId::new));
+    /// assert!(b().build(&roll, &national_election_rules()).is_err()); // 100 > 64
+    /// let setup = b().paper_only(true).build(&roll, &national_election_rules())?;
+    /// assert_eq!(setup.candidates.len(), 100);
+    /// # Ok::<(), ElectionError>(())
+    /// ```
+    pub fn paper_only(mut self, yes: bool) -> Self {
+        self.paper_only = yes;
+        self
+    }
+
     /// 审核: checks the set-up against `roll` and `rules`.
     ///
     /// # Errors
@@ -298,6 +420,7 @@ impl ElectionBuilder {
             )
         })?;
         let candidates = check_candidates(self.candidates.iter().copied(), roll)?;
+        check_count(candidates.len(), self.paper_only)?;
         let seats = check_seats(seats_raw, candidates.len())?;
         let competitive = self.competitive.unwrap_or(true);
         let r = &version.rules;
@@ -324,6 +447,7 @@ impl ElectionBuilder {
             round: Round::Main,
             rule_version: version.name.clone(),
             rules: r.clone(),
+            paper_only: self.paper_only,
         })
     }
 }
@@ -341,13 +465,20 @@ fn check_candidates(
         roll.check_may_stand(c)?;
         out.push(c);
     }
-    if out.len() > MAX_CANDIDATES {
-        return Err(ElectionError::TooManyCandidates {
-            max: MAX_CANDIDATES,
-            got: out.len(),
-        });
-    }
     Ok(out)
+}
+
+/// At most [`MAX_CANDIDATES`] listed ([`MAX_PAPER_CANDIDATES`] on paper).
+fn check_count(n: usize, paper_only: bool) -> Result<(), ElectionError> {
+    let max = if paper_only {
+        MAX_PAPER_CANDIDATES
+    } else {
+        MAX_CANDIDATES
+    };
+    if n > max {
+        return Err(ElectionError::TooManyCandidates { max, got: n });
+    }
+    Ok(())
 }
 
 fn check_seats(seats: i64, candidates: usize) -> Result<u32, ElectionError> {
@@ -362,12 +493,21 @@ fn check_seats(seats: i64, candidates: usize) -> Result<u32, ElectionError> {
 }
 
 fn check_body(body: Body, seats: u32, roll: &Roll) -> Result<(), ElectionError> {
+    if body == Body::BranchCommittee && roll.entitled_count() < 7 {
+        return Err(ElectionError::BodyNotAllowed {
+            body,
+            why: format!(
+                "a branch committee needs 7 or more full members; {} entitled (elect a secretary)",
+                roll.entitled_count()
+            ),
+        });
+    }
+    check_body_seats(body, seats)
+}
+
+fn check_body_seats(body: Body, seats: u32) -> Result<(), ElectionError> {
     let fail = |why: String| Err(ElectionError::BodyNotAllowed { body, why });
     match body {
-        Body::BranchCommittee if roll.entitled_count() < 7 => fail(format!(
-            "a branch committee needs 7 or more full members; {} entitled (elect a secretary)",
-            roll.entitled_count()
-        )),
         Body::BranchCommittee if !(3..=7).contains(&seats) => fail(format!(
             "a branch committee has 3 to 7 members, not {seats}"
         )),

@@ -43,8 +43,9 @@ pub struct Counts {
 }
 
 /// 唱票 (fast count): counts `ballots` for `setup`, checking each ballot's
-/// validity (more yes marks than seats, malformed marks → invalid). One pass,
-/// no allocation per ballot. [Election 2020]
+/// validity (more yes marks than seats, malformed marks, a person written
+/// in twice → invalid). One pass, no allocation per ballot. [Election 2020;
+/// `docs/RULES.md` VOTE-7]
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -82,7 +83,8 @@ pub fn count_ballots(setup: &ElectionSetup, ballots: &[Ballot]) -> Counts {
         let ok = y & x == 0
             && (y | x) & !listed == 0
             && marks <= seats
-            && (b.write_ins.is_empty() || allow_write_ins);
+            && (b.write_ins.is_empty() || allow_write_ins)
+            && b.write_ins_ok();
         if !ok {
             continue;
         }

@@ -7,7 +7,7 @@ use super::TransitionContext;
 use super::error::TransitionError;
 use super::facts::{Facts, months_after};
 use super::request::{LifecycleEvent, Training, TransitionRecord, TransitionRequest};
-use super::rules::DevelopmentRules;
+use super::rules::{DevelopmentRules, FullYear};
 use super::stage::Stage;
 use crate::MemberId;
 use crate::period::full_years;
@@ -109,14 +109,19 @@ pub(super) fn transition(
         activist_qualifies_on: None,
     };
     let version = match request {
-        TransitionRequest::Convert { .. } | TransitionRequest::Exit { .. } => return Ok(record),
+        TransitionRequest::Convert { on } => {
+            conversion_year(facts, *on, ctx)?;
+            return Ok(record);
+        }
+        TransitionRequest::Exit { .. } => return Ok(record),
         _ => rules_at(ctx, on)?,
     };
     record.rules_version = Some(version.name.clone());
     let rules = &version.rules;
     match request {
         TransitionRequest::BecomeActivist { on } => {
-            record.activist_qualifies_on = Some(months_after(*on, rules.min_activist_months)?);
+            record.activist_qualifies_on =
+                Some(year_met(*on, rules.min_activist_months, rules.full_year)?);
         }
         TransitionRequest::BecomeDevelopmentTarget { on, introducers } => {
             activist_period(facts, *on, rules)?;
@@ -164,7 +169,7 @@ fn activist_period(
     rules: &DevelopmentRules,
 ) -> Result<(), TransitionError> {
     match facts.activist_since {
-        Some(since) => activist_period_met(since, on, rules.min_activist_months),
+        Some(since) => activist_period_met(since, on, rules.min_activist_months, rules.full_year),
         None => Ok(()),
     }
 }
@@ -175,8 +180,9 @@ pub(super) fn activist_period_met(
     activist_since: NaiveDate,
     on: NaiveDate,
     months: u32,
+    reading: FullYear,
 ) -> Result<(), TransitionError> {
-    let qualifies_on = months_after(activist_since, months)?;
+    let qualifies_on = year_met(activist_since, months, reading)?;
     if on < qualifies_on {
         return Err(TransitionError::ActivistPeriodNotMet {
             activist_since,
@@ -186,6 +192,43 @@ pub(super) fn activist_period_met(
         });
     }
     Ok(())
+}
+
+/// `months` after `start`, met as `reading` says (the anniversary, or the
+/// day after). [`docs/RULES.md` "Open readings"]
+pub(super) fn year_met(
+    start: NaiveDate,
+    months: u32,
+    reading: FullYear,
+) -> Result<NaiveDate, TransitionError> {
+    reading
+        .met_on(start, months)
+        .ok_or(TransitionError::DateOverflow {
+            date: start,
+            months,
+        })
+}
+
+/// 转正: under the day-after reading of "one full year", a conversion on
+/// the probation's last day (its anniversary) is too early. The rules in
+/// force on the conversion day decide; without any, the anniversary
+/// reading (the default) applies. [Charter Art. 7; DEV-10]
+fn conversion_year(
+    facts: &Facts,
+    on: NaiveDate,
+    ctx: &TransitionContext<'_>,
+) -> Result<(), TransitionError> {
+    let day_after = ctx
+        .rules
+        .at(on)
+        .is_some_and(|v| v.rules.full_year == FullYear::DayAfter);
+    match facts.probation_end {
+        Some(end) if day_after && on == end => Err(TransitionError::BeforeProbationEnd {
+            on,
+            probation_end: end,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// 入党介绍人: two distinct people, neither the subject, both full members

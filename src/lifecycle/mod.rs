@@ -50,6 +50,7 @@
 //! # Ok::<(), TransitionError>(())
 //! ```
 
+mod deadlines;
 mod error;
 mod facts;
 mod guards;
@@ -62,13 +63,17 @@ mod stage;
 #[cfg(test)]
 mod tests;
 
+pub use deadlines::{
+    approval_deadline, approval_on_time, conversion_on_time, probation_end, talk_deadline,
+    talk_on_time,
+};
 pub use error::TransitionError;
 pub use import::{ImportDetails, ImportOverride};
 pub use introducer::Introducer;
 pub use request::{
     ImportedStage, LifecycleEvent, Training, Transition, TransitionRecord, TransitionRequest,
 };
-pub use rules::{DevelopmentRules, NoticePeriod, national_rules};
+pub use rules::{DevelopmentRules, FullYear, NoticePeriod, national_rules};
 pub use stage::{ExitReason, Stage, TransitionKind};
 
 use crate::MemberId;

@@ -87,6 +87,49 @@ pub struct DevelopmentRules {
     /// 延长预备期 (longest): an extension's maximum months.
     /// [Development 2014 Art. 32]
     pub extension_max_months: u32,
+    /// 满一年: whether a year (the activist year, the probation) is met on
+    /// its anniversary or on the day after (an open reading,
+    /// `docs/RULES.md` "Open readings"). Default: on the anniversary.
+    #[serde(default)]
+    pub full_year: FullYear,
+}
+
+/// 满一年 (when a period of whole months is met): on the same-numbered day
+/// (the anniversary; DOMAIN's worked example: an activist from 2017-08-09
+/// qualifies on 2018-08-09), or only on the day after it, once the
+/// anniversary day itself has passed. Applies to the activist year
+/// (DEV-4) and to the probation before conversion (DEV-10, DEV-12).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use dangjian::lifecycle::FullYear;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// assert_eq!(FullYear::OnAnniversary.met_on(d(2017, 8, 9), 12), Some(d(2018, 8, 9)));
+/// assert_eq!(FullYear::DayAfter.met_on(d(2017, 8, 9), 12), Some(d(2018, 8, 10)));
+/// // 29 February falls to the month's last day first.
+/// assert_eq!(FullYear::DayAfter.met_on(d(2024, 2, 29), 12), Some(d(2025, 3, 1)));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FullYear {
+    /// 周年当日: met on the anniversary (the default).
+    #[default]
+    OnAnniversary,
+    /// 次日: met on the day after the anniversary.
+    DayAfter,
+}
+
+impl FullYear {
+    /// The first day `months` from `start` count as met (`None` past the
+    /// calendar's range).
+    pub fn met_on(self, start: NaiveDate, months: u32) -> Option<NaiveDate> {
+        let anniversary = crate::period::add_months(start, months)?;
+        match self {
+            Self::OnAnniversary => Some(anniversary),
+            Self::DayAfter => anniversary.succ_opt(),
+        }
+    }
 }
 
 impl DevelopmentRules {
@@ -108,6 +151,7 @@ impl DevelopmentRules {
             probation_months: 12,
             extension_min_months: 6,
             extension_max_months: 12,
+            full_year: FullYear::OnAnniversary,
         }
     }
 }

@@ -31,7 +31,10 @@ pub enum RewardOrSanction {
 }
 
 /// 活动类别: what an entry records.
+///
+/// Deserializing checks the entry ([`Activity::validate`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Activity {
@@ -235,6 +238,7 @@ pub enum RecordError {
 /// assert!(serde_json::from_str::<Appendable>(r#"{"type":"dues_paid","amount":"1","month":"2024-05-01"}"#).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Appendable {
@@ -302,10 +306,18 @@ impl TryFrom<Activity> for Appendable {
     }
 }
 
+checked_serde!(Activity, |activity| activity.validate());
+checked_serde!(Appendable, |appendable| Activity::from(appendable.clone())
+    .validate());
+
 /// 记录活动请求 (an entry to append), for
 /// [`crate::service::RecordsHandle::append`]. Only the [`Appendable`]
 /// kinds; the entry records who appended it (`recorded_by`, `acted_by`).
+///
+/// Deserializing checks the activity ([`Activity::validate`]); the date
+/// is checked against today when the entry is appended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawAppend")]
 #[non_exhaustive]
 pub struct AppendActivity {
     /// Whose record.
@@ -327,8 +339,29 @@ impl AppendActivity {
     }
 }
 
+/// The serde form of [`AppendActivity`], before its checks.
+#[derive(Deserialize)]
+struct RawAppend {
+    member: MemberId,
+    occurred_on: NaiveDate,
+    activity: Appendable,
+}
+
+impl TryFrom<RawAppend> for AppendActivity {
+    type Error = RecordError;
+    fn try_from(r: RawAppend) -> Result<Self, RecordError> {
+        // `Appendable`'s serde form has checked the activity already.
+        Ok(Self::new(r.member, r.occurred_on, r.activity))
+    }
+}
+
 /// An entry as the caller submits it.
+///
+/// Deserializing checks the activity ([`Activity::validate`]): negative
+/// hours, say, do not deserialize. The date is checked against today by
+/// [`NewRecordEntry::validate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawNewEntry")]
 pub struct NewRecordEntry {
     /// Whose record.
     pub member: MemberId,
@@ -342,6 +375,32 @@ pub struct NewRecordEntry {
     pub acted_by: Option<crate::access::ActedBy>,
     /// When it was recorded, by the injected clock.
     pub recorded_at: DateTime<Utc>,
+}
+
+/// The serde form of [`NewRecordEntry`], before its checks.
+#[derive(Deserialize)]
+struct RawNewEntry {
+    member: MemberId,
+    occurred_on: NaiveDate,
+    activity: Activity,
+    recorded_by: Option<OrgId>,
+    acted_by: Option<crate::access::ActedBy>,
+    recorded_at: DateTime<Utc>,
+}
+
+impl TryFrom<RawNewEntry> for NewRecordEntry {
+    type Error = RecordError;
+    fn try_from(r: RawNewEntry) -> Result<Self, RecordError> {
+        r.activity.validate()?;
+        Ok(Self {
+            member: r.member,
+            occurred_on: r.occurred_on,
+            activity: r.activity,
+            recorded_by: r.recorded_by,
+            acted_by: r.acted_by,
+            recorded_at: r.recorded_at,
+        })
+    }
 }
 
 impl NewRecordEntry {
@@ -454,6 +513,19 @@ mod tests {
             .validate()
             .is_ok()
         );
+    }
+
+    #[test]
+    fn negative_hours_do_not_deserialize() {
+        let json = |hours: &str| {
+            format!(
+                r#"{{"member":1,"occurred_on":"2024-05-04","activity":{{"type":"volunteer_service","hours":"{hours}","description":"x"}},"recorded_by":2,"acted_by":null,"recorded_at":"2024-05-04T10:00:00Z"}}"#
+            )
+        };
+        assert!(serde_json::from_str::<NewRecordEntry>(&json("-3")).is_err());
+        assert!(serde_json::from_str::<NewRecordEntry>(&json("2.5")).is_ok());
+        let append = r#"{"member":1,"occurred_on":"2024-05-04","activity":{"type":"volunteer_service","hours":"-3","description":"x"}}"#;
+        assert!(serde_json::from_str::<AppendActivity>(append).is_err());
     }
 
     #[test]

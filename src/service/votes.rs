@@ -131,9 +131,12 @@ impl VotesHandle<'_> {
     ///
     /// # Errors
     /// `NotFound` for an organisation or subject missing or outside the
-    /// scope; `PermissionDenied`; `Election` for a subject who is not a
-    /// member of `org` (home branch or online branch), or who does not fit
-    /// the kind (an admission needs a development target).
+    /// scope, and for a subject whose home branch is not `org` and lies
+    /// outside the scope; `PermissionDenied`; `Election` for a subject
+    /// whose home branch (组织关系所在支部) is not `org` (an online branch
+    /// the subject joined does not vote on them; `docs/RULES.md` VOTE-3),
+    /// or who does not fit the kind (an admission needs a development
+    /// target).
     pub async fn open_motion(&self, req: OpenMotion) -> Result<VoteRecord, Error> {
         let l = self.runs_org(req.org).await?;
         let person = self
@@ -150,9 +153,14 @@ impl VotesHandle<'_> {
                 access::visible(&self.s.actor, &subject, &l.tree)
             })
             .ok_or_else(|| Error::not_found(Entity::Member, req.subject))?;
-        // The assembly votes on one of its own members.
-        let own = person.home() == req.org || person.memberships.online().contains_key(&req.org);
-        if !own {
+        // The assembly of the subject's home branch votes: the branch
+        // holding the organisational relationship (MEM-1). An online branch
+        // the subject joined holds votes, not the relationship (ORG-7).
+        // Outside the actor's reach the refusal is the missing id's.
+        if person.home() != req.org {
+            if !self.s.actor.covers_org(person.home(), &l.tree) {
+                return Err(Error::not_found(Entity::Member, req.subject));
+            }
             return Err(ElectionError::WrongKind(
                 "the subject is not a member of this organisation",
             )
@@ -165,7 +173,7 @@ impl VotesHandle<'_> {
             );
         }
         let roll = self.draw_roll(&l, req.org, true).await?;
-        let motion = Motion::new(req.kind, req.subject, &roll)?;
+        let motion = Motion::about_member(req.kind, req.subject, person.home(), &roll)?;
         let new = NewVote {
             org: req.org,
             kind: VoteKind::Motion(motion),

@@ -148,6 +148,7 @@ fn checks() -> Vec<Check> {
         votes::refusals_store_nothing,
         votes::attendance_and_written_opinions,
         votes::refused_writes_change_nothing,
+        votes::a_write_in_twice_is_refused,
         dues::profiles_round_trip,
         dues::assessments_are_unique_per_month,
         dues::payment_ids_are_idempotent_and_atomic,

@@ -274,3 +274,23 @@ pub(super) async fn refused_writes_change_nothing(store: Arc<dyn Store>) {
     assert!(late.is_err(), "a check-in after closing");
     assert_eq!(super::dump(&*store, &ids).await.unwrap(), closed);
 }
+
+/// A ballot naming the same write-in twice is refused by the store (it
+/// would count twice; VOTE-7), and nothing is stored.
+pub(super) async fn a_write_in_twice_is_refused(store: Arc<dyn Store>) {
+    let (_, a, _) = two_branches(&store).await;
+    let v = store
+        .create_vote(new_vote(a, 10), Effects::none())
+        .await
+        .unwrap();
+    let twice = Ballot::from_masks(0b1, 0, vec![voter(7), voter(7)]);
+    let sealed = seal(v.id(), v.session(), twice, &mut rand::rng()).0;
+    let got = store.cast_ballot(voter(1), sealed, Effects::none()).await;
+    assert_eq!(
+        got.err().map(|e| e.kind().clone()),
+        Some(StoreErrorKind::Rejected)
+    );
+    assert!(!store.has_voted(v.id(), voter(1)).await.unwrap());
+    store.close_vote(v.id(), Effects::none()).await.unwrap();
+    assert!(store.sealed_ballots(v.id()).await.unwrap().is_empty());
+}

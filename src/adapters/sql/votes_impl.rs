@@ -231,6 +231,10 @@ macro_rules! sql_vote_store {
                         }
                     }
                 };
+                // A person written in twice would count twice (VOTE-7).
+                ballot.ballot.check_write_ins().map_err(|e| {
+                    StoreError::new(StoreErrorKind::Rejected, e.to_string())
+                })?;
                 let mut tx = self.begin_write().await?;
                 let mut v = Self::open_vote(&mut tx, id).await?;
                 if !v.roll.entitled.contains(&voter) {

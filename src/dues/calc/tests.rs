@@ -288,7 +288,7 @@ fn the_assessor_matches_the_calculator() {
             ..DuesRules::dues_2008()
         },
     ];
-    let a = Assessor::new(&rules);
+    let a = Assessor::new(&rules).unwrap();
     for (i, r) in rules.iter().enumerate() {
         for cat in [
             C::InService,
@@ -311,4 +311,25 @@ fn the_assessor_matches_the_calculator() {
             }
         }
     }
+}
+
+#[test]
+fn the_assessor_refuses_rules_validate_refuses() {
+    // A rate far above 1 overflowed `base × rate` in `assess` (a panic).
+    let mut bad = DuesRules::dues_2017();
+    if let Some(top) = bad.in_service.last_mut() {
+        top.rate = Decimal::MAX;
+    }
+    assert!(matches!(
+        Assessor::new(&[DuesRules::dues_2017(), bad]),
+        Err(DuesError::InvalidRules(_))
+    ));
+    // A hand-built member with a huge base does not panic either.
+    let a = Assessor::new(&[DuesRules::dues_2017()]).unwrap();
+    let m = CompactMember {
+        base: Decimal::MAX,
+        rules: 0,
+        category: CategoryCode::WageRate,
+    };
+    let _ = a.assess(&m);
 }

@@ -73,8 +73,11 @@ pub(in crate::lifecycle) fn import(
         ImportedStage::Activist { since } => {
             if let Some(version) = ctx.rules.at(*since) {
                 rules_version = Some(version.name.clone());
-                activist_qualifies_on =
-                    Some(months_after(*since, version.rules.min_activist_months)?);
+                activist_qualifies_on = Some(super::year_met(
+                    *since,
+                    version.rules.min_activist_months,
+                    version.rules.full_year,
+                )?);
             }
         }
         ImportedStage::Probationary {
@@ -178,8 +181,13 @@ fn check_activist_period(
     let (Some(activist_since), Some(on)) = (details.activist_since, listed) else {
         return Ok(());
     };
-    let months = record_rules(ctx, on)?.rules.min_activist_months;
-    super::activist_period_met(activist_since, on, months)
+    let rules = &record_rules(ctx, on)?.rules;
+    super::activist_period_met(
+        activist_since,
+        on,
+        rules.min_activist_months,
+        rules.full_year,
+    )
 }
 
 /// 预备期: a given probation end is the standard one under the rules of the

@@ -556,3 +556,83 @@ fn conversion_on_or_after_the_probation_end() {
     assert_eq!(late.full_since(), Some(d(2019, 10, 16)));
     assert_eq!(late.last_date(), d(2019, 12, 3));
 }
+
+// ---- "one full year": the anniversary or the day after ------------------
+
+fn day_after() -> Fx {
+    let mut fx = Fx::new();
+    let rules = DevelopmentRules {
+        full_year: FullYear::DayAfter,
+        ..DevelopmentRules::national_2014()
+    };
+    fx.rules = Versioned::single("day-after", d(2014, 6, 10), rules);
+    fx
+}
+
+#[test]
+fn the_activist_year_under_either_reading() {
+    // Default: met on the anniversary (2017-08-09 → 2018-08-09).
+    let fx = Fx::new();
+    assert!(
+        fx.activist()
+            .apply(&target_on(d(2018, 8, 9), [INTRO_A, INTRO_B]), &fx.ctx())
+            .is_ok()
+    );
+    // Day after: the anniversary is too early, the next day is not.
+    let fx = day_after();
+    let lc = fx.activist();
+    assert_eq!(lc.activist_qualifies_on(), Some(d(2018, 8, 10)));
+    assert!(matches!(
+        refused(&lc, &target_on(d(2018, 8, 9), [INTRO_A, INTRO_B]), &fx.ctx()),
+        TransitionError::ActivistPeriodNotMet { qualifies_on, .. } if qualifies_on == d(2018, 8, 10)
+    ));
+    assert!(
+        lc.apply(&target_on(d(2018, 8, 10), [INTRO_A, INTRO_B]), &fx.ctx())
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_probation_year_under_either_reading() {
+    // Default: a conversion on the probation end (the anniversary) is on time.
+    let fx = Fx::new();
+    let end = fx.probationary().probation_end();
+    assert_eq!(end, Some(d(2019, 10, 16)));
+    assert!(
+        fx.probationary()
+            .apply(
+                &R::Convert {
+                    on: d(2019, 10, 16)
+                },
+                &fx.ctx()
+            )
+            .is_ok()
+    );
+    // Day after: the anniversary itself is too early. (Built under the
+    // default: the fixture lists the target on the activist anniversary.)
+    let lc = Fx::new().probationary();
+    let fx = day_after();
+    assert_eq!(
+        refused(
+            &lc,
+            &R::Convert {
+                on: d(2019, 10, 16)
+            },
+            &fx.ctx()
+        ),
+        TransitionError::BeforeProbationEnd {
+            on: d(2019, 10, 16),
+            probation_end: d(2019, 10, 16)
+        }
+    );
+    let converted = lc
+        .apply(
+            &R::Convert {
+                on: d(2019, 10, 17),
+            },
+            &fx.ctx(),
+        )
+        .unwrap();
+    // 党龄 still counts from the probation end.
+    assert_eq!(converted.full_since(), Some(d(2019, 10, 16)));
+}

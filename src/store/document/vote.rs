@@ -80,7 +80,7 @@ impl Document for VoteDocument<'static> {
     }
 
     fn into_domain(self) -> Result<VoteRecord, DocumentError> {
-        Ok(VoteRecord {
+        let v = VoteRecord {
             id: self.id,
             org: self.org,
             kind: self.kind.into_owned(),
@@ -91,7 +91,9 @@ impl Document for VoteDocument<'static> {
                 VoteStatusDocument::Open => VoteStatus::Open,
                 VoteStatusDocument::Closed => VoteStatus::Closed,
             },
-        })
+        };
+        v.check().map_err(|e| DocumentError(e.to_string()))?;
+        Ok(v)
     }
 }
 
@@ -148,6 +150,9 @@ impl Document for BallotDocument<'static> {
     }
 
     fn into_domain(self) -> Result<Ballot, DocumentError> {
+        // Decoded as stored: a ballot that fails `Ballot::check_write_ins`
+        // (never stored since VOTE-7's store check) is counted as invalid
+        // rather than making the whole count fail.
         Ok(Ballot {
             yes: self.yes,
             no: self.no,

@@ -152,6 +152,11 @@ impl VoteStore for MemoryStore {
             if !e.record.roll.entitled.contains(&voter) {
                 return Err(rejected(format!("{voter} is not entitled to vote in {id}")));
             }
+            // A person written in twice would count twice (VOTE-7).
+            ballot
+                .ballot
+                .check_write_ins()
+                .map_err(|err| rejected(err.to_string()))?;
             if e.voted.contains(&voter) {
                 return Err(StoreError::new(
                     StoreErrorKind::Conflict,
