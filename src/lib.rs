@@ -26,6 +26,7 @@ pub mod roster;
 pub mod rules;
 pub mod service;
 pub mod store;
+mod text;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

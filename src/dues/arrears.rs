@@ -35,7 +35,14 @@ pub struct ArrearsLine {
 }
 
 /// One member's arrears as of `as_of` (inclusive).
-pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> ArrearsLine {
+///
+/// # Errors
+/// [`DuesError::OutOfRange`] when the amount owed passes [`Money::MAX`].
+pub fn member_arrears(
+    member: MemberId,
+    b: &MemberBalance,
+    as_of: Month,
+) -> Result<ArrearsLine, DuesError> {
     let mut run = 0u32;
     let mut run_last: Option<Month> = None;
     let mut run_first: Option<Month> = None;
@@ -55,11 +62,14 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
         for (m, cell) in b.months.up_to(as_of) {
             if cell.is_unpaid() {
                 unpaid_months.push(*m);
-                owed = owed.saturating_add(cell.outstanding());
+                // One member's months: each outstanding amount is at most
+                // its month's assessment, itself within the range; the sum
+                // is checked all the same.
+                owed = owed.try_add(cell.outstanding(), "the amount owed")?;
             }
         }
     }
-    ArrearsLine {
+    Ok(ArrearsLine {
         member,
         consecutive_unpaid: run,
         run: run_first
@@ -67,7 +77,7 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
             .and_then(|(f, l)| MonthRange::new(f, l).ok()),
         unpaid_months,
         owed,
-    }
+    })
 }
 
 /// 欠缴扫描 (the arrears scan): the members among `members` who owe
@@ -76,18 +86,31 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
 /// ```
 /// use dangjian::dues::{scan_arrears, Balances};
 /// use dangjian::MemberId;
-/// let b = Balances::rebuild(&[]);
-/// assert!(scan_arrears(&b, &[MemberId::new(1)], "2024-06".parse()?).is_empty());
+/// let b = Balances::rebuild(&[])?;
+/// assert!(scan_arrears(&b, &[MemberId::new(1)], "2024-06".parse()?)?.is_empty());
 /// # Ok::<(), dangjian::dues::DuesError>(())
 /// ```
-pub fn scan_arrears(balances: &Balances, members: &[MemberId], as_of: Month) -> Vec<ArrearsLine> {
+///
+/// # Errors
+/// As [`member_arrears`].
+pub fn scan_arrears(
+    balances: &Balances,
+    members: &[MemberId],
+    as_of: Month,
+) -> Result<Vec<ArrearsLine>, DuesError> {
     let mut ids = members.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    ids.into_iter()
-        .filter_map(|m| balances.member(m).map(|b| member_arrears(m, b, as_of)))
-        .filter(|l| !l.unpaid_months.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    for m in ids {
+        if let Some(b) = balances.member(m) {
+            let l = member_arrears(m, b, as_of)?;
+            if !l.unpaid_months.is_empty() {
+                out.push(l);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// 自行脱党案件状态.
@@ -214,6 +237,7 @@ mod tests {
                     assessed: due,
                     exempted: Money::ZERO,
                     allocated: if paid.contains(&i) { due } else { Money::ZERO },
+                    is_assessed: true,
                 },
             );
         }

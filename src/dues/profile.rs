@@ -114,9 +114,11 @@ impl Income {
                     ),
                     step("− 个人所得税 income tax (Dues 2008)", income_tax),
                 ];
+                // Each step stays between zero and the wage (a declaration
+                // refuses negative deductions: `validate`).
                 let mut base = monthly_wage
-                    .saturating_sub(irregular)
-                    .saturating_sub(income_tax);
+                    .minus_or_zero(irregular)
+                    .minus_or_zero(income_tax);
                 if definition == BaseDefinition::Dues2017 {
                     steps.push(step(
                         "− 社会保险 social insurance (Dues 2017 s.1(2))",
@@ -128,9 +130,9 @@ impl Income {
                     ));
                     steps.push(step("− 职业/企业年金 annuity (Dues 2017 s.1(2))", annuity));
                     base = base
-                        .saturating_sub(social_insurance)
-                        .saturating_sub(housing_fund)
-                        .saturating_sub(annuity);
+                        .minus_or_zero(social_insurance)
+                        .minus_or_zero(housing_fund)
+                        .minus_or_zero(annuity);
                 }
                 let base = base.non_negative();
                 steps.push(step("= 计算基数 base", base));
