@@ -237,7 +237,7 @@ fn bench_rebuild(c: &mut Criterion) {
         let entries = ledger(members, 24);
         let n = entries.len();
         let t = min_time(3, || {
-            black_box(Balances::rebuild(black_box(&entries)));
+            let _ = black_box(Balances::rebuild(black_box(&entries)));
         });
         println!(
             "  {n:>10} entries ({members} members): {:8.1} ms ({:.1} ns/entry)",
@@ -270,7 +270,7 @@ fn bench_arrears(c: &mut Criterion) {
         let balances = Balances::rebuild(&entries).unwrap_or_default();
         let ids: Vec<MemberId> = (1..=members as u64).map(MemberId::new).collect();
         let t = min_time(5, || {
-            black_box(scan_arrears(black_box(&balances), &ids, as_of));
+            let _ = black_box(scan_arrears(black_box(&balances), &ids, as_of));
         });
         println!(
             "  {members:>7} members × {months:>2} months: {:8.2} ms",

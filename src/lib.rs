@@ -26,10 +26,10 @@ pub mod roster;
 pub mod rules;
 pub mod service;
 pub mod store;
-mod text;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod text;
 
 pub use error::{Entity, Error, ErrorKind, Result};
 pub use ids::{CaseId, JournalId, MemberId, OrgId, RecordId};

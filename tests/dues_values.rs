@@ -47,7 +47,15 @@ async fn earner(w: &World, n: u32, pay: &str) -> MemberId {
 
 #[test]
 fn money_deserializes_exact_strings_only_and_agrees_with_from_str() {
-    for bad in ["12.5", "1e3", "\"1e3\"", "\"1E3\"", "\"12.5e0\"", "\"0x10\"", "\"\""] {
+    for bad in [
+        "12.5",
+        "1e3",
+        "\"1e3\"",
+        "\"1E3\"",
+        "\"12.5e0\"",
+        "\"0x10\"",
+        "\"\"",
+    ] {
         assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
     }
     assert!("1e3".parse::<Money>().is_err());
@@ -156,11 +164,24 @@ async fn a_relief_is_not_reported_before_it_was_requested() {
     .reported_on(d(1900, 1, 1));
     let e = dues_err(t.dues().grant_relief(req).await);
     assert!(
-        matches!(e, DuesError::DatedTooEarly { what: "the report date", .. }),
+        matches!(
+            e,
+            DuesError::DatedTooEarly {
+                what: "the report date",
+                ..
+            }
+        ),
         "{e:?}"
     );
     // Requested in 2099: approved today, before the request.
-    let req = ReliefRequest::new(m, ReliefKind::Exemption, months, "失业", d(2099, 1, 1), w.committee);
+    let req = ReliefRequest::new(
+        m,
+        ReliefKind::Exemption,
+        months,
+        "失业",
+        d(2099, 1, 1),
+        w.committee,
+    );
     let e = dues_err(t.dues().grant_relief(req).await);
     assert!(matches!(e, DuesError::DatedTooEarly { .. }), "{e:?}");
     assert!(t.dues().statement(m).await.unwrap().entries.is_empty());
@@ -204,7 +225,11 @@ fn invisible_characters_are_refused() {
         assert!(OrgName::new(name).is_err(), "{name:?}");
     }
     assert!(OrgName::new("第一支部").is_ok());
-    for email in ["a\u{0085}b@example.com", "ab\u{200B}@example.com", "a\u{202E}b@example.com"] {
+    for email in [
+        "a\u{0085}b@example.com",
+        "ab\u{200B}@example.com",
+        "a\u{202E}b@example.com",
+    ] {
         assert!(email.parse::<EmailAddress>().is_err(), "{email:?}");
     }
     assert!("ab@example.com".parse::<EmailAddress>().is_ok());
@@ -215,11 +240,20 @@ fn invisible_characters_are_refused() {
 #[test]
 fn the_current_month_reading() {
     let june = mo("2024-06");
-    assert_eq!(DuesRules::dues_2017().current_month, CurrentMonth::NotCounted);
-    assert_eq!(CurrentMonth::NotCounted.last_counted(june, june), mo("2024-05"));
+    assert_eq!(
+        DuesRules::dues_2017().current_month,
+        CurrentMonth::NotCounted
+    );
+    assert_eq!(
+        CurrentMonth::NotCounted.last_counted(june, june),
+        mo("2024-05")
+    );
     assert_eq!(CurrentMonth::Counted.last_counted(june, june), june);
     // A month already over counts under both readings.
-    assert_eq!(CurrentMonth::NotCounted.last_counted(mo("2024-05"), june), mo("2024-05"));
+    assert_eq!(
+        CurrentMonth::NotCounted.last_counted(mo("2024-05"), june),
+        mo("2024-05")
+    );
 }
 
 #[test]

@@ -137,7 +137,8 @@ fn simulate(assessed: &[Vec<i32>], ops: &[Op]) -> Vec<LedgerEntry> {
                 let member = MemberId::new(u64::from(member));
                 let months =
                     MonthRange::new(month(first), month((first + len - 1).min(23))).unwrap();
-                let existing = Balances::rebuild(&entries).unwrap()
+                let existing = Balances::rebuild(&entries)
+                    .unwrap()
                     .member(member)
                     .map(|b| b.reliefs.clone())
                     .unwrap_or_default();

@@ -426,12 +426,12 @@ impl Assessor {
             CategoryCode::FarmerFlat => return Ok(r.farmer),
             CategoryCode::LowIncomeFlat => return Ok(r.low),
         };
-        let product = m
-            .base
-            .checked_mul(table.rate(m.base))
-            .ok_or_else(|| DuesError::OutOfRange {
-                input: m.base.to_string(),
-            })?;
+        let product =
+            m.base
+                .checked_mul(table.rate(m.base))
+                .ok_or_else(|| DuesError::OutOfRange {
+                    input: m.base.to_string(),
+                })?;
         let mut v = product.round_dp_with_strategy(r.dp, r.strategy);
         if v > r.cap {
             v = r.cap;

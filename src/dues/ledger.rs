@@ -598,9 +598,9 @@ impl MemberBalance {
     /// # Errors
     /// [`DuesError::OutOfRange`] when the sum is past [`Money::MAX`].
     pub fn owed(&self) -> Result<Money, DuesError> {
-        self.months
-            .values()
-            .try_fold(Money::ZERO, |a, b| a.try_add(b.outstanding(), "the amount owed"))
+        self.months.values().try_fold(Money::ZERO, |a, b| {
+            a.try_add(b.outstanding(), "the amount owed")
+        })
     }
 
     /// Dues paid but not yet allocated (prepaid credit).

@@ -26,6 +26,7 @@
 pub(crate) mod arrears;
 pub(crate) mod calc;
 pub(crate) mod ledger;
+pub(crate) mod liability;
 pub(crate) mod money;
 pub(crate) mod profile;
 pub(crate) mod report;
@@ -45,6 +46,7 @@ pub use ledger::{
     MonthBalance, MonthBalances, NewLedgerEntry, NewPayment, PayAhead, PaymentOutcome, Relief,
     ReliefKind, allocate, check_relief, check_reversal,
 };
+pub use liability::{DuesLiability, dues_liability};
 pub use money::{Money, Rounding, RoundingMode, RoundingUnit};
 pub use profile::{BaseStep, DuesProfile, Income, IncomeDeclaration};
 pub use report::{

@@ -257,12 +257,16 @@ impl FromStr for Money {
         let int = int.trim_start_matches('0');
         let frac_sig = frac.trim_end_matches('0');
         if frac_sig.len() > 2 {
-            return Err(DuesError::TooManyDecimals { input: s.to_owned() });
+            return Err(DuesError::TooManyDecimals {
+                input: s.to_owned(),
+            });
         }
         // 12 digits before the point at most (Money::MAX); anything longer
         // is out of range before a Decimal could round it.
         if int.len() > 12 {
-            return Err(DuesError::OutOfRange { input: s.to_owned() });
+            return Err(DuesError::OutOfRange {
+                input: s.to_owned(),
+            });
         }
         let exact = format!(
             "{}{}.{frac_sig}",

@@ -179,16 +179,18 @@ impl BranchMonthReport {
         month: Month,
         reports: &[BranchMonthReport],
     ) -> Result<Self, DuesError> {
-        reports.iter().try_fold(Self::empty(root, month), |mut a, r| {
-            a.expected = a.expected.try_add(r.expected, "expected")?;
-            a.exempted = a.exempted.try_add(r.exempted, "exempted")?;
-            a.collected = a.collected.try_add(r.collected, "collected")?;
-            a.outstanding = a.outstanding.try_add(r.outstanding, "outstanding")?;
-            a.voluntary = a.voluntary.try_add(r.voluntary, "voluntary")?;
-            a.payers += r.payers;
-            a.assessed_members += r.assessed_members;
-            Ok(a)
-        })
+        reports
+            .iter()
+            .try_fold(Self::empty(root, month), |mut a, r| {
+                a.expected = a.expected.try_add(r.expected, "expected")?;
+                a.exempted = a.exempted.try_add(r.exempted, "exempted")?;
+                a.collected = a.collected.try_add(r.collected, "collected")?;
+                a.outstanding = a.outstanding.try_add(r.outstanding, "outstanding")?;
+                a.voluntary = a.voluntary.try_add(r.voluntary, "voluntary")?;
+                a.payers += r.payers;
+                a.assessed_members += r.assessed_members;
+                Ok(a)
+            })
     }
 }
 
@@ -418,6 +420,9 @@ mod tests {
         );
         let s = MemberStatement::build(MemberId::new(1), vec![]).ok();
         let json = serde_json::to_string(&s).unwrap_or_default();
-        assert_eq!(serde_json::from_str::<Option<MemberStatement>>(&json).ok(), Some(s));
+        assert_eq!(
+            serde_json::from_str::<Option<MemberStatement>>(&json).ok(),
+            Some(s)
+        );
     }
 }

@@ -388,7 +388,11 @@ impl DuesRuleBook {
     /// assert_eq!(DuesRuleBook::national().ledger_start(), chrono::NaiveDate::from_ymd_opt(2008, 1, 1));
     /// ```
     pub fn ledger_start(&self) -> Option<NaiveDate> {
-        self.national.versions().iter().map(|v| v.effective_from).min()
+        self.national
+            .versions()
+            .iter()
+            .map(|v| v.effective_from)
+            .min()
     }
 
     /// The version in force in `month` for a branch whose chain (the branch

@@ -14,8 +14,9 @@ use crate::dues::calc::{self, Explanation};
 use crate::dues::ledger::{self, Balances, LedgerEntry, LedgerEntryKind, NewLedgerEntry, Relief};
 use crate::dues::report::{self, BranchMonthReport, MemberStatement, UnpaidLine};
 use crate::dues::{
-    ArrearsScan, CurrentMonth, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, DuesError, DuesProfile,
-    IncomeDeclaration, Month, PaymentRequest, ReliefRequest, Reversal, SelfDepartureCase,
+    ArrearsScan, AssessMonth, AssessmentRun, CurrentMonth, DecideCase, DeclareIncome, DuesError,
+    DuesProfile, IncomeDeclaration, Month, PaymentRequest, ReliefRequest, Reversal,
+    SelfDepartureCase,
 };
 use crate::error::Entity;
 use crate::member::{Member, MembershipRequest};
@@ -51,10 +52,7 @@ pub(super) fn chain(tree: &OrgTree, branch: OrgId) -> Vec<OrgId> {
 }
 
 pub(super) fn pays_from(m: &Member) -> Result<Month, DuesError> {
-    m.lifecycle
-        .probation_start()
-        .map(Month::of)
-        .ok_or(DuesError::NotAMember(m.id))
+    Ok(crate::dues::dues_liability(m.id, m.lifecycle.probation_start(), None)?.pays_from)
 }
 
 pub(super) fn same_payment(e: &LedgerEntry, req: &PaymentRequest) -> bool {
@@ -513,8 +511,7 @@ impl DuesHandle<'_> {
         let cases = store.departure_cases(&branches).await?;
         // Indexed once (issue 11, item 16): each member's home, each
         // member's cases, each home's rules.
-        let homes: FxHashMap<MemberId, OrgId> =
-            members.iter().map(|m| (m.id, m.home())).collect();
+        let homes: FxHashMap<MemberId, OrgId> = members.iter().map(|m| (m.id, m.home())).collect();
         let mut cases_of: FxHashMap<MemberId, Vec<&SelfDepartureCase>> = FxHashMap::default();
         for c in &cases {
             cases_of.entry(c.member).or_default().push(c);
@@ -539,7 +536,12 @@ impl DuesHandle<'_> {
             let (threshold, reading) = match rules_of.get(&home) {
                 Some(r) => *r,
                 None => {
-                    let r = &self.s.rules().dues.rules_for(&chain(tree, home), month)?.rules;
+                    let r = &self
+                        .s
+                        .rules()
+                        .dues
+                        .rules_for(&chain(tree, home), month)?
+                        .rules;
                     let r = (r.self_departure_months, r.current_month);
                     rules_of.insert(home, r);
                     r

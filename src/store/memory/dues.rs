@@ -190,7 +190,9 @@ fn record_one(
                 a.checked_add(*x)
             }
         })
-        .ok_or_else(|| rejected("a negative allocation, or allocations past the range of an amount"))?;
+        .ok_or_else(|| {
+            rejected("a negative allocation, or allocations past the range of an amount")
+        })?;
     if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
         return Err(rejected(format!(
             "allocations {allocated} exceed the dues part {dues_part} of the payment"
