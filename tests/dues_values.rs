@@ -273,3 +273,64 @@ fn the_large_payment_reading() {
     let back: DuesRules = serde_json::from_value(json).unwrap();
     assert_eq!(back, DuesRules::dues_2017());
 }
+
+// Item 12: the three Dues 2008 categories.
+
+#[test]
+fn annual_salary_self_employed_and_survivor_relief() {
+    use dangjian::dues::{DuesProfile, DuesRuleBook, IncomeDeclaration, explain};
+    use dangjian::member::OccupationCategory as C;
+    let book = DuesRuleBook::national();
+    let month = mo("2016-06"); // dues-2008
+    let v = book.rules_for(&[], month).unwrap();
+    let amount = |category, income| {
+        let mut p = DuesProfile::new(MemberId::new(1), mo("2008-01"));
+        p.declare(IncomeDeclaration {
+            from: mo("2016-06"),
+            category,
+            income,
+        })
+        .unwrap();
+        explain(v, &p, month, None).unwrap().amount
+    };
+    // Art. 3: the pay actually received that month, on the rate table.
+    assert_eq!(
+        amount(
+            C::AnnualSalary,
+            Income::MonthPay {
+                received: money("8000")
+            }
+        ),
+        money("120.00")
+    );
+    // Art. 4: the previous quarter's monthly average net income.
+    let q = |s| Income::PreviousQuarter {
+        net_income: money(s),
+    };
+    assert_eq!(amount(C::SelfEmployed, q("9000")), money("15.00")); // 3000.00 × 0.5%
+    assert_eq!(amount(C::SelfEmployed, q("9000.03")), money("30.00")); // 3000.01 × 1%
+    // Art. 6: a flat 0.2 yuan.
+    assert_eq!(amount(C::SurvivorRelief, Income::None), money("0.20"));
+    // The income must fit the category.
+    let bad = IncomeDeclaration {
+        from: mo("2016-06"),
+        category: C::SurvivorRelief,
+        income: Income::wage(money("100")),
+    };
+    assert!(bad.validate().is_err());
+    let bad = IncomeDeclaration {
+        from: mo("2016-06"),
+        category: C::AnnualSalary,
+        income: Income::wage(money("100")),
+    };
+    assert!(bad.validate().is_err());
+    // The categories parse and round-trip.
+    for (s, c) in [
+        ("annual_salary", C::AnnualSalary),
+        ("self_employed", C::SelfEmployed),
+        ("survivor_relief", C::SurvivorRelief),
+    ] {
+        assert_eq!(dangjian::dues::parse_category(s), Ok(c));
+        assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{s}\""));
+    }
+}

@@ -67,8 +67,10 @@ pub fn compute(
     use OccupationCategory as C;
     let flat = match category {
         C::Farmer => Some(rules.farmer_flat),
-        C::Student | C::Unemployed | C::MinimumAllowance => Some(rules.low_income_flat),
-        C::InService | C::OtherIncome | C::Retiree => None,
+        C::Student | C::Unemployed | C::MinimumAllowance | C::SurvivorRelief => {
+            Some(rules.low_income_flat)
+        }
+        _ => None,
     };
     if let Some(f) = flat {
         return Ok(Computation {
@@ -297,10 +299,12 @@ impl From<OccupationCategory> for CategoryCode {
     fn from(c: OccupationCategory) -> Self {
         use OccupationCategory as C;
         match c {
-            C::InService | C::OtherIncome => Self::WageRate,
+            C::InService | C::OtherIncome | C::AnnualSalary | C::SelfEmployed => Self::WageRate,
             C::Retiree => Self::PensionRate,
             C::Farmer => Self::FarmerFlat,
-            C::Student | C::Unemployed | C::MinimumAllowance => Self::LowIncomeFlat,
+            C::Student | C::Unemployed | C::MinimumAllowance | C::SurvivorRelief => {
+                Self::LowIncomeFlat
+            }
         }
     }
 }

@@ -460,6 +460,9 @@ pub fn parse_category(s: &str) -> Result<OccupationCategory, DuesError> {
         "unemployed" => C::Unemployed,
         "minimum_allowance" => C::MinimumAllowance,
         "other_income" => C::OtherIncome,
+        "annual_salary" => C::AnnualSalary,
+        "self_employed" => C::SelfEmployed,
+        "survivor_relief" => C::SurvivorRelief,
         other => return Err(DuesError::UnknownCategory(other.to_owned())),
     })
 }

@@ -289,7 +289,10 @@ impl DuesRules {
     /// categories).
     pub fn band_for(&self, category: OccupationCategory, base: Money) -> Option<&RateBand> {
         let table = match category {
-            OccupationCategory::InService | OccupationCategory::OtherIncome => &self.in_service,
+            OccupationCategory::InService
+            | OccupationCategory::OtherIncome
+            | OccupationCategory::AnnualSalary
+            | OccupationCategory::SelfEmployed => &self.in_service,
             OccupationCategory::Retiree => &self.retiree,
             _ => return None,
         };
