@@ -77,7 +77,7 @@ async fn main() -> R<()> {
     // A month of dues; the gateway delivers one payment twice.
     let (dues, june): (_, Month) = (officer.dues(), "2024-06".parse()?);
     for (n, m) in ids.iter().enumerate() {
-        let wage = Income::wage(Money::from_fen(500_000 + 50_000 * i64::try_from(n)?));
+        let wage = Income::wage(Money::try_from_fen(500_000 + 50_000 * i64::try_from(n)?)?);
         dues.declare_income(DeclareIncome::new(*m, "2024-01".parse()?, wage)).await?;
     }
     dues.assess_month(AssessMonth::new(c, june)).await?;

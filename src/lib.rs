@@ -33,6 +33,7 @@ pub mod store;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod text;
 
 pub use error::{Entity, Error, ErrorKind, Result};
 pub use ids::DecisionId;

@@ -252,7 +252,10 @@ async fn paying_ahead_needs_consent_and_stays_in_the_year() {
             .statement(m)
             .await
             .unwrap();
-    assert_eq!(s.paid_up_to, Some(mo("2025-01")));
+    // Paid ahead to January, but none of those months is assessed yet:
+    // 已缴至 counts a month only once its assessment is covered (DUES-23).
+    assert_eq!(s.paid_up_to, None);
+    assert_eq!(s.credit, Money::ZERO);
 }
 
 #[tokio::test]
@@ -524,8 +527,18 @@ async fn the_arrears_scan_opens_a_case_at_the_sixth_month_and_a_payment_resets()
             .unwrap();
         assert_eq!(scan.lines.len(), 1, "only the non-payer owes");
         assert_eq!(scan.lines[0].consecutive_unpaid, i);
-        assert_eq!(scan.opened.len(), usize::from(i == 6), "month {i}");
+        // The open reading (DUES-17), default: the current month is not
+        // over, so a scan in June counts January–May only.
+        assert!(scan.opened.is_empty(), "month {i}");
     }
+    // Once June is over, January–June are six months: the case opens.
+    w.clock.set_date(d(2024, 7, 1));
+    let over = t
+        .dues()
+        .scan_arrears(w.branch_a, mo("2024-06"))
+        .await
+        .unwrap();
+    assert_eq!(over.opened.len(), 1);
     // A second scan does not open another case.
     let again = t
         .dues()

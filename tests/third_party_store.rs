@@ -201,13 +201,17 @@ impl State {
             });
         }
         self.check_version(member, based_on)?;
-        let dues_part = amount.saturating_sub(*voluntary);
+        let dues_part = amount
+            .checked_sub(*voluntary)
+            .ok_or_else(|| rejected("the voluntary part is outside the range of an amount"))?;
         let mut allocated = Money::ZERO;
         for (_, x) in &payment.allocations {
             if x.is_negative() {
                 return Err(rejected("a negative allocation"));
             }
-            allocated = allocated.saturating_add(*x);
+            allocated = allocated
+                .checked_add(*x)
+                .ok_or_else(|| rejected("allocations past the range of an amount"))?;
         }
         if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
             return Err(rejected("allocations exceed the dues part of the payment"));

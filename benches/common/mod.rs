@@ -204,7 +204,7 @@ pub fn county_members(tree: &OrgTree, county: &County, n: u32, mobile: bool) -> 
 /// A dues profile for member `id` (the `i`-th of the county): wages from
 /// 2,000 to 20,000 yuan across the bands, or a pension.
 pub fn dues_profile(id: MemberId, i: u32) -> DuesProfile {
-    let money = |fen: i64| Money::from_fen(fen);
+    let money = |fen: i64| Money::try_from_fen(fen).unwrap_or_default();
     let income = if i % 4 == 0 {
         Income::Pension {
             basic_pension: money(300_000 + i64::from(i % 50) * 10_000),

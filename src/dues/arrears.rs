@@ -35,7 +35,14 @@ pub struct ArrearsLine {
 }
 
 /// One member's arrears as of `as_of` (inclusive).
-pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> ArrearsLine {
+///
+/// # Errors
+/// [`DuesError::OutOfRange`] when the amount owed passes [`Money::MAX`].
+pub fn member_arrears(
+    member: MemberId,
+    b: &MemberBalance,
+    as_of: Month,
+) -> Result<ArrearsLine, DuesError> {
     let mut run = 0u32;
     let mut run_last: Option<Month> = None;
     let mut run_first: Option<Month> = None;
@@ -55,11 +62,14 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
         for (m, cell) in b.months.up_to(as_of) {
             if cell.is_unpaid() {
                 unpaid_months.push(*m);
-                owed = owed.saturating_add(cell.outstanding());
+                // One member's months: each outstanding amount is at most
+                // its month's assessment, itself within the range; the sum
+                // is checked all the same.
+                owed = owed.try_add(cell.outstanding(), "the amount owed")?;
             }
         }
     }
-    ArrearsLine {
+    Ok(ArrearsLine {
         member,
         consecutive_unpaid: run,
         run: run_first
@@ -67,7 +77,7 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
             .and_then(|(f, l)| MonthRange::new(f, l).ok()),
         unpaid_months,
         owed,
-    }
+    })
 }
 
 /// 欠缴扫描 (the arrears scan): the members among `members` who owe
@@ -76,18 +86,31 @@ pub fn member_arrears(member: MemberId, b: &MemberBalance, as_of: Month) -> Arre
 /// ```
 /// use dangjian::dues::{scan_arrears, Balances};
 /// use dangjian::MemberId;
-/// let b = Balances::rebuild(&[]);
-/// assert!(scan_arrears(&b, &[MemberId::new(1)], "2024-06".parse()?).is_empty());
+/// let b = Balances::rebuild(&[])?;
+/// assert!(scan_arrears(&b, &[MemberId::new(1)], "2024-06".parse()?)?.is_empty());
 /// # Ok::<(), dangjian::dues::DuesError>(())
 /// ```
-pub fn scan_arrears(balances: &Balances, members: &[MemberId], as_of: Month) -> Vec<ArrearsLine> {
+///
+/// # Errors
+/// As [`member_arrears`].
+pub fn scan_arrears(
+    balances: &Balances,
+    members: &[MemberId],
+    as_of: Month,
+) -> Result<Vec<ArrearsLine>, DuesError> {
     let mut ids = members.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    ids.into_iter()
-        .filter_map(|m| balances.member(m).map(|b| member_arrears(m, b, as_of)))
-        .filter(|l| !l.unpaid_months.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    for m in ids {
+        if let Some(b) = balances.member(m) {
+            let l = member_arrears(m, b, as_of)?;
+            if !l.unpaid_months.is_empty() {
+                out.push(l);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// 自行脱党案件状态.
@@ -214,6 +237,7 @@ mod tests {
                     assessed: due,
                     exempted: Money::ZERO,
                     allocated: if paid.contains(&i) { due } else { Money::ZERO },
+                    is_assessed: true,
                 },
             );
         }
@@ -221,7 +245,7 @@ mod tests {
     }
 
     fn opens(b: &MemberBalance, as_of: u32) -> bool {
-        let l = member_arrears(MemberId::new(1), b, month(as_of));
+        let l = member_arrears(MemberId::new(1), b, month(as_of)).unwrap_or_else(|e| panic!("{e}"));
         let day = month(as_of).first_day();
         !cases_to_open(&[l], 6, |_| Some(OrgId::new(1)), |_| false, day).is_empty()
     }
@@ -230,13 +254,13 @@ mod tests {
     fn a_case_opens_at_the_sixth_month_not_the_fifth() {
         let b = balance(&[1, 2]); // unpaid from March
         assert_eq!(
-            member_arrears(MemberId::new(1), &b, month(7)).consecutive_unpaid,
-            5
+            member_arrears(MemberId::new(1), &b, month(7)).map(|l| l.consecutive_unpaid),
+            Ok(5)
         );
         assert!(!opens(&b, 7));
         assert_eq!(
-            member_arrears(MemberId::new(1), &b, month(8)).consecutive_unpaid,
-            6
+            member_arrears(MemberId::new(1), &b, month(8)).map(|l| l.consecutive_unpaid),
+            Ok(6)
         );
         assert!(opens(&b, 8));
     }
@@ -244,7 +268,7 @@ mod tests {
     #[test]
     fn a_paid_month_resets_the_count() {
         let b = balance(&[1, 2, 6]); // Mar–May unpaid, June paid, July on unpaid
-        let l = member_arrears(MemberId::new(1), &b, month(10));
+        let l = member_arrears(MemberId::new(1), &b, month(10)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(l.consecutive_unpaid, 4);
         assert_eq!(l.unpaid_months.len(), 7);
         assert_eq!(l.owed, Money::from_fen(21_000));

@@ -49,45 +49,69 @@ pub struct Computation {
 /// use dangjian::dues::{compute, DuesRules, Money};
 /// use dangjian::member::OccupationCategory::InService;
 /// let m = |s: &str| s.parse::<Money>().unwrap();
-/// assert_eq!(compute(&DuesRules::dues_2017(), InService, m("60000")).amount, m("1000"));
-/// assert_eq!(compute(&DuesRules::dues_2008(), InService, m("60000")).amount, m("1200"));
-/// assert_eq!(compute(&DuesRules::dues_2008(), InService, m("3000.01")).amount, m("30.00"));
+/// assert_eq!(compute(&DuesRules::dues_2017(), InService, m("60000"))?.amount, m("1000"));
+/// assert_eq!(compute(&DuesRules::dues_2008(), InService, m("60000"))?.amount, m("1200"));
+/// assert_eq!(compute(&DuesRules::dues_2008(), InService, m("3000.01"))?.amount, m("30.00"));
+/// # Ok::<(), dangjian::dues::DuesError>(())
 /// ```
-pub fn compute(rules: &DuesRules, category: OccupationCategory, base: Money) -> Computation {
+///
+/// # Errors
+/// [`DuesError::OutOfRange`] when the rounded amount passes
+/// [`Money::MAX`] (only with rates above 100%, which
+/// [`DuesRules::validate`] refuses, or at the very top of the range).
+pub fn compute(
+    rules: &DuesRules,
+    category: OccupationCategory,
+    base: Money,
+) -> Result<Computation, DuesError> {
     use OccupationCategory as C;
     let flat = match category {
         C::Farmer => Some(rules.farmer_flat),
-        C::Student | C::Unemployed | C::MinimumAllowance => Some(rules.low_income_flat),
-        C::InService | C::OtherIncome | C::Retiree => None,
+        C::Student | C::Unemployed | C::MinimumAllowance | C::SurvivorRelief => {
+            Some(rules.low_income_flat)
+        }
+        _ => None,
     };
     if let Some(f) = flat {
-        return Computation {
+        return Ok(Computation {
             band: None,
             flat: Some(f),
             unrounded: f.amount(),
             rounded: f,
             capped: false,
             amount: f,
-        };
+        });
     }
     let band = rules.band_for(category, base).copied();
     let rate = band.map_or(Decimal::ZERO, |b| b.rate);
-    let unrounded = base.amount().saturating_mul(rate);
-    let rounded = Money::rounded(unrounded, rules.rounding);
+    let unrounded = base
+        .amount()
+        .checked_mul(rate)
+        .ok_or_else(|| DuesError::OutOfRange {
+            input: format!("{base} × {rate}"),
+        })?;
+    let rounded = Money::rounded(unrounded, rules.rounding)?;
     let amount = rules.monthly_cap.map_or(rounded, |c| rounded.min(c));
-    Computation {
+    Ok(Computation {
         band,
         flat: None,
         unrounded,
         rounded,
         capped: amount != rounded,
         amount,
-    }
+    })
 }
 
 /// The monthly amount alone (see [`compute`]).
-pub fn amount_for(rules: &DuesRules, category: OccupationCategory, base: Money) -> Money {
-    compute(rules, category, base).amount
+///
+/// # Errors
+/// As [`compute`].
+pub fn amount_for(
+    rules: &DuesRules,
+    category: OccupationCategory,
+    base: Money,
+) -> Result<Money, DuesError> {
+    Ok(compute(rules, category, base)?.amount)
 }
 
 /// 党费计算说明 (the explanation of one month's amount): rule version, base
@@ -171,9 +195,9 @@ pub fn explain(
         Some((b, s)) => (Some(b), s),
         None => (None, Vec::new()),
     };
-    let c = compute(rules, decl.category, base.unwrap_or(Money::ZERO));
+    let c = compute(rules, decl.category, base.unwrap_or(Money::ZERO))?;
     let relief = relief.filter(|r| r.months.contains(month));
-    let amount = relief.map_or(c.amount, |r| c.amount.saturating_sub(r.exempted(c.amount)));
+    let amount = relief.map_or(c.amount, |r| c.amount.minus_or_zero(r.exempted(c.amount)));
     Ok(Explanation {
         member: profile.member,
         month,
@@ -207,7 +231,7 @@ pub fn monthly_amount(
 ) -> Result<(OccupationCategory, Money), DuesError> {
     let decl = profile.declaration_for(month, rules.fixing)?;
     let base = decl.income.base(rules.base).map_or(Money::ZERO, |b| b.0);
-    Ok((decl.category, amount_for(rules, decl.category, base)))
+    Ok((decl.category, amount_for(rules, decl.category, base)?))
 }
 
 impl fmt::Display for Explanation {
@@ -275,10 +299,12 @@ impl From<OccupationCategory> for CategoryCode {
     fn from(c: OccupationCategory) -> Self {
         use OccupationCategory as C;
         match c {
-            C::InService | C::OtherIncome => Self::WageRate,
+            C::InService | C::OtherIncome | C::AnnualSalary | C::SelfEmployed => Self::WageRate,
             C::Retiree => Self::PensionRate,
             C::Farmer => Self::FarmerFlat,
-            C::Student | C::Unemployed | C::MinimumAllowance => Self::LowIncomeFlat,
+            C::Student | C::Unemployed | C::MinimumAllowance | C::SurvivorRelief => {
+                Self::LowIncomeFlat
+            }
         }
     }
 }
@@ -394,21 +420,41 @@ impl Assessor {
         })
     }
 
-    /// The amount for one compact member; zero for an unknown rule index.
+    /// The amount for one compact member; zero for an unknown rule index
+    /// or a base whose amount would pass [`Money::MAX`] (a base beyond the
+    /// range of an amount; [`Assessor::try_assess`] says so).
     #[inline]
     pub fn assess(&self, m: &CompactMember) -> Money {
+        self.try_assess(m).unwrap_or(Money::ZERO)
+    }
+
+    /// The amount for one compact member.
+    ///
+    /// # Errors
+    /// [`DuesError::InvalidRules`] for an unknown rule index;
+    /// [`DuesError::OutOfRange`] when the amount passes [`Money::MAX`].
+    #[inline]
+    pub fn try_assess(&self, m: &CompactMember) -> Result<Money, DuesError> {
         let Some(r) = self.rules.get(usize::from(m.rules)) else {
-            return Money::ZERO;
+            return Err(DuesError::InvalidRules(format!(
+                "no rule version {}",
+                m.rules
+            )));
         };
         let table = match m.category {
             CategoryCode::WageRate => &r.wage,
             CategoryCode::PensionRate => &r.pension,
-            CategoryCode::FarmerFlat => return r.farmer,
-            CategoryCode::LowIncomeFlat => return r.low,
+            CategoryCode::FarmerFlat => return Ok(r.farmer),
+            CategoryCode::LowIncomeFlat => return Ok(r.low),
         };
         // Rates are 0–1 (checked in `new`), so the product cannot exceed the
         // base; `checked_mul` keeps even a hand-built member panic-free.
-        let product = m.base.checked_mul(table.rate(m.base)).unwrap_or(r.cap);
+        let product =
+            m.base
+                .checked_mul(table.rate(m.base))
+                .ok_or_else(|| DuesError::OutOfRange {
+                    input: m.base.to_string(),
+                })?;
         let mut v = product.round_dp_with_strategy(r.dp, r.strategy);
         if v > r.cap {
             v = r.cap;
@@ -416,7 +462,7 @@ impl Assessor {
         if v.scale() != 2 {
             v.rescale(2);
         }
-        Money::from_scale2(v)
+        Money::from_rounded(v)
     }
 
     /// Assesses every member into `out` (cleared first), in order.

@@ -51,12 +51,17 @@ impl fmt::Debug for EntryId {
 }
 
 /// 外部支付流水号 (external payment id): from the payment gateway or the
-/// OA expense system; 1–128 printable characters, no control characters.
+/// OA expense system; 1–128 printable characters, no control characters
+/// and no invisible ones (zero-width, bidi, byte-order mark): those are
+/// refused, not stripped, so two ids that print alike are never two
+/// payments (`docs/RULES.md` DUES-24).
 ///
 /// ```
 /// use dangjian::dues::ExternalPaymentId;
 /// assert!("WX2024060100001".parse::<ExternalPaymentId>().is_ok());
 /// assert!("".parse::<ExternalPaymentId>().is_err());
+/// assert!("WX2024\u{200B}060100001".parse::<ExternalPaymentId>().is_err());
+/// assert!("\u{FEFF}WX2024060100001".parse::<ExternalPaymentId>().is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -85,7 +90,7 @@ impl std::str::FromStr for ExternalPaymentId {
     type Err = DuesError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let n = s.chars().count();
-        if n == 0 || n > 128 || s.chars().any(char::is_control) || s.trim() != s {
+        if n == 0 || n > 128 || crate::text::has_hidden(s) || s.trim() != s {
             return Err(DuesError::InvalidPaymentId);
         }
         Ok(Self(s.to_owned()))
@@ -149,7 +154,7 @@ impl Relief {
     pub fn exempted(&self, assessed: Money) -> Money {
         match self.kind {
             ReliefKind::Exemption => assessed,
-            ReliefKind::Reduction { pays } => assessed.saturating_sub(pays).non_negative(),
+            ReliefKind::Reduction { pays } => assessed.minus_or_zero(pays),
         }
     }
 }
@@ -393,7 +398,7 @@ pub fn allocate(
         }
         let take = left.min(o);
         out.push((m, take));
-        left = left.saturating_sub(take);
+        left = left.minus_or_zero(take);
     }
     if !left.is_zero() {
         return Err(DuesError::PaysTooFarAhead {
@@ -413,6 +418,12 @@ pub struct MonthBalance {
     pub exempted: Money,
     /// Paid (allocations).
     pub allocated: Money,
+    /// Whether an assessment (核定) of the month is in force. A month paid
+    /// ahead before it is assessed owes nothing yet but is not settled
+    /// either: 已缴至 counts only assessed months (`docs/RULES.md`
+    /// DUES-23).
+    #[serde(default)]
+    pub is_assessed: bool,
 }
 
 impl MonthBalance {
@@ -422,7 +433,7 @@ impl MonthBalance {
         if self.exempted.is_zero() {
             self.assessed
         } else {
-            self.assessed.saturating_sub(self.exempted).non_negative()
+            self.assessed.minus_or_zero(self.exempted)
         }
     }
 
@@ -431,7 +442,7 @@ impl MonthBalance {
     pub fn outstanding(&self) -> Money {
         let due = self.due();
         if self.allocated < due {
-            due.saturating_sub(self.allocated)
+            due.minus_or_zero(self.allocated)
         } else {
             Money::ZERO
         }
@@ -567,11 +578,14 @@ pub struct MemberBalance {
 
 impl MemberBalance {
     /// 已缴至: the last month of the unbroken run of settled months from
-    /// the first one (carried on a transfer letter, §8).
+    /// the first one (carried on a transfer letter, §8). A month counts
+    /// once it is assessed and its assessment is covered: a prepayment for
+    /// a month not yet assessed (0 due so far) does not make it paid
+    /// (`docs/RULES.md` DUES-23).
     pub fn paid_up_to(&self) -> Option<Month> {
         let mut last = None;
         for (m, b) in self.months.iter() {
-            if b.is_unpaid() {
+            if !b.is_assessed || b.is_unpaid() {
                 break;
             }
             last = Some(*m);
@@ -580,15 +594,18 @@ impl MemberBalance {
     }
 
     /// Everything still owed.
-    pub fn owed(&self) -> Money {
-        self.months
-            .values()
-            .fold(Money::ZERO, |a, b| a.saturating_add(b.outstanding()))
+    ///
+    /// # Errors
+    /// [`DuesError::OutOfRange`] when the sum is past [`Money::MAX`].
+    pub fn owed(&self) -> Result<Money, DuesError> {
+        self.months.values().try_fold(Money::ZERO, |a, b| {
+            a.try_add(b.outstanding(), "the amount owed")
+        })
     }
 
     /// Dues paid but not yet allocated (prepaid credit).
     pub fn credit(&self) -> Money {
-        self.paid.saturating_sub(self.allocated).non_negative()
+        self.paid.minus_or_zero(self.allocated)
     }
 
     /// The relief covering `month`, if any.
@@ -605,7 +622,8 @@ pub struct Balances {
 }
 
 impl Balances {
-    /// Rebuilds balances from `entries` (any order).
+    /// Rebuilds balances from `entries` (any order). Every total is
+    /// checked against [`Money::MAX`] (`docs/RULES.md` DUES-21).
     ///
     /// ```
     /// use dangjian::dues::{Balances, EntryId, LedgerEntry, LedgerEntryKind, Money};
@@ -618,11 +636,15 @@ impl Balances {
     ///     e(1, LedgerEntryKind::Assessment { member: m, month: june, amount: Money::from_fen(3000), rule_version: "dues-2017".into() }),
     ///     e(2, LedgerEntryKind::Reversal { member: m, reverses: EntryId::new(1), reason: "wrong base".into() }),
     /// ];
-    /// let b = Balances::rebuild(&entries);
-    /// assert_eq!(b.member(m).map_or(Money::ZERO, |b| b.owed()), Money::ZERO);
+    /// let b = Balances::rebuild(&entries)?;
+    /// assert_eq!(b.member(m).map_or(Ok(Money::ZERO), |b| b.owed())?, Money::ZERO);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn rebuild(entries: &[LedgerEntry]) -> Self {
+    ///
+    /// # Errors
+    /// [`DuesError::OutOfRange`] when a member's total (assessed for a
+    /// month, paid, voluntary, allocated) would pass [`Money::MAX`].
+    pub fn rebuild(entries: &[LedgerEntry]) -> Result<Self, DuesError> {
         let mut reversed: FxHashSet<EntryId> = FxHashSet::default();
         for e in entries {
             if let LedgerEntryKind::Reversal { reverses, .. } = &e.kind {
@@ -652,7 +674,8 @@ impl Balances {
                         .months
                         .cell(*month)
                     {
-                        cell.assessed = cell.assessed.saturating_add(*amount);
+                        cell.assessed = cell.assessed.try_add(*amount, "a month's assessment")?;
+                        cell.is_assessed = true;
                     }
                 }
                 LedgerEntryKind::Payment {
@@ -662,8 +685,9 @@ impl Balances {
                     ..
                 } => {
                     let b = acc.entry(*member).or_insert_with(new_balance);
-                    b.paid = b.paid.saturating_add(amount.saturating_sub(*voluntary));
-                    b.voluntary = b.voluntary.saturating_add(*voluntary);
+                    let dues_part = amount.minus_or_zero(*voluntary);
+                    b.paid = b.paid.try_add(dues_part, "the dues paid")?;
+                    b.voluntary = b.voluntary.try_add(*voluntary, "the voluntary payments")?;
                 }
                 LedgerEntryKind::Allocation {
                     member,
@@ -675,9 +699,9 @@ impl Balances {
                         continue;
                     }
                     let a = acc.entry(*member).or_insert_with(new_balance);
-                    a.allocated = a.allocated.saturating_add(*amount);
+                    a.allocated = a.allocated.try_add(*amount, "the dues allocated")?;
                     if let Some(cell) = a.months.cell(*month) {
-                        cell.allocated = cell.allocated.saturating_add(*amount);
+                        cell.allocated = cell.allocated.try_add(*amount, "a month's payments")?;
                     }
                 }
                 LedgerEntryKind::Reversal { .. } => {}
@@ -704,7 +728,7 @@ impl Balances {
             }
         }
         let members = acc;
-        Self { members }
+        Ok(Self { members })
     }
 
     /// One member's balance.
@@ -780,10 +804,27 @@ pub fn check_reversal(entries: &[LedgerEntry], target: EntryId) -> Result<&Ledge
 ///
 /// # Errors
 /// [`DuesError::ReliefOverlaps`] when a month is already covered;
+/// [`DuesError::DatedTooEarly`] for an approval or a report dated before
+/// the request;
 /// [`DuesError::ReasonRequired`] for an empty reason.
 pub fn check_relief(existing: &[Relief], new: &Relief) -> Result<(), DuesError> {
     if new.reason.trim().is_empty() {
         return Err(DuesError::ReasonRequired);
+    }
+    // Plausible dates (DUES-22): approved and reported on or after the
+    // request.
+    for (what, date) in [
+        ("the approval date", new.approved_on),
+        ("the report date", new.reported_on),
+    ] {
+        if date < new.requested_on {
+            return Err(DuesError::DatedTooEarly {
+                what,
+                date,
+                earliest_what: "the request date",
+                earliest: new.requested_on,
+            });
+        }
     }
     if let ReliefKind::Reduction { pays } = new.kind {
         if pays.is_negative() {

@@ -26,6 +26,7 @@
 pub(crate) mod arrears;
 pub(crate) mod calc;
 pub(crate) mod ledger;
+pub(crate) mod liability;
 pub(crate) mod money;
 pub(crate) mod profile;
 pub(crate) mod report;
@@ -45,6 +46,7 @@ pub use ledger::{
     MonthBalance, MonthBalances, NewLedgerEntry, NewPayment, PayAhead, PaymentOutcome, Relief,
     ReliefKind, allocate, check_relief, check_reversal,
 };
+pub use liability::{DuesLiability, dues_liability};
 pub use money::{Money, Rounding, RoundingMode, RoundingUnit};
 pub use profile::{BaseStep, DuesProfile, Income, IncomeDeclaration};
 pub use report::{
@@ -56,7 +58,8 @@ pub use request::{
     ReliefRequest, Reversal,
 };
 pub use rules::{
-    AmountFixing, BaseDefinition, DuesRuleBook, DuesRules, RateBand, national_dues_rules,
+    AmountFixing, BaseDefinition, CurrentMonth, DuesRuleBook, DuesRules, RateBand,
+    ThresholdReading, national_dues_rules,
 };
 
 use crate::MemberId;
@@ -218,6 +221,28 @@ pub enum DuesError {
     /// A date after today.
     #[error("{0} is in the future")]
     InTheFuture(NaiveDate),
+    /// An amount, or a total built from amounts, past ±[`Money::MAX`]
+    /// (999,999,999,999.99 yuan, the SQL column's range; `docs/RULES.md`
+    /// DUES-21).
+    #[error("`{input}` is outside the range of an amount (±999999999999.99 yuan)")]
+    OutOfRange {
+        /// The amount or the sum given.
+        input: String,
+    },
+    /// A date earlier than what it depends on: a payment received before
+    /// the member's record or the ledger starts, a relief reported or
+    /// approved before it was requested (`docs/RULES.md` DUES-22).
+    #[error("{what} {date} is before {earliest_what} {earliest}")]
+    DatedTooEarly {
+        /// Which date (`the payment's date`, `the report date` …).
+        what: &'static str,
+        /// The date given.
+        date: NaiveDate,
+        /// What it may not precede.
+        earliest_what: &'static str,
+        /// The earliest date allowed.
+        earliest: NaiveDate,
+    },
 }
 
 /// 月份 (a calendar month), the unit dues are assessed in; serialized as
@@ -435,6 +460,9 @@ pub fn parse_category(s: &str) -> Result<OccupationCategory, DuesError> {
         "unemployed" => C::Unemployed,
         "minimum_allowance" => C::MinimumAllowance,
         "other_income" => C::OtherIncome,
+        "annual_salary" => C::AnnualSalary,
+        "self_employed" => C::SelfEmployed,
+        "survivor_relief" => C::SurvivorRelief,
         other => return Err(DuesError::UnknownCategory(other.to_owned())),
     })
 }

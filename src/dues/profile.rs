@@ -9,9 +9,10 @@
 //! (`docs/RULES.md` DUES-12), which is [`DuesProfile::pays_from`].
 
 use super::rules::{AmountFixing, BaseDefinition};
-use super::{DuesError, Money, Month};
+use super::{DuesError, Money, Month, Rounding};
 use crate::MemberId;
 use crate::member::OccupationCategory;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// 收入申报 (the income part of a declaration).
@@ -41,8 +42,22 @@ pub enum Income {
         basic_pension: Money,
     },
     /// No income (flat-rate categories: farmers, students, the unemployed,
-    /// minimum-allowance recipients).
+    /// minimum-allowance recipients, members living on a survivor pension
+    /// or relief).
     None,
+    /// 年薪制: the pay actually received in the month (declare it for each
+    /// month paid) [Dues 2008 Art. 3; `docs/RULES.md` DUES-10].
+    MonthPay {
+        /// 当月实际领取 (the pay received that month, after tax).
+        received: Money,
+    },
+    /// 无固定月收入: the previous quarter's net income; the base is its
+    /// monthly average (a third, rounded half-up to the fen)
+    /// [Dues 2008 Art. 4; `docs/RULES.md` DUES-11].
+    PreviousQuarter {
+        /// 上季度纯收入 (the previous quarter's net income, in total).
+        net_income: Money,
+    },
 }
 
 /// 基数推导 (one line of how a base was derived, for the explanation).
@@ -86,6 +101,8 @@ impl Income {
                 ("irregular", irregular),
             ],
             Income::Pension { basic_pension } => vec![("basic_pension", basic_pension)],
+            Income::MonthPay { received } => vec![("received", received)],
+            Income::PreviousQuarter { net_income } => vec![("net_income", net_income)],
             Income::None => vec![],
         }
     }
@@ -114,9 +131,11 @@ impl Income {
                     ),
                     step("− 个人所得税 income tax (Dues 2008)", income_tax),
                 ];
+                // Each step stays between zero and the wage (a declaration
+                // refuses negative deductions: `validate`).
                 let mut base = monthly_wage
-                    .saturating_sub(irregular)
-                    .saturating_sub(income_tax);
+                    .minus_or_zero(irregular)
+                    .minus_or_zero(income_tax);
                 if definition == BaseDefinition::Dues2017 {
                     steps.push(step(
                         "− 社会保险 social insurance (Dues 2017 s.1(2))",
@@ -128,9 +147,9 @@ impl Income {
                     ));
                     steps.push(step("− 职业/企业年金 annuity (Dues 2017 s.1(2))", annuity));
                     base = base
-                        .saturating_sub(social_insurance)
-                        .saturating_sub(housing_fund)
-                        .saturating_sub(annuity);
+                        .minus_or_zero(social_insurance)
+                        .minus_or_zero(housing_fund)
+                        .minus_or_zero(annuity);
                 }
                 let base = base.non_negative();
                 steps.push(step("= 计算基数 base", base));
@@ -143,6 +162,31 @@ impl Income {
                     basic_pension,
                 )],
             )),
+            Income::MonthPay { received } => Some((
+                received,
+                vec![step(
+                    "当月实际领取 pay received this month = base (Dues 2008 Art. 3)",
+                    received,
+                )],
+            )),
+            Income::PreviousQuarter { net_income } => {
+                // net_income ≤ MAX, so a third of it is within the range.
+                let avg = Money::rounded(
+                    net_income.amount() / Decimal::from(3),
+                    Rounding::FEN_HALF_UP,
+                )
+                .unwrap_or(Money::ZERO);
+                Some((
+                    avg,
+                    vec![
+                        step("上季度纯收入 previous quarter's net income", net_income),
+                        step(
+                            "÷ 3 = 月平均 monthly average, half-up to 0.01 (Dues 2008 Art. 4) = base",
+                            avg,
+                        ),
+                    ],
+                ))
+            }
             Income::None => None,
         }
     }
@@ -225,6 +269,12 @@ impl IncomeDeclaration {
             (C::InService | C::OtherIncome, _) => Err("a wage (Income::Wage)"),
             (C::Retiree, Income::Pension { .. }) => Ok(()),
             (C::Retiree, _) => Err("a basic pension (Income::Pension)"),
+            (C::AnnualSalary, Income::MonthPay { .. }) => Ok(()),
+            (C::AnnualSalary, _) => Err("the pay received that month (Income::MonthPay)"),
+            (C::SelfEmployed, Income::PreviousQuarter { .. }) => Ok(()),
+            (C::SelfEmployed, _) => {
+                Err("the previous quarter's net income (Income::PreviousQuarter)")
+            }
             (_, Income::None) => Ok(()),
             (_, _) => Err("no income (a flat amount applies: Income::None)"),
         };

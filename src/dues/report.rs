@@ -8,7 +8,7 @@
 //! DUES-19, XFER-4).
 
 use super::ledger::{Balances, EntryId, LedgerEntry, LedgerEntryKind, Relief};
-use super::{Money, Month};
+use super::{DuesError, Money, Month};
 use crate::{MemberId, OrgId};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -58,15 +58,25 @@ impl BranchMonthReport {
     /// Builds `branch`'s report for `month` from ledger entries (any order;
     /// entries of other branches are ignored except for reliefs and
     /// reversals, which apply to the member wherever recorded).
-    pub fn build(entries: &[LedgerEntry], branch: OrgId, month: Month) -> Self {
-        Self::build_all(entries, &[branch], month)
+    ///
+    /// # Errors
+    /// As [`BranchMonthReport::build_all`].
+    pub fn build(entries: &[LedgerEntry], branch: OrgId, month: Month) -> Result<Self, DuesError> {
+        Ok(Self::build_all(entries, &[branch], month)?
             .pop()
-            .unwrap_or_else(|| Self::empty(branch, month))
+            .unwrap_or_else(|| Self::empty(branch, month)))
     }
 
     /// The reports of every branch in `branches` (in that order) for
     /// `month`, in one pass over `entries`.
-    pub fn build_all(entries: &[LedgerEntry], branches: &[OrgId], month: Month) -> Vec<Self> {
+    ///
+    /// # Errors
+    /// [`DuesError::OutOfRange`] when a column's sum passes [`Money::MAX`].
+    pub fn build_all(
+        entries: &[LedgerEntry],
+        branches: &[OrgId],
+        month: Month,
+    ) -> Result<Vec<Self>, DuesError> {
         let mut reversed: FxHashSet<EntryId> = FxHashSet::default();
         let mut reliefs: FxHashMap<MemberId, &Relief> = FxHashMap::default();
         for e in entries {
@@ -97,7 +107,7 @@ impl BranchMonthReport {
                     ..
                 } if *m == month => {
                     let c = cells.entry((e.branch, *member)).or_default();
-                    c.0 = c.0.saturating_add(*amount);
+                    c.0 = c.0.try_add(*amount, "a month's assessment")?;
                 }
                 LedgerEntryKind::Allocation {
                     member,
@@ -106,7 +116,7 @@ impl BranchMonthReport {
                     amount,
                 } if *m == month && !reversed.contains(payment) => {
                     let c = cells.entry((e.branch, *member)).or_default();
-                    c.1 = c.1.saturating_add(*amount);
+                    c.1 = c.1.try_add(*amount, "a month's payments")?;
                 }
                 LedgerEntryKind::Payment {
                     voluntary: v,
@@ -114,7 +124,7 @@ impl BranchMonthReport {
                     ..
                 } if Month::of(*received_on) == month => {
                     let t = voluntary.entry(e.branch).or_default();
-                    *t = t.saturating_add(*v);
+                    *t = t.try_add(*v, "the voluntary payments")?;
                 }
                 _ => {}
             }
@@ -130,13 +140,13 @@ impl BranchMonthReport {
             let exempted = reliefs
                 .get(member)
                 .map_or(Money::ZERO, |rl| rl.exempted(*assessed));
-            let due = assessed.saturating_sub(exempted).non_negative();
-            r.expected = r.expected.saturating_add(*assessed);
-            r.exempted = r.exempted.saturating_add(exempted);
-            r.collected = r.collected.saturating_add(*allocated);
+            let due = assessed.minus_or_zero(exempted);
+            r.expected = r.expected.try_add(*assessed, "expected")?;
+            r.exempted = r.exempted.try_add(exempted, "exempted")?;
+            r.collected = r.collected.try_add(*allocated, "collected")?;
             r.outstanding = r
                 .outstanding
-                .saturating_add(due.saturating_sub(*allocated).non_negative());
+                .try_add(due.minus_or_zero(*allocated), "outstanding")?;
             if !allocated.is_zero() {
                 r.payers += 1;
             }
@@ -149,7 +159,7 @@ impl BranchMonthReport {
                 r.voluntary = v;
             }
         }
-        branches
+        Ok(branches
             .iter()
             .map(|b| {
                 reports
@@ -157,21 +167,30 @@ impl BranchMonthReport {
                     .cloned()
                     .unwrap_or_else(|| Self::empty(*b, month))
             })
-            .collect()
+            .collect())
     }
 
     /// 汇总: sums `reports` (one per branch) into a report for `root`.
-    pub fn rollup(root: OrgId, month: Month, reports: &[BranchMonthReport]) -> Self {
-        reports.iter().fold(Self::empty(root, month), |mut a, r| {
-            a.expected = a.expected.saturating_add(r.expected);
-            a.exempted = a.exempted.saturating_add(r.exempted);
-            a.collected = a.collected.saturating_add(r.collected);
-            a.outstanding = a.outstanding.saturating_add(r.outstanding);
-            a.voluntary = a.voluntary.saturating_add(r.voluntary);
-            a.payers += r.payers;
-            a.assessed_members += r.assessed_members;
-            a
-        })
+    ///
+    /// # Errors
+    /// [`DuesError::OutOfRange`] when a column's sum passes [`Money::MAX`].
+    pub fn rollup(
+        root: OrgId,
+        month: Month,
+        reports: &[BranchMonthReport],
+    ) -> Result<Self, DuesError> {
+        reports
+            .iter()
+            .try_fold(Self::empty(root, month), |mut a, r| {
+                a.expected = a.expected.try_add(r.expected, "expected")?;
+                a.exempted = a.exempted.try_add(r.exempted, "exempted")?;
+                a.collected = a.collected.try_add(r.collected, "collected")?;
+                a.outstanding = a.outstanding.try_add(r.outstanding, "outstanding")?;
+                a.voluntary = a.voluntary.try_add(r.voluntary, "voluntary")?;
+                a.payers += r.payers;
+                a.assessed_members += r.assessed_members;
+                Ok(a)
+            })
     }
 }
 
@@ -188,15 +207,22 @@ pub struct UnpaidLine {
 
 /// 未缴名单 (the unpaid list): members among `members` owing for months up
 /// to `as_of`, ordered by member id.
-pub fn unpaid_list(balances: &Balances, members: &[MemberId], as_of: Month) -> Vec<UnpaidLine> {
-    super::arrears::scan_arrears(balances, members, as_of)
+///
+/// # Errors
+/// As [`super::scan_arrears`].
+pub fn unpaid_list(
+    balances: &Balances,
+    members: &[MemberId],
+    as_of: Month,
+) -> Result<Vec<UnpaidLine>, DuesError> {
+    Ok(super::arrears::scan_arrears(balances, members, as_of)?
         .into_iter()
         .map(|l| UnpaidLine {
             member: l.member,
             months: l.unpaid_months,
             amount: l.owed,
         })
-        .collect()
+        .collect())
 }
 
 /// 个人党费明细的一行.
@@ -235,11 +261,14 @@ pub struct MemberStatement {
 
 impl MemberStatement {
     /// Builds the statement from the member's entries.
-    pub fn build(member: MemberId, mut entries: Vec<LedgerEntry>) -> Self {
+    ///
+    /// # Errors
+    /// [`DuesError::OutOfRange`] when a total passes [`Money::MAX`].
+    pub fn build(member: MemberId, mut entries: Vec<LedgerEntry>) -> Result<Self, DuesError> {
         entries.sort_by_key(|e| e.id);
-        let balances = Balances::rebuild(&entries);
+        let balances = Balances::rebuild(&entries)?;
         let b = balances.member(member).cloned().unwrap_or_default();
-        Self {
+        Ok(Self {
             member,
             lines: b
                 .months
@@ -253,11 +282,11 @@ impl MemberStatement {
                 })
                 .collect(),
             paid_up_to: b.paid_up_to(),
-            owed: b.owed(),
+            owed: b.owed()?,
             credit: b.credit(),
             voluntary: b.voluntary,
             entries,
-        }
+        })
     }
 }
 
@@ -389,8 +418,11 @@ mod tests {
             serde_json::from_str::<crate::dues::ArrearsLine>(&json).ok(),
             Some(a)
         );
-        let s = MemberStatement::build(MemberId::new(1), vec![]);
+        let s = MemberStatement::build(MemberId::new(1), vec![]).ok();
         let json = serde_json::to_string(&s).unwrap_or_default();
-        assert_eq!(serde_json::from_str::<MemberStatement>(&json).ok(), Some(s));
+        assert_eq!(
+            serde_json::from_str::<Option<MemberStatement>>(&json).ok(),
+            Some(s)
+        );
     }
 }

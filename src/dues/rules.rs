@@ -98,6 +98,80 @@ pub struct DuesRules {
     /// Consecutive unpaid months that open a self-departure case
     /// [Charter Art. 9: six].
     pub self_departure_months: u32,
+    /// Open reading (`docs/RULES.md` "Open readings", DUES-13): whether
+    /// "1000元以上" includes 1000. Default: it does
+    /// ([`ThresholdReading::Inclusive`]). Older stored rule sets without
+    /// the field read the default.
+    #[serde(default)]
+    pub large_voluntary_reading: ThresholdReading,
+    /// Open reading (`docs/RULES.md` "Open readings", DUES-17): whether
+    /// the current, still-payable month counts toward the unpaid months
+    /// that open a self-departure case. Default: only months that are over
+    /// ([`CurrentMonth::NotCounted`]).
+    #[serde(default)]
+    pub current_month: CurrentMonth,
+}
+
+/// 以上 (a threshold's reading): whether "N以上" includes N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdReading {
+    /// N or more (the default: 以上 includes the number, as 以下 does).
+    #[default]
+    Inclusive,
+    /// More than N.
+    Exclusive,
+}
+
+impl ThresholdReading {
+    /// Whether `amount` reaches `threshold` under this reading.
+    ///
+    /// ```
+    /// use dangjian::dues::{Money, ThresholdReading};
+    /// let t = Money::from_fen(100_000);
+    /// assert!(ThresholdReading::Inclusive.reaches(t, t));
+    /// assert!(!ThresholdReading::Exclusive.reaches(t, t));
+    /// assert!(ThresholdReading::Exclusive.reaches(Money::from_fen(100_001), t));
+    /// ```
+    pub fn reaches(self, amount: Money, threshold: Money) -> bool {
+        match self {
+            Self::Inclusive => amount >= threshold,
+            Self::Exclusive => amount > threshold,
+        }
+    }
+}
+
+/// 当月是否计入 (the current month and the six unpaid months): the month
+/// being scanned may still be paid, so it may or may not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CurrentMonth {
+    /// Only months that are over count (the default): a scan in June counts
+    /// up to May.
+    #[default]
+    NotCounted,
+    /// The current month counts as soon as it is assessed and unpaid.
+    Counted,
+}
+
+impl CurrentMonth {
+    /// The last month counted toward the unpaid run when scanning `as_of`
+    /// in `current` (the clock's month).
+    ///
+    /// ```
+    /// use dangjian::dues::{CurrentMonth, Month};
+    /// let june: Month = "2024-06".parse()?;
+    /// assert_eq!(CurrentMonth::NotCounted.last_counted(june, june).to_string(), "2024-05");
+    /// assert_eq!(CurrentMonth::Counted.last_counted(june, june), june);
+    /// assert_eq!(CurrentMonth::NotCounted.last_counted(june.prev(), june), june.prev());
+    /// # Ok::<(), dangjian::dues::DuesError>(())
+    /// ```
+    pub fn last_counted(self, as_of: Month, current: Month) -> Month {
+        match self {
+            Self::NotCounted if as_of >= current => current.prev(),
+            _ => as_of,
+        }
+    }
 }
 
 checked_serde!(DuesRules, |rules| rules.validate());
@@ -108,7 +182,7 @@ fn rate(permille_tenths: i64) -> Decimal {
 
 fn band(up_to: Option<i64>, rate_tenths: i64) -> RateBand {
     RateBand {
-        up_to: up_to.map(|y| Money::from_fen(y * 100)),
+        up_to: up_to.and_then(|y| Money::try_from_fen(y * 100).ok()),
         rate: rate(rate_tenths),
     }
 }
@@ -132,6 +206,8 @@ impl DuesRules {
             rounding: Rounding::FEN_HALF_UP,
             large_voluntary: Money::from_fen(100_000),
             self_departure_months: 6,
+            large_voluntary_reading: ThresholdReading::Inclusive,
+            current_month: CurrentMonth::NotCounted,
         }
     }
 
@@ -197,11 +273,31 @@ impl DuesRules {
         Ok(())
     }
 
+    /// 大额党费: whether a one-off voluntary part of `voluntary` is a
+    /// large payment, forwarded in full to the Central Organisation
+    /// Department [Dues 2008 Art. 11], under
+    /// [`DuesRules::large_voluntary_reading`].
+    ///
+    /// ```
+    /// use dangjian::dues::{DuesRules, Money, ThresholdReading};
+    /// let mut r = DuesRules::dues_2017();
+    /// assert!(r.is_large_voluntary(Money::from_fen(100_000)));
+    /// r.large_voluntary_reading = ThresholdReading::Exclusive;
+    /// assert!(!r.is_large_voluntary(Money::from_fen(100_000)));
+    /// ```
+    pub fn is_large_voluntary(&self, voluntary: Money) -> bool {
+        self.large_voluntary_reading
+            .reaches(voluntary, self.large_voluntary)
+    }
+
     /// The band a base falls in for a rate-based category (`None` for flat
     /// categories).
     pub fn band_for(&self, category: OccupationCategory, base: Money) -> Option<&RateBand> {
         let table = match category {
-            OccupationCategory::InService | OccupationCategory::OtherIncome => &self.in_service,
+            OccupationCategory::InService
+            | OccupationCategory::OtherIncome
+            | OccupationCategory::AnnualSalary
+            | OccupationCategory::SelfEmployed => &self.in_service,
             OccupationCategory::Retiree => &self.retiree,
             _ => return None,
         };
@@ -289,6 +385,22 @@ impl DuesRuleBook {
         }
         self.local.insert(org, versions);
         Ok(())
+    }
+
+    /// 台账起点 (the ledger's start): the day the first national version
+    /// takes effect (2008-01-01 for the built-in book); no payment is
+    /// dated before it (`docs/RULES.md` DUES-22).
+    ///
+    /// ```
+    /// use dangjian::dues::DuesRuleBook;
+    /// assert_eq!(DuesRuleBook::national().ledger_start(), chrono::NaiveDate::from_ymd_opt(2008, 1, 1));
+    /// ```
+    pub fn ledger_start(&self) -> Option<NaiveDate> {
+        self.national
+            .versions()
+            .iter()
+            .map(|v| v.effective_from)
+            .min()
     }
 
     /// The version in force in `month` for a branch whose chain (the branch

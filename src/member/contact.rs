@@ -214,6 +214,13 @@ impl FromStr for EmailAddress {
                 reason: "is empty".to_owned(),
             });
         }
+        // C1 controls (U+0085 …) and invisible characters pass the address
+        // syntax in a UTF-8 local part; refused (`docs/RULES.md` DUES-24).
+        if crate::text::has_hidden(s) {
+            return Err(ContactError::InvalidEmail {
+                reason: "contains a control or invisible character".to_owned(),
+            });
+        }
         let options = email_address::Options::default()
             .without_display_text()
             .without_domain_literal()

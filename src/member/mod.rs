@@ -48,6 +48,16 @@ pub enum OccupationCategory {
     MinimumAllowance,
     /// 其他有收入 (other income): the rate table on their income.
     OtherIncome,
+    /// 实行年薪制 (annual salary): the rate table on the pay actually
+    /// received that month [Dues 2008 Art. 3; `docs/RULES.md` DUES-10].
+    AnnualSalary,
+    /// 个体经营等无固定月收入 (self-employed, no monthly income): the rate
+    /// table on the previous quarter's monthly average net income
+    /// [Dues 2008 Art. 4; `docs/RULES.md` DUES-11].
+    SelfEmployed,
+    /// 依靠抚恤或救济生活 (living on a survivor pension or relief): a flat
+    /// 0.2 yuan a month [Dues 2008 Art. 6; `docs/RULES.md` DUES-8].
+    SurvivorRelief,
 }
 
 /// 党员电子身份证号 (electronic member card id): issued when the home branch

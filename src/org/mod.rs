@@ -228,7 +228,10 @@ impl OrgName {
     ///
     /// # Errors
     /// [`OrgError::InvalidName`] when the trimmed name is empty, longer than
-    /// [`OrgName::MAX_CHARS`] characters, or contains a control character.
+    /// [`OrgName::MAX_CHARS`] characters, or contains a control character
+    /// or an invisible one (zero-width, bidi, byte-order mark: refused, not
+    /// stripped, so two names that print alike are never two names;
+    /// `docs/RULES.md` DUES-24).
     pub fn new(raw: &str) -> Result<Self, OrgError> {
         let trimmed = raw.trim();
         let invalid = |reason: &str| OrgError::InvalidName {
@@ -240,8 +243,10 @@ impl OrgName {
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(invalid("the name is longer than 100 characters"));
         }
-        if trimmed.chars().any(char::is_control) {
-            return Err(invalid("the name contains a control character"));
+        if crate::text::has_hidden(trimmed) {
+            return Err(invalid(
+                "the name contains a control or invisible character (zero-width, bidi)",
+            ));
         }
         Ok(Self(trimmed.to_owned()))
     }

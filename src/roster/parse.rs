@@ -18,7 +18,7 @@ pub(super) const STAGES: [Stage; 5] = [
 ];
 
 /// 职业类别 labels.
-pub(super) const OCCUPATIONS: [(OccupationCategory, &str); 7] = [
+pub(super) const OCCUPATIONS: [(OccupationCategory, &str); 10] = [
     (OccupationCategory::InService, "在职"),
     (OccupationCategory::Retiree, "离退休"),
     (OccupationCategory::Farmer, "农民"),
@@ -26,6 +26,9 @@ pub(super) const OCCUPATIONS: [(OccupationCategory, &str); 7] = [
     (OccupationCategory::Unemployed, "下岗失业"),
     (OccupationCategory::MinimumAllowance, "享受最低生活保障"),
     (OccupationCategory::OtherIncome, "其他有收入"),
+    (OccupationCategory::AnnualSalary, "年薪制"),
+    (OccupationCategory::SelfEmployed, "无固定月收入"),
+    (OccupationCategory::SurvivorRelief, "依靠抚恤或救济生活"),
 ];
 
 /// The label of an occupation.

@@ -14,14 +14,16 @@ use crate::dues::calc::{self, Explanation};
 use crate::dues::ledger::{self, Balances, LedgerEntry, LedgerEntryKind, NewLedgerEntry, Relief};
 use crate::dues::report::{self, BranchMonthReport, MemberStatement, UnpaidLine};
 use crate::dues::{
-    ArrearsScan, AssessMonth, AssessmentRun, DecideCase, DeclareIncome, DuesError, DuesProfile,
-    IncomeDeclaration, Month, PaymentRequest, ReliefRequest, Reversal, SelfDepartureCase,
+    ArrearsScan, AssessMonth, AssessmentRun, CurrentMonth, DecideCase, DeclareIncome, DuesError,
+    DuesProfile, IncomeDeclaration, Month, PaymentRequest, ReliefRequest, Reversal,
+    SelfDepartureCase,
 };
 use crate::error::Entity;
 use crate::member::{Member, MembershipRequest};
 use crate::org::OrgTree;
 use crate::store::Effects;
 use crate::{Error, MemberId, OrgId};
+use rustc_hash::FxHashMap;
 
 /// 党费: dues ([`Session::dues`]).
 #[derive(Debug, Clone, Copy)]
@@ -50,10 +52,7 @@ pub(super) fn chain(tree: &OrgTree, branch: OrgId) -> Vec<OrgId> {
 }
 
 pub(super) fn pays_from(m: &Member) -> Result<Month, DuesError> {
-    m.lifecycle
-        .probation_start()
-        .map(Month::of)
-        .ok_or(DuesError::NotAMember(m.id))
+    Ok(crate::dues::dues_liability(m.id, m.lifecycle.probation_start(), None)?.pays_from)
 }
 
 pub(super) fn same_payment(e: &LedgerEntry, req: &PaymentRequest) -> bool {
@@ -131,7 +130,7 @@ impl DuesHandle<'_> {
             .await?
             .ok_or_else(|| Error::not_found(Entity::DuesProfile, member))?;
         let entries = self.s.store().dues_entries_of_member(member).await?;
-        let balances = Balances::rebuild(&entries);
+        let balances = Balances::rebuild(&entries)?;
         let relief = balances.member(member).and_then(|b| b.relief_for(month));
         let version = self
             .s
@@ -198,7 +197,7 @@ impl DuesHandle<'_> {
             .map(|p| (p.member, p))
             .collect();
         let entries = store.dues_entries_of_members(&ids).await?;
-        let balances = Balances::rebuild(&entries);
+        let balances = Balances::rebuild(&entries)?;
         let mut by_home: std::collections::HashMap<OrgId, Vec<MemberId>> =
             std::collections::HashMap::new();
         for m in &members {
@@ -367,7 +366,7 @@ impl DuesHandle<'_> {
         };
         let entries = self.s.store().dues_entries_of_member(req.member).await?;
         let version = u64::try_from(entries.len()).unwrap_or(u64::MAX);
-        let balances = Balances::rebuild(&entries);
+        let balances = Balances::rebuild(&entries)?;
         let existing = balances
             .member(req.member)
             .map(|b| b.reliefs.clone())
@@ -405,7 +404,7 @@ impl DuesHandle<'_> {
         let reports = self.branch_reports(org, month).await?;
         match reports.as_slice() {
             [one] if one.org == org => Ok(one.clone()),
-            all => Ok(BranchMonthReport::rollup(org, month, all)),
+            all => Ok(BranchMonthReport::rollup(org, month, all)?),
         }
     }
 
@@ -431,7 +430,7 @@ impl DuesHandle<'_> {
         let l = self.readable_org(org).await?;
         let branches = l.tree.branches_in(org);
         let entries = self.s.store().dues_entries_of_branches(&branches).await?;
-        Ok(BranchMonthReport::build_all(&entries, &branches, month))
+        Ok(BranchMonthReport::build_all(&entries, &branches, month)?)
     }
 
     /// 未缴名单: the members of `org`'s subtree owing for months up to
@@ -452,8 +451,8 @@ impl DuesHandle<'_> {
         let l = self.readable_org(org).await?;
         let ids = self.member_ids_in(&l.tree, org).await?;
         let entries = self.s.store().dues_entries_of_members(&ids).await?;
-        let balances = Balances::rebuild(&entries);
-        Ok(report::unpaid_list(&balances, &ids, month))
+        let balances = Balances::rebuild(&entries)?;
+        Ok(report::unpaid_list(&balances, &ids, month)?)
     }
 
     /// 个人党费明细: a member's own statement (every branch's entries, the
@@ -475,7 +474,7 @@ impl DuesHandle<'_> {
     pub async fn statement(&self, member: MemberId) -> Result<MemberStatement, Error> {
         self.readable_member(member).await?;
         let entries = self.s.store().dues_entries_of_member(member).await?;
-        Ok(MemberStatement::build(member, entries))
+        Ok(MemberStatement::build(member, entries)?)
     }
 
     /// 欠缴扫描: consecutive unpaid months per member of `org`'s subtree up
@@ -506,36 +505,61 @@ impl DuesHandle<'_> {
         let members = store.members_by_home(&tree.subtree(org)).await?;
         let ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
         let entries = store.dues_entries_of_members(&ids).await?;
-        let balances = Balances::rebuild(&entries);
-        let lines = arrears::scan_arrears(&balances, &ids, month);
+        let balances = Balances::rebuild(&entries)?;
+        let lines = arrears::scan_arrears(&balances, &ids, month)?;
         let branches = tree.branches_in(org);
         let cases = store.departure_cases(&branches).await?;
+        // Indexed once (issue 11, item 16): each member's home, each
+        // member's cases, each home's rules.
+        let homes: FxHashMap<MemberId, OrgId> = members.iter().map(|m| (m.id, m.home())).collect();
+        let mut cases_of: FxHashMap<MemberId, Vec<&SelfDepartureCase>> = FxHashMap::default();
+        for c in &cases {
+            cases_of.entry(c.member).or_default().push(c);
+        }
         let handled = |l: &ArrearsLine| {
-            cases.iter().any(|c| {
-                c.member == l.member
-                    && (c.status == arrears::CaseStatus::Open
-                        || l.run.is_some_and(|r| r.first == c.months.first))
+            cases_of.get(&l.member).is_some_and(|cs| {
+                cs.iter().any(|c| {
+                    c.status == arrears::CaseStatus::Open
+                        || l.run.is_some_and(|r| r.first == c.months.first)
+                })
             })
         };
-        let home_of = |id: MemberId| members.iter().find(|m| m.id == id).map(Member::home);
+        let home_of = |id: MemberId| homes.get(&id).copied();
+        let today = self.s.clock().today();
+        let current = Month::of(today);
+        let mut rules_of: FxHashMap<OrgId, (u32, CurrentMonth)> = FxHashMap::default();
         let mut to_open = Vec::new();
         for line in &lines {
             let Some(home) = home_of(line.member) else {
                 continue;
             };
-            let threshold = self
-                .s
-                .rules()
-                .dues
-                .rules_for(&chain(tree, home), month)?
-                .rules
-                .self_departure_months;
+            let (threshold, reading) = match rules_of.get(&home) {
+                Some(r) => *r,
+                None => {
+                    let r = &self
+                        .s
+                        .rules()
+                        .dues
+                        .rules_for(&chain(tree, home), month)?
+                        .rules;
+                    let r = (r.self_departure_months, r.current_month);
+                    rules_of.insert(home, r);
+                    r
+                }
+            };
+            // The open reading on the current month (DUES-17): by default
+            // only months that are over count toward the run.
+            let last = reading.last_counted(month, current);
+            let counted = match balances.member(line.member) {
+                Some(b) if last != month => arrears::member_arrears(line.member, b, last)?,
+                _ => line.clone(),
+            };
             to_open.extend(arrears::cases_to_open(
-                std::slice::from_ref(line),
+                std::slice::from_ref(&counted),
                 threshold,
                 home_of,
                 handled,
-                self.s.clock().today(),
+                today,
             ));
         }
         let to_open = to_open.into_iter().map(|c| (c, Effects::none())).collect();

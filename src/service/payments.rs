@@ -274,6 +274,24 @@ impl DuesHandle<'_> {
         if req.received_on > today {
             return Err(DuesError::InTheFuture(req.received_on).into());
         }
+        // Plausible dates (DUES-22): not before the member's record starts
+        // nor before the ledger's start (the first rule version).
+        let record_start = m.lifecycle.history().first().map(|r| r.on);
+        let ledger_start = self.s.rules().dues.ledger_start();
+        for (earliest_what, earliest) in [
+            ("the start of the member's record", record_start),
+            ("the start of the dues ledger", ledger_start),
+        ] {
+            if let Some(earliest) = earliest.filter(|e| req.received_on < *e) {
+                return Err(DuesError::DatedTooEarly {
+                    what: "the payment's date",
+                    date: req.received_on,
+                    earliest_what,
+                    earliest,
+                }
+                .into());
+            }
+        }
         let from = pays_from(m)?;
         if let Some(f) = req.for_month.filter(|f| *f < from) {
             return Err(DuesError::MonthBeforeJoining {
@@ -307,7 +325,7 @@ impl DuesHandle<'_> {
                 allocations,
             }));
         }
-        let balances = Balances::rebuild(entries);
+        let balances = Balances::rebuild(entries)?;
         let mb = balances.member(req.member).cloned().unwrap_or_default();
         let mut owed: Vec<(Month, Money)> = mb
             .months
@@ -332,13 +350,19 @@ impl DuesHandle<'_> {
                 let (_, due) = calc::monthly_amount(&v.rules, p, mo)?;
                 let due = mb
                     .relief_for(mo)
-                    .map_or(due, |r| due.saturating_sub(r.exempted(due)));
+                    .map_or(due, |r| due.minus_or_zero(r.exempted(due)));
                 let paid = mb.months.get(&mo).map_or(Money::ZERO, |c| c.allocated);
-                owed.push((mo, due.saturating_sub(paid).non_negative()));
+                owed.push((mo, due.minus_or_zero(paid)));
             }
             mo = mo.next();
         }
-        let dues_part = req.amount.saturating_sub(req.voluntary);
+        // 0 ≤ voluntary ≤ amount (checked above): the difference is bounded.
+        let dues_part = req.amount.minus_or_zero(req.voluntary);
+        // The member's totals stay within the range (DUES-21), so the
+        // ledger can always be rebuilt.
+        mb.paid.try_add(dues_part, "the member's dues paid")?;
+        mb.voluntary
+            .try_add(req.voluntary, "the member's voluntary payments")?;
         let allocations = if dues_part.is_zero() {
             Vec::new()
         } else {
@@ -366,7 +390,7 @@ impl DuesHandle<'_> {
                     payment_id: req.payment_id.clone(),
                     amount: req.amount,
                     voluntary: req.voluntary,
-                    forward_to_central: req.voluntary >= rules_now.rules.large_voluntary,
+                    forward_to_central: rules_now.rules.is_large_voluntary(req.voluntary),
                     received_on: req.received_on,
                 },
             },

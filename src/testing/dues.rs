@@ -28,7 +28,7 @@ async fn setup(store: &Arc<dyn Store>) -> (OrgId, OrgId, MemberId) {
     (a, b, m.id())
 }
 
-fn assessment(branch: OrgId, member: MemberId, month: &str, fen: i64) -> NewLedgerEntry {
+fn assessment(branch: OrgId, member: MemberId, month: &str, fen: i32) -> NewLedgerEntry {
     NewLedgerEntry {
         branch,
         recorded_on: d(2024, 6, 1),
@@ -45,8 +45,8 @@ pub(super) fn payment(
     branch: OrgId,
     member: MemberId,
     id: &str,
-    fen: i64,
-    alloc: &[(&str, i64)],
+    fen: i32,
+    alloc: &[(&str, i32)],
 ) -> NewPayment {
     NewPayment {
         payment: NewLedgerEntry {
@@ -68,7 +68,7 @@ pub(super) fn payment(
     }
 }
 
-fn record(member: MemberId, fen: i64) -> NewRecordEntry {
+fn record(member: MemberId, fen: i32) -> NewRecordEntry {
     NewRecordEntry {
         member,
         occurred_on: d(2024, 6, 1),

@@ -295,7 +295,8 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut batch = Vec::new();
     for k in 0..256i32 {
-        let amount = Money::from_fen(fen.clone().new_tree(&mut runner).unwrap().current());
+        let amount =
+            Money::try_from_fen(fen.clone().new_tree(&mut runner).unwrap().current()).unwrap();
         let month = Month::new(2000 + k / 12, u32::try_from(k % 12 + 1).unwrap()).unwrap();
         batch.push(NewLedgerEntry {
             branch: m.home(),
@@ -323,7 +324,7 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
             kind: LedgerEntryKind::Assessment {
                 member: m.id(),
                 month,
-                amount: Money::from_fen(fen),
+                amount: Money::try_from_fen(fen).unwrap(),
                 rule_version: "dues-2017".into(),
             },
         });

@@ -574,12 +574,14 @@ macro_rules! sql_dues_batch {
                 let K::Payment { member, payment_id, amount, voluntary, .. } = &payment.payment.kind else {
                     return Err(rejected("a payment entry is required".into()));
                 };
-                let dues_part = amount.saturating_sub(*voluntary);
+                let dues_part = amount
+                    .checked_sub(*voluntary)
+                    .ok_or_else(|| rejected("the voluntary part is outside the range of an amount".into()))?;
                 let allocated = payment
                     .allocations
                     .iter()
-                    .try_fold(Money::ZERO, |a, (_, x)| (!x.is_negative()).then(|| a.saturating_add(*x)))
-                    .ok_or_else(|| rejected("a negative allocation".into()))?;
+                    .try_fold(Money::ZERO, |a, (_, x)| if x.is_negative() { None } else { a.checked_add(*x) })
+                    .ok_or_else(|| rejected("a negative allocation, or allocations past the range of an amount".into()))?;
                 if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
                     return Err(rejected(format!(
                         "allocations {allocated} exceed the dues part {dues_part} of the payment"

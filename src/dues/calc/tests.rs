@@ -11,6 +11,15 @@ fn m(s: &str) -> Money {
     s.parse().unwrap_or(Money::from_fen(-1))
 }
 
+/// The calculator, its range error turned into a test failure.
+fn compute(r: &DuesRules, c: OccupationCategory, base: Money) -> Computation {
+    super::compute(r, c, base).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn amount_for(r: &DuesRules, c: OccupationCategory, base: Money) -> Money {
+    compute(r, c, base).amount
+}
+
 fn month(s: &str) -> Month {
     s.parse().unwrap_or_else(|_| Month::of(NaiveDate::MIN))
 }

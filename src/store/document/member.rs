@@ -116,6 +116,15 @@ pub enum OccupationDocument {
     /// `"other_income"`: 其他收入.
     #[serde(rename = "other_income")]
     OtherIncome,
+    /// `"annual_salary"`: 实行年薪制.
+    #[serde(rename = "annual_salary")]
+    AnnualSalary,
+    /// `"self_employed"`: 无固定月收入.
+    #[serde(rename = "self_employed")]
+    SelfEmployed,
+    /// `"survivor_relief"`: 依靠抚恤或救济生活.
+    #[serde(rename = "survivor_relief")]
+    SurvivorRelief,
 }
 
 impl From<OccupationCategory> for OccupationDocument {
@@ -128,6 +137,9 @@ impl From<OccupationCategory> for OccupationDocument {
             OccupationCategory::Unemployed => Self::Unemployed,
             OccupationCategory::MinimumAllowance => Self::MinimumAllowance,
             OccupationCategory::OtherIncome => Self::OtherIncome,
+            OccupationCategory::AnnualSalary => Self::AnnualSalary,
+            OccupationCategory::SelfEmployed => Self::SelfEmployed,
+            OccupationCategory::SurvivorRelief => Self::SurvivorRelief,
         }
     }
 }
@@ -142,6 +154,9 @@ impl From<OccupationDocument> for OccupationCategory {
             OccupationDocument::Unemployed => Self::Unemployed,
             OccupationDocument::MinimumAllowance => Self::MinimumAllowance,
             OccupationDocument::OtherIncome => Self::OtherIncome,
+            OccupationDocument::AnnualSalary => Self::AnnualSalary,
+            OccupationDocument::SelfEmployed => Self::SelfEmployed,
+            OccupationDocument::SurvivorRelief => Self::SurvivorRelief,
         }
     }
 }

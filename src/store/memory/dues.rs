@@ -177,14 +177,22 @@ fn record_one(
             .ok_or_else(|| StoreError::new(StoreErrorKind::Corrupt, "payment index broken"));
     }
     inner.dues.check_version(member, based_on)?;
-    let dues_part = amount.saturating_sub(*voluntary);
+    let dues_part = amount
+        .checked_sub(*voluntary)
+        .ok_or_else(|| rejected("the voluntary part is outside the range of an amount"))?;
     let allocated = payment
         .allocations
         .iter()
         .try_fold(Money::ZERO, |a, (_, x)| {
-            (!x.is_negative()).then(|| a.saturating_add(*x))
+            if x.is_negative() {
+                None
+            } else {
+                a.checked_add(*x)
+            }
         })
-        .ok_or_else(|| rejected("a negative allocation"))?;
+        .ok_or_else(|| {
+            rejected("a negative allocation, or allocations past the range of an amount")
+        })?;
     if allocated > dues_part || voluntary.is_negative() || dues_part.is_negative() {
         return Err(rejected(format!(
             "allocations {allocated} exceed the dues part {dues_part} of the payment"
