@@ -42,17 +42,32 @@ pub fn count_papers(setup: &ElectionSetup, papers: &[BallotPaper]) -> Counts {
 /// Up to 64 listed: encode, then the fast count. An invalid paper becomes
 /// a ballot the fast count refuses (yes and no on the first bit).
 fn fast(setup: &ElectionSetup, papers: &[BallotPaper]) -> Counts {
+    let at = positions(setup);
     let ballots: Vec<Ballot> = papers
         .iter()
-        .map(|p| encode(setup, p).unwrap_or_else(|| Ballot::from_masks(1, 1, Vec::new())))
+        .map(|p| encode(setup, &at, p).unwrap_or_else(|| Ballot::from_masks(1, 1, Vec::new())))
         .collect();
     count_ballots(setup, &ballots)
 }
 
-fn encode(setup: &ElectionSetup, paper: &BallotPaper) -> Option<Ballot> {
+/// Each listed candidate's ballot position.
+fn positions(setup: &ElectionSetup) -> HashMap<MemberId, usize> {
+    setup
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (*m, i))
+        .collect()
+}
+
+fn encode(
+    setup: &ElectionSetup,
+    at: &HashMap<MemberId, usize>,
+    paper: &BallotPaper,
+) -> Option<Ballot> {
     let (mut yes, mut no) = (0u64, 0u64);
     for (candidate, mark) in &paper.marks {
-        let i = u32::try_from(setup.position(*candidate)?).ok()?;
+        let i = u32::try_from(*at.get(candidate)?).ok()?;
         let bit = 1u64.checked_shl(i)?;
         match mark {
             Mark::Yes => yes |= bit,
@@ -60,7 +75,7 @@ fn encode(setup: &ElectionSetup, paper: &BallotPaper) -> Option<Ballot> {
             Mark::Abstain => {}
         }
     }
-    write_ins_ok(setup, &paper.write_ins, |m| setup.position(m).is_some())?;
+    write_ins_ok(setup, &paper.write_ins, |m| at.contains_key(&m))?;
     Some(Ballot::from_masks(yes, no, paper.write_ins.clone()))
 }
 
@@ -83,12 +98,7 @@ fn write_ins_ok(
 /// More than 64 listed: one counter per candidate.
 fn general(setup: &ElectionSetup, papers: &[BallotPaper]) -> Counts {
     let n = setup.candidates.len();
-    let at: HashMap<MemberId, usize> = setup
-        .candidates
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (*m, i))
-        .collect();
+    let at = positions(setup);
     let seats = setup.seats as usize;
     let mut yes = vec![0u32; n];
     let mut no = vec![0u32; n];
