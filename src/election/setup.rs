@@ -135,6 +135,10 @@ pub struct ElectionSetup {
     pub rule_version: String,
     /// The rules of that version.
     pub rules: ElectionRules,
+    /// 监票人 (scrutineers) chosen by the meeting: electors who are not
+    /// candidates (VOTE-13). Absent from the stored form when none were named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scrutineers: Vec<MemberId>,
 }
 
 impl ElectionSetup {
@@ -204,6 +208,8 @@ pub struct ElectionBuilder {
     held_on: Option<NaiveDate>,
     term: Option<TermPlan>,
     rule_version: Option<String>,
+    #[serde(default)]
+    scrutineers: Vec<MemberId>,
 }
 
 impl ElectionBuilder {
@@ -257,6 +263,31 @@ impl ElectionBuilder {
         self.term = Some(plan);
         self
     }
+    /// 监票人 (scrutineers, and counters) chosen by the meeting, checked in
+    /// `build`: each must be an elector and not a candidate. [Election
+    /// 2020; VOTE-13]
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::election::{national_election_rules, Body, ElectionBuilder, ElectionError, Roll};
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=9).map(MemberId::new), []);
+    /// let b = ElectionBuilder::new().org(OrgId::new(2)).body(Body::Secretary).seats(1)
+    ///     .held_on(on).candidates([MemberId::new(1), MemberId::new(2)]);
+    /// let ok = b.clone().scrutineers([MemberId::new(8), MemberId::new(9)]).build(&roll, &national_election_rules())?;
+    /// assert_eq!(ok.scrutineers, vec![MemberId::new(8), MemberId::new(9)]);
+    /// let candidate = b.clone().scrutineers([MemberId::new(1)]).build(&roll, &national_election_rules());
+    /// assert_eq!(candidate.unwrap_err(), ElectionError::ScrutineerIsCandidate(MemberId::new(1)));
+    /// let outsider = b.scrutineers([MemberId::new(40)]).build(&roll, &national_election_rules());
+    /// assert_eq!(outsider.unwrap_err(), ElectionError::ScrutineerNotElector(MemberId::new(40)));
+    /// # Ok::<(), ElectionError>(())
+    /// ```
+    pub fn scrutineers(mut self, members: impl IntoIterator<Item = MemberId>) -> Self {
+        self.scrutineers.extend(members);
+        self
+    }
+
     /// Counts under the named rule version (e.g. `"election-1990"` for a
     /// branch still on the old template) instead of the one in force.
     pub fn rule_version(mut self, name: impl Into<String>) -> Self {
@@ -313,6 +344,7 @@ impl ElectionBuilder {
         if let Some(plan) = self.term {
             check_term(body, plan, held_on, r)?;
         }
+        let scrutineers = check_scrutineers(&self.scrutineers, &candidates, roll)?;
         Ok(ElectionSetup {
             org,
             body,
@@ -324,8 +356,31 @@ impl ElectionBuilder {
             round: Round::Main,
             rule_version: version.name.clone(),
             rules: r.clone(),
+            scrutineers,
         })
     }
+}
+
+/// 监票人: electors who are not candidates, each once, in the order given.
+fn check_scrutineers(
+    list: &[MemberId],
+    candidates: &[MemberId],
+    roll: &Roll,
+) -> Result<Vec<MemberId>, ElectionError> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for m in list {
+        if candidates.contains(m) {
+            return Err(ElectionError::ScrutineerIsCandidate(*m));
+        }
+        if roll.check_entitled(*m).is_err() {
+            return Err(ElectionError::ScrutineerNotElector(*m));
+        }
+        if seen.insert(*m) {
+            out.push(*m);
+        }
+    }
+    Ok(out)
 }
 
 fn check_candidates(

@@ -35,6 +35,7 @@ mod authorize;
 mod dues;
 mod lifecycle;
 mod member;
+mod offices;
 mod org;
 mod page;
 mod payments;
@@ -46,6 +47,7 @@ mod votes;
 pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
 pub use member::MembersHandle;
+pub use offices::OfficesHandle;
 pub use org::OrgsHandle;
 pub use page::{BadCursor, Cursor, MAX_PAGE, Page, PageRequest};
 pub use record::RecordsHandle;
@@ -287,6 +289,11 @@ impl Session {
     /// 选举与表决: votes, elections, motions and appraisals.
     pub fn votes(&self) -> VotesHandle<'_> {
         VotesHandle { s: self }
+    }
+
+    /// 班子成员: office holders, terms and the 换届 review.
+    pub fn offices(&self) -> OfficesHandle<'_> {
+        OfficesHandle { s: self }
     }
 
     pub(crate) fn store(&self) -> &dyn Store {

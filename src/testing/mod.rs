@@ -72,6 +72,7 @@ mod dump;
 mod effects;
 mod fixtures;
 mod members;
+mod offices;
 mod orgs;
 mod records;
 mod votes;
@@ -164,6 +165,8 @@ fn checks() -> Vec<Check> {
         effects::payments_commit_the_effects_of_accepted_items_only,
         effects::journal_reads_by_stream_in_order,
         effects::concurrent_writers_of_one_version_store_one_effect,
+        offices::installs_end_and_add_atomically,
+        offices::concurrent_ends_of_one_holding_store_one,
         dump::empty_store_dumps_empty,
         dump::dump_is_complete_and_deterministic,
     ]
@@ -171,7 +174,7 @@ fn checks() -> Vec<Check> {
 
 /// 一致性测试: the conformance suite as one [`Trial`] per behaviour, named
 /// `<store_name>::<area>::<behaviour>` (areas: `orgs`, `members`,
-/// `records`, `votes`, `dues`, `effects`, `dump`).
+/// `records`, `votes`, `dues`, `effects`, `offices`, `dump`).
 ///
 /// `make` returns a fresh, empty store; it is called once per trial, inside
 /// that trial's runtime. Pass the trials to [`run`] (a harness may add its

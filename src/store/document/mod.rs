@@ -58,6 +58,7 @@
 mod dues;
 mod ledger;
 mod member;
+mod office;
 mod org;
 mod record;
 mod vote;
@@ -70,6 +71,7 @@ pub use member::{
     ContactDocument, IdentityDocument, ImIdsDocument, MemberDocument, OccupationDocument,
     RegistrationDocument,
 };
+pub use office::OfficeHolderDocument;
 pub use org::OrgKindDocument;
 pub use record::{
     ActedByBody, ActedByDocument, ActivityBody, ActivityDocument, RewardOrSanctionDocument,
