@@ -16,7 +16,7 @@ use common::{county_members, county_orgs};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
-use dangjian::store::{Effects, MemberStore, Store};
+use dangjian::store::{Effects, Store};
 use dangjian::{Dangjian, MemberId, OrgId};
 use std::sync::Arc;
 use std::time::Duration;

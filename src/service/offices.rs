@@ -399,7 +399,7 @@ impl OfficesHandle<'_> {
             .rules()
             .structure
             .at(on)
-            .map(|v| v.rules.clone())
+            .map(|v| v.rules)
             .ok_or_else(|| Error::not_found(Entity::RuleVersion, on))
     }
 }
