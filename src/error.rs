@@ -131,6 +131,9 @@ pub enum Error {
     /// A dues rule or bad dues input (党费).
     #[error("{0}")]
     Dues(#[from] DuesError),
+    /// 班子成员: an office-holder rule.
+    #[error("{0}")]
+    Office(#[from] crate::office::OfficeError),
     /// 无权: the target is in the actor's scope but the role may not act.
     #[error("{0}")]
     PermissionDenied(Denied),
@@ -180,6 +183,8 @@ impl Error {
                 ErrorKind::RuleViolation
             }
             Self::Discipline(_) => ErrorKind::InvalidInput,
+            Self::Office(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
+            Self::Office(_) => ErrorKind::RuleViolation,
             Self::Import(e) => match &e.error {
                 crate::member::ImportErrorKind::Conflict { .. } => ErrorKind::Conflict,
                 crate::member::ImportErrorKind::DuplicateIdNumber { .. }

@@ -47,7 +47,7 @@ async fn assert_same_answers(s: &Session, w: &World, own_org: OrgId) {
     // Nearly every method refuses with NotFound; the few others are
     // refused on the actor's own organisation first (moving it needs its
     // parent's officer), the same way whatever the other id.
-    assert!(not_found >= 44, "only {not_found} NotFound answers");
+    assert!(not_found >= 52, "only {not_found} NotFound answers");
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ use dangjian::election::{
     WrittenOpinion,
 };
 use dangjian::member::{EmployeeNo, IdNumber, Member, NewMember};
+use dangjian::office::{InstallOffices, OfficeHolder, OfficeId, Source};
 use dangjian::org::{NewOrganisation, OrgTree, Organisation};
 use dangjian::record::{NewRecordEntry, RecordEntry};
 use dangjian::store::Effects;
@@ -55,6 +56,7 @@ struct State {
     votes: BTreeMap<VoteId, Vote>,
     journal: Vec<JournalEntry>,
     decisions: Vec<Decision>,
+    offices: Vec<OfficeHolder>,
 }
 
 struct Vote {
@@ -855,6 +857,70 @@ impl JournalStore for PlainStore {
             .iter()
             .filter(|j| &j.stream == stream && Some(j.id) > after)
             .take(limit.min(dangjian::store::MAX_JOURNAL_PAGE))
+            .cloned()
+            .collect())
+    }
+}
+
+#[async_trait]
+impl dangjian::store::OfficeStore for PlainStore {
+    async fn install_offices(
+        &self,
+        install: InstallOffices,
+        effects: Effects,
+    ) -> Result<Vec<OfficeHolder>, StoreError> {
+        let mut s = self.state();
+        for id in &install.ending {
+            let current = s
+                .offices
+                .iter()
+                .any(|h| h.id() == *id && h.org() == install.org && h.ended_on().is_none());
+            if !current {
+                return Err(conflict(id));
+            }
+        }
+        for (i, h) in install.holders.iter().enumerate() {
+            if h.org != install.org {
+                return Err(rejected("a holding of another organisation"));
+            }
+            let elected = matches!(h.source, Source::Elected { .. });
+            let again = s
+                .offices
+                .iter()
+                .map(OfficeHolder::holding)
+                .chain(install.holders.iter().take(i))
+                .any(|o| elected && o.source == h.source && o.member == h.member);
+            if again {
+                return Err(rejected("this election's result is confirmed already"));
+            }
+        }
+        s.check(&effects)?;
+        for h in s.offices.iter_mut() {
+            if install.ending.contains(&h.id()) {
+                *h = OfficeHolder::from_parts(h.id(), h.holding().clone(), Some(install.on));
+            }
+        }
+        let mut stored = Vec::new();
+        for h in install.holders {
+            let id = OfficeId::new(next(s.offices.len()));
+            let held = OfficeHolder::from_parts(id, h, None);
+            s.offices.push(held.clone());
+            stored.push(held);
+        }
+        s.apply(effects);
+        Ok(stored)
+    }
+
+    async fn office(&self, id: OfficeId) -> Result<Option<OfficeHolder>, StoreError> {
+        Ok(self.state().offices.iter().find(|h| h.id() == id).cloned())
+    }
+
+    async fn offices_of(&self, orgs: &[OrgId]) -> Result<Vec<OfficeHolder>, StoreError> {
+        Ok(self
+            .state()
+            .offices
+            .iter()
+            .filter(|h| orgs.contains(&h.org()))
             .cloned()
             .collect())
     }

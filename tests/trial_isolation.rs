@@ -337,3 +337,26 @@ impl dangjian::store::DisciplineStore for Broken {
         self.0.decisions_of(members).await
     }
 }
+
+#[async_trait]
+impl dangjian::store::OfficeStore for Broken {
+    async fn install_offices(
+        &self,
+        install: dangjian::office::InstallOffices,
+        effects: Effects,
+    ) -> Result<Vec<dangjian::office::OfficeHolder>, StoreError> {
+        self.0.install_offices(install, effects).await
+    }
+    async fn office(
+        &self,
+        id: dangjian::office::OfficeId,
+    ) -> Result<Option<dangjian::office::OfficeHolder>, StoreError> {
+        self.0.office(id).await
+    }
+    async fn offices_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<dangjian::office::OfficeHolder>, StoreError> {
+        self.0.offices_of(orgs).await
+    }
+}

@@ -80,8 +80,14 @@ sql_vote_store!(PgStore, Postgres, " FOR UPDATE");
 sql_dues_store!(PgStore, Postgres, rust_decimal::Decimal);
 sql_dues_batch!(PgStore, Postgres, rust_decimal::Decimal, " FOR UPDATE");
 sql_discipline_store!(PgStore, Postgres);
+sql_office_store!(PgStore, Postgres);
 
 impl PgStore {
+    /// The placement of one member: the memberships cut out of the record
+    /// by PostgreSQL's JSON operators (`MemberStore::placement`).
+    const PLACEMENT_SQL: &'static str = "SELECT home_org_id, (record::jsonb ->> 'format')::bigint, \
+         (record::jsonb -> 'memberships')::text FROM members WHERE id = $1";
+
     /// Money as PostgreSQL keeps it: `NUMERIC(14,2)`, yuan.
     fn money_col(m: crate::dues::Money) -> rust_decimal::Decimal {
         m.amount()

@@ -91,8 +91,14 @@ sql_vote_store!(SqliteStore, Sqlite, "");
 sql_dues_store!(SqliteStore, Sqlite, String);
 sql_dues_batch!(SqliteStore, Sqlite, String, "");
 sql_discipline_store!(SqliteStore, Sqlite);
+sql_office_store!(SqliteStore, Sqlite);
 
 impl SqliteStore {
+    /// The placement of one member: the memberships cut out of the record
+    /// by SQLite's JSON functions (`MemberStore::placement`).
+    const PLACEMENT_SQL: &'static str = "SELECT home_org_id, json_extract(record, '$.format'), \
+         json_extract(record, '$.memberships') FROM members WHERE id = $1";
+
     /// Money as SQLite keeps it: exact decimal text, yuan.
     fn money_col(m: crate::dues::Money) -> String {
         m.amount().to_string()

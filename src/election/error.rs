@@ -15,6 +15,13 @@ pub enum ElectionError {
     /// 应选名额: the number of seats must be at least 1.
     #[error("the number of seats must be at least 1 (got {0})")]
     NoSeats(i64),
+    /// 监票人: a scrutineer must be an elector (entitled to vote).
+    /// [Election 2020; `docs/RULES.md` VOTE-13]
+    #[error("{0} may not be a scrutineer: not an elector of this election")]
+    ScrutineerNotElector(MemberId),
+    /// 监票人: a candidate may not be a scrutineer. [Election 2020; VOTE-13]
+    #[error("{0} may not be a scrutineer: a candidate of this election")]
+    ScrutineerIsCandidate(MemberId),
     /// 应选名额多于候选人: more seats than candidates.
     #[error("{seats} seats but only {candidates} candidates")]
     MoreSeatsThanCandidates {

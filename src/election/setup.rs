@@ -146,6 +146,10 @@ pub struct ElectionSetup {
     /// `false`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub paper_only: bool,
+    /// 监票人 (scrutineers) chosen by the meeting: electors who are not
+    /// candidates (VOTE-13). Absent from the stored form when none were named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scrutineers: Vec<MemberId>,
 }
 
 /// The serde form of [`ElectionSetup`], before its checks.
@@ -163,6 +167,8 @@ struct RawSetup {
     rules: ElectionRules,
     #[serde(default)]
     paper_only: bool,
+    #[serde(default)]
+    scrutineers: Vec<MemberId>,
 }
 
 impl TryFrom<RawSetup> for ElectionSetup {
@@ -180,6 +186,7 @@ impl TryFrom<RawSetup> for ElectionSetup {
             rule_version: r.rule_version,
             rules: r.rules,
             paper_only: r.paper_only,
+            scrutineers: r.scrutineers,
         };
         setup.check()?;
         Ok(setup)
@@ -213,11 +220,17 @@ impl ElectionSetup {
     /// [`ElectionError::NoSeats`], [`ElectionError::MoreSeatsThanCandidates`],
     /// [`ElectionError::DuplicateCandidate`],
     /// [`ElectionError::TooManyCandidates`],
-    /// [`ElectionError::TooFewCandidates`], [`ElectionError::BodyNotAllowed`].
+    /// [`ElectionError::TooFewCandidates`], [`ElectionError::BodyNotAllowed`],
+    /// [`ElectionError::ScrutineerIsCandidate`] (VOTE-13; whether a
+    /// scrutineer is an elector needs the roll, checked when the election
+    /// is opened).
     pub fn check(&self) -> Result<(), ElectionError> {
         let mut seen = BTreeSet::new();
         if let Some(c) = self.candidates.iter().find(|c| !seen.insert(**c)) {
             return Err(ElectionError::DuplicateCandidate(*c));
+        }
+        if let Some(m) = self.scrutineers.iter().find(|m| seen.contains(*m)) {
+            return Err(ElectionError::ScrutineerIsCandidate(*m));
         }
         check_count(self.candidates.len(), self.paper_only)?;
         let seats = check_seats(i64::from(self.seats), self.candidates.len())?;
@@ -304,6 +317,7 @@ pub struct ElectionBuilder {
     rule_version: Option<String>,
     #[serde(default)]
     paper_only: bool,
+    scrutineers: Vec<MemberId>,
 }
 
 impl ElectionBuilder {
@@ -357,6 +371,31 @@ impl ElectionBuilder {
         self.term = Some(plan);
         self
     }
+    /// 监票人 (scrutineers, and counters) chosen by the meeting, checked in
+    /// `build`: each must be an elector and not a candidate. [Election
+    /// 2020; VOTE-13]
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::election::{national_election_rules, Body, ElectionBuilder, ElectionError, Roll};
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    /// let roll = Roll::from_parts(OrgId::new(2), on, (1..=9).map(MemberId::new), []);
+    /// let b = ElectionBuilder::new().org(OrgId::new(2)).body(Body::Secretary).seats(1)
+    ///     .held_on(on).candidates([MemberId::new(1), MemberId::new(2)]);
+    /// let ok = b.clone().scrutineers([MemberId::new(8), MemberId::new(9)]).build(&roll, &national_election_rules())?;
+    /// assert_eq!(ok.scrutineers, vec![MemberId::new(8), MemberId::new(9)]);
+    /// let candidate = b.clone().scrutineers([MemberId::new(1)]).build(&roll, &national_election_rules());
+    /// assert_eq!(candidate.unwrap_err(), ElectionError::ScrutineerIsCandidate(MemberId::new(1)));
+    /// let outsider = b.scrutineers([MemberId::new(40)]).build(&roll, &national_election_rules());
+    /// assert_eq!(outsider.unwrap_err(), ElectionError::ScrutineerNotElector(MemberId::new(40)));
+    /// # Ok::<(), ElectionError>(())
+    /// ```
+    pub fn scrutineers(mut self, members: impl IntoIterator<Item = MemberId>) -> Self {
+        self.scrutineers.extend(members);
+        self
+    }
+
     /// Counts under the named rule version (e.g. `"election-1990"` for a
     /// branch still on the old template) instead of the one in force.
     pub fn rule_version(mut self, name: impl Into<String>) -> Self {
@@ -436,6 +475,7 @@ impl ElectionBuilder {
         if let Some(plan) = self.term {
             check_term(body, plan, held_on, r)?;
         }
+        let scrutineers = check_scrutineers(&self.scrutineers, &candidates, roll)?;
         Ok(ElectionSetup {
             org,
             body,
@@ -448,8 +488,31 @@ impl ElectionBuilder {
             rule_version: version.name.clone(),
             rules: r.clone(),
             paper_only: self.paper_only,
+            scrutineers,
         })
     }
+}
+
+/// 监票人: electors who are not candidates, each once, in the order given.
+fn check_scrutineers(
+    list: &[MemberId],
+    candidates: &[MemberId],
+    roll: &Roll,
+) -> Result<Vec<MemberId>, ElectionError> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for m in list {
+        if candidates.contains(m) {
+            return Err(ElectionError::ScrutineerIsCandidate(*m));
+        }
+        if roll.check_entitled(*m).is_err() {
+            return Err(ElectionError::ScrutineerNotElector(*m));
+        }
+        if seen.insert(*m) {
+            out.push(*m);
+        }
+    }
+    Ok(out)
 }
 
 fn check_candidates(

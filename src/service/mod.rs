@@ -37,6 +37,7 @@ mod dues;
 mod introducers;
 mod lifecycle;
 mod member;
+mod offices;
 mod org;
 mod page;
 mod payments;
@@ -49,6 +50,7 @@ pub use discipline::DisciplineHandle;
 pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
 pub use member::MembersHandle;
+pub use offices::OfficesHandle;
 pub use org::OrgsHandle;
 pub use page::{BadCursor, Cursor, MAX_PAGE, Page, PageRequest};
 pub use record::RecordsHandle;
@@ -295,6 +297,11 @@ impl Session {
     /// 选举与表决: votes, elections, motions and appraisals.
     pub fn votes(&self) -> VotesHandle<'_> {
         VotesHandle { s: self }
+    }
+
+    /// 班子成员: office holders, terms and the 换届 review.
+    pub fn offices(&self) -> OfficesHandle<'_> {
+        OfficesHandle { s: self }
     }
 
     pub(crate) fn store(&self) -> &dyn Store {

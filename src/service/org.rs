@@ -244,28 +244,44 @@ impl OrgsHandle<'_> {
             .structure
             .at(today)
             .ok_or_else(|| Error::not_found(Entity::RuleVersion, today))?;
-        let mut counts: BTreeMap<OrgId, Headcount> = BTreeMap::new();
-        for branch in tree.branches_in(root) {
-            let online = tree.get(branch).is_some_and(|o| o.kind.is_online_branch());
-            let members = if online {
-                self.s.store().members_by_online(branch).await?
-            } else {
-                self.s.store().members_by_home(&[branch]).await?
-            };
-            let mut count = Headcount::default();
-            for m in &members {
-                match m.lifecycle.stage_on(today) {
-                    Some(s) if s.is_full() => count.full += 1,
-                    Some(crate::lifecycle::Stage::Probationary) => count.probationary += 1,
-                    _ => {}
-                }
-            }
-            counts.insert(branch, count);
-        }
+        let counts = self.headcounts(tree, root, today).await?;
         Ok(crate::org::structure_findings(tree, &counts, &rules.rules)
             .into_iter()
             .filter(|f| tree.is_within(f.org(), root))
             .collect())
+    }
+
+    /// 各支部人数: the full and probationary members of every branch in
+    /// `root`'s subtree on `on` (home members of a physical branch, joined
+    /// members of an online branch), in one read of the store.
+    pub(super) async fn headcounts(
+        &self,
+        tree: &crate::org::OrgTree,
+        root: OrgId,
+        on: chrono::NaiveDate,
+    ) -> Result<BTreeMap<OrgId, Headcount>, Error> {
+        let branches = tree.branches_in(root);
+        let mut counts: BTreeMap<OrgId, Headcount> = branches
+            .iter()
+            .map(|b| (*b, Headcount::default()))
+            .collect();
+        for (branch, m) in self.s.store().members_of_branches(&branches).await? {
+            let online = tree.get(branch).is_some_and(|o| o.kind.is_online_branch());
+            // A physical branch counts its home members, an online branch
+            // those who joined it (ORG-7).
+            if online == (m.home() == branch) {
+                continue;
+            }
+            let Some(count) = counts.get_mut(&branch) else {
+                continue;
+            };
+            match m.lifecycle.stage_on(on) {
+                Some(s) if s.is_full() => count.full += 1,
+                Some(crate::lifecycle::Stage::Probationary) => count.probationary += 1,
+                _ => {}
+            }
+        }
+        Ok(counts)
     }
 
     /// The tree, once the actor may read `org`.

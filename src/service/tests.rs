@@ -52,6 +52,7 @@ mockall::mock! {
         async fn update_member(&self, member: Member, effects: Effects) -> Result<(Member, Vec<RecordEntry>), StoreError>;
         async fn members_by_home(&self, orgs: &[OrgId]) -> Result<Vec<Member>, StoreError>;
         async fn members_by_online(&self, org: OrgId) -> Result<Vec<Member>, StoreError>;
+        async fn members_of_branches(&self, branches: &[OrgId]) -> Result<Vec<(OrgId, Member)>, StoreError>;
     }
     #[async_trait]
     impl RecordStore for Db {
@@ -92,6 +93,12 @@ mockall::mock! {
         async fn update_departure_case(&self, case: SelfDepartureCase, effects: Effects) -> Result<SelfDepartureCase, StoreError>;
     }
     #[async_trait]
+    impl crate::store::OfficeStore for Db {
+        async fn install_offices(&self, install: crate::office::InstallOffices, effects: Effects) -> Result<Vec<crate::office::OfficeHolder>, StoreError>;
+        async fn office(&self, id: crate::office::OfficeId) -> Result<Option<crate::office::OfficeHolder>, StoreError>;
+        async fn offices_of(&self, orgs: &[OrgId]) -> Result<Vec<crate::office::OfficeHolder>, StoreError>;
+    }
+    #[async_trait]
     impl JournalStore for Db {
         async fn journal(&self, stream: &Stream, after: Option<JournalId>, limit: usize) -> Result<Vec<JournalEntry>, StoreError>;
     }
@@ -104,6 +111,7 @@ mockall::mock! {
 
 impl crate::store::Store for MockDb {}
 
+mod structure;
 mod votes;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -23,6 +23,7 @@ mod dues;
 mod effects;
 mod error;
 pub(crate) mod memory;
+mod offices;
 mod votes;
 
 pub use discipline::DisciplineStore;
@@ -34,6 +35,7 @@ pub use effects::{
 
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
+pub use offices::OfficeStore;
 pub use votes::*;
 
 use crate::access::Placement;
@@ -129,6 +131,36 @@ pub trait MemberStore: Send + Sync {
 
     /// The members who joined online branch `org`, ordered by id.
     async fn members_by_online(&self, org: OrgId) -> Result<Vec<Member>, StoreError>;
+
+    /// 各支部党员 (the members of each branch, in one read): for each of
+    /// `branches`, the members whose home it is and the members who joined
+    /// it as an online branch, as `(branch, member)` pairs ordered by
+    /// branch, then member id. The default asks
+    /// [`MemberStore::members_by_home`] once and
+    /// [`MemberStore::members_by_online`] per branch; the stores of this
+    /// crate answer with one query (per 2,500 branches).
+    async fn members_of_branches(
+        &self,
+        branches: &[OrgId],
+    ) -> Result<Vec<(OrgId, Member)>, StoreError> {
+        let mut out: Vec<(OrgId, Member)> = self
+            .members_by_home(branches)
+            .await?
+            .into_iter()
+            .map(|m| (m.home(), m))
+            .collect();
+        for b in branches {
+            out.extend(
+                self.members_by_online(*b)
+                    .await?
+                    .into_iter()
+                    .map(|m| (*b, m)),
+            );
+        }
+        out.sort_by_key(|(org, m)| (*org, m.id));
+        out.dedup_by_key(|(org, m)| (*org, m.id));
+        Ok(out)
+    }
 }
 
 /// 活动证存储: the append-only activity record. There is no update and no
@@ -155,7 +187,14 @@ pub trait RecordStore: Send + Sync {
 /// connections overrides [`Store::close`].
 #[async_trait]
 pub trait Store:
-    OrgStore + MemberStore + RecordStore + DuesStore + VoteStore + JournalStore + DisciplineStore
+    OrgStore
+        + MemberStore
+        + RecordStore
+        + DuesStore
+        + VoteStore
+        + JournalStore
+        + DisciplineStore
+        + OfficeStore
 {
     /// Releases what the store holds (a connection pool, a file). Calls
     /// after closing fail with [`StoreErrorKind::Unavailable`] or

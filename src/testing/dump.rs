@@ -39,6 +39,9 @@ pub struct StateDump {
     pub votes: Vec<VoteDump>,
     /// Each member's rewards, sanctions and detentions, oldest first.
     pub decisions: BTreeMap<MemberId, Vec<crate::discipline::Decision>>,
+    /// The office holdings (current and ended) of any organisation of the
+    /// tree, by id.
+    pub offices: Vec<crate::office::OfficeHolder>,
 }
 
 /// One vote in a [`StateDump`].
@@ -134,7 +137,10 @@ pub async fn dump(store: &dyn Store, votes: &[VoteId]) -> Result<StateDump, Stor
             ballots,
         });
     }
+    let mut offices = store.offices_of(&org_ids).await?;
+    offices.sort_by_key(|h| h.id());
     Ok(StateDump {
+        offices,
         orgs,
         members: members.into_values().collect(),
         records,
@@ -151,6 +157,7 @@ pub(super) async fn empty_store_dumps_empty(store: Arc<dyn Store>) {
     let d = dump(&*store, &[VoteId::new(1)]).await.unwrap();
     assert!(d.orgs.is_empty() && d.members.is_empty(), "{d:?}");
     assert!(d.ledger_by_branch.is_empty() && d.departure_cases.is_empty());
+    assert!(d.offices.is_empty());
     assert_eq!(d.votes.len(), 1);
     assert_eq!(d.votes[0].record, None);
 }
@@ -196,8 +203,25 @@ pub(super) async fn dump_is_complete_and_deterministic(store: Arc<dyn Store>) {
         .close_vote(closed.id(), Effects::none())
         .await
         .unwrap();
+    let on = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let holding = crate::office::NewOfficeHolder::new(
+        a,
+        m.id(),
+        crate::office::Post::Secretary,
+        crate::office::Source::Appointed { by: a },
+        on,
+        on,
+    );
+    store
+        .install_offices(
+            crate::office::InstallOffices::new(a, on, vec![holding], vec![]),
+            Effects::none(),
+        )
+        .await
+        .unwrap();
     let ids = [open.id(), closed.id()];
     let first = dump(&*store, &ids).await.unwrap();
+    assert_eq!(first.offices.len(), 1);
     assert_eq!(first, dump(&*store, &ids).await.unwrap());
     assert_eq!(first.orgs.len(), 3);
     assert_eq!(first.members.len(), 2);

@@ -73,6 +73,7 @@ mod dump;
 mod effects;
 mod fixtures;
 mod members;
+mod offices;
 mod orgs;
 mod records;
 mod votes;
@@ -168,6 +169,8 @@ fn checks() -> Vec<Check> {
         effects::concurrent_writers_of_one_version_store_one_effect,
         discipline::decisions_round_trip_with_their_entries,
         discipline::an_expulsion_and_its_exit_are_one_write,
+        offices::installs_end_and_add_atomically,
+        offices::concurrent_ends_of_one_holding_store_one,
         dump::empty_store_dumps_empty,
         dump::dump_is_complete_and_deterministic,
     ]
@@ -175,7 +178,7 @@ fn checks() -> Vec<Check> {
 
 /// 一致性测试: the conformance suite as one [`Trial`] per behaviour, named
 /// `<store_name>::<area>::<behaviour>` (areas: `orgs`, `members`,
-/// `records`, `votes`, `dues`, `effects`, `discipline`, `dump`).
+/// `records`, `votes`, `dues`, `effects`, `discipline`, `offices`, `dump`).
 ///
 /// `make` returns a fresh, empty store; it is called once per trial, inside
 /// that trial's runtime. Pass the trials to [`run`] (a harness may add its

@@ -17,6 +17,7 @@ use dangjian::election::{
 };
 use dangjian::lifecycle::{ImportedStage, Transition, TransitionRequest};
 use dangjian::member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration};
+use dangjian::office::{Appoint, ConfirmElection, Post};
 use dangjian::org::{BranchForm, MoveOrg, NewOrganisation, OnlineTheme, OrgKind, RenameOrg};
 use dangjian::record::{AppendActivity, Appendable};
 use dangjian::service::PageRequest;
@@ -204,7 +205,7 @@ impl Default for Probe {
 }
 
 /// The number of handle methods [`every_method`] calls.
-pub const METHODS: usize = 49;
+pub const METHODS: usize = 56;
 
 /// Every handle method, called with `ids`; each result reduced to its
 /// error (or "ok").
@@ -479,6 +480,41 @@ pub async fn every_method(
                 .appraise(Appraise::new(ids.org, probe.year, Default::default()))
                 .await),
         ),
+        (
+            "offices.confirm_election",
+            ok(s.offices()
+                .confirm_election(ConfirmElection::new(ids.vote))
+                .await),
+        ),
+        (
+            "offices.appoint",
+            ok(s.offices()
+                .appoint(Appoint::new(ids.org, m, Post::Secretary))
+                .await),
+        ),
+        (
+            "offices.appoint (own organisation)",
+            ok(s.offices()
+                .appoint(Appoint::new(own_org, m, Post::Member))
+                .await),
+        ),
+        (
+            "offices.holders",
+            ok(s.offices()
+                .holders(ids.org, on, PageRequest::default())
+                .await),
+        ),
+        (
+            "offices.is_committee_member",
+            ok(s.offices().is_committee_member(ids.org, m, on).await),
+        ),
+        (
+            "offices.secretaries",
+            ok(s.offices()
+                .secretaries(ids.org, on, PageRequest::default())
+                .await),
+        ),
+        ("offices.review", ok(s.offices().review(ids.org).await)),
     ]
 }
 

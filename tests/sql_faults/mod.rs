@@ -71,6 +71,7 @@ pub fn trials(
     faults![
         schema_from_the_future,
         hand_edited_row_is_corrupt,
+        placement_reads_the_memberships_alone,
         activity_record_is_append_only_in_the_database,
         write_killed_half_way_leaves_nothing,
         journal_fault_rolls_back_the_whole_write,
@@ -110,6 +111,50 @@ async fn hand_edited_row_is_corrupt(backend: Backend, url: &str) {
     .await
     .unwrap();
     let err = store.get_member(m.id()).await.unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert!(
+        err.to_string().contains(&format!("members row {id}")),
+        "{err}"
+    );
+}
+
+/// The access checks' placement is read from the memberships alone
+/// (issue 11 item 16): a record whose lifecycle no longer decodes still
+/// has a placement, while reading the record is `Corrupt`; a record that
+/// is not a member document at all has none.
+async fn placement_reads_the_memberships_alone(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let m = seed_one_member(&store).await;
+    let id = m.id().get();
+    let before = store.placement(m.id()).await.unwrap();
+    assert_eq!(before, Some(m.memberships().placement()));
+    let sql = match backend {
+        Backend::Sqlite => format!(
+            "UPDATE members SET record = json_set(record, '$.lifecycle', 'broken') WHERE id = {id}"
+        ),
+        Backend::Postgres => format!(
+            "UPDATE members SET record = jsonb_set(record::jsonb, '{{lifecycle}}', '\"broken\"')::text WHERE id = {id}"
+        ),
+    };
+    raw(backend, url, &sql).await.unwrap();
+    let err = store.get_member(m.id()).await.unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert_eq!(store.placement(m.id()).await.unwrap(), before);
+    assert_eq!(
+        store
+            .placement(dangjian::MemberId::new(id + 100))
+            .await
+            .unwrap(),
+        None
+    );
+    raw(
+        backend,
+        url,
+        &format!("UPDATE members SET record = '{{\"not\": \"a member\"}}' WHERE id = {id}"),
+    )
+    .await
+    .unwrap();
+    let err = store.placement(m.id()).await.unwrap_err();
     assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
     assert!(
         err.to_string().contains(&format!("members row {id}")),

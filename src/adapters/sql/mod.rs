@@ -23,6 +23,10 @@ mod dues_impl;
 pub(crate) mod dues_batch;
 #[macro_use]
 mod discipline_impl;
+#[macro_use]
+pub(crate) mod offices_impl;
+
+pub(crate) use offices_impl::{OfficeRow, office_from_row};
 
 /// An organisation row: id, name, kind (JSON), parent, version.
 pub(crate) type OrgRow = (i64, String, String, Option<i64>, i64);
@@ -143,6 +147,36 @@ pub(crate) fn member_from_row(
         )));
     }
     Ok(m)
+}
+
+/// A placement row (home branch, the document's format, its
+/// `memberships` as JSON text) back into the access checks' placement.
+pub(crate) fn placement_from_row(
+    id: MemberId,
+    (home, format, memberships): (i64, Option<i64>, Option<String>),
+) -> Result<crate::access::Placement, StoreError> {
+    let row = id.get();
+    if format != Some(i64::from(document::FORMAT)) {
+        return Err(corrupt(format!(
+            "members row {row}: the stored document is not in format {} (found {format:?})",
+            document::FORMAT
+        )));
+    }
+    let memberships = memberships
+        .ok_or_else(|| corrupt(format!("members row {row}: the record has no memberships")))?;
+    let m: crate::member::Memberships = serde_json::from_str(&memberships).map_err(|e| {
+        corrupt(format!(
+            "members row {row}: the memberships no longer parse: {e}"
+        ))
+        .with_source(e)
+    })?;
+    let p = m.placement();
+    if p.home != OrgId::new(from_db(home)?) {
+        return Err(corrupt(format!(
+            "members row {row}: home_org_id disagrees with the record"
+        )));
+    }
+    Ok(p)
 }
 
 /// An activity-record row back into the domain.

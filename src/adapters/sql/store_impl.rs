@@ -381,7 +381,16 @@ macro_rules! sql_store {
                 &self,
                 id: $crate::MemberId,
             ) -> Result<Option<$crate::access::Placement>, $crate::store::StoreError> {
-                Ok(self.get_member(id).await?.map(|m| m.memberships.placement()))
+                use $crate::adapters::sql::{map_err, placement_from_row, to_db};
+                // The memberships alone, cut out of the document by the
+                // database: no lifecycle is decoded or replayed.
+                sqlx::query_as::<_, (i64, Option<i64>, Option<String>)>(Self::PLACEMENT_SQL)
+                    .bind(to_db(id.get())?)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(map_err)?
+                    .map(|row| placement_from_row(id, row))
+                    .transpose()
             }
 
             async fn find_by_id_number(
@@ -467,6 +476,47 @@ macro_rules! sql_store {
                            JOIN member_online o ON o.member_id = m.id WHERE o.org_id = $1 ORDER BY m.id";
                 let org = $crate::adapters::sql::to_db(org.get())?;
                 self.select_members(sql, Some(org)).await
+            }
+
+            async fn members_of_branches(
+                &self,
+                branches: &[$crate::OrgId],
+            ) -> Result<Vec<($crate::OrgId, $crate::member::Member)>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{from_db, map_err, member_from_row, to_db, IN_CHUNK};
+                let mut ids = branches.iter().map(|o| to_db(o.get())).collect::<Result<Vec<_>, _>>()?;
+                ids.sort_unstable();
+                ids.dedup();
+                let mut out = Vec::new();
+                // Home members and online members in one statement; each
+                // chunk binds its ids twice.
+                for chunk in ids.chunks(IN_CHUNK / 2) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT home_org_id, id, version, home_org_id, record FROM members \
+                         WHERE home_org_id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") UNION ALL SELECT o.org_id, m.id, m.version, m.home_org_id, m.record \
+                             FROM member_online o JOIN members m ON m.id = o.member_id \
+                             WHERE o.org_id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY 1, 2");
+                    for (org, id, version, home, record) in qb
+                        .build_query_as::<(i64, i64, i64, i64, String)>()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(map_err)?
+                    {
+                        let org = $crate::OrgId::new(from_db(org)?);
+                        out.push((org, member_from_row((id, version, home, record))?));
+                    }
+                }
+                Ok(out)
             }
         }
 

@@ -59,6 +59,7 @@ mod discipline;
 mod dues;
 mod ledger;
 mod member;
+mod office;
 mod org;
 mod record;
 mod vote;
@@ -72,6 +73,7 @@ pub use member::{
     ContactDocument, IdentityDocument, ImIdsDocument, MemberDocument, OccupationDocument,
     RegistrationDocument,
 };
+pub use office::OfficeHolderDocument;
 pub use org::OrgKindDocument;
 pub use record::{
     ActedByBody, ActedByDocument, ActivityBody, ActivityDocument, RewardOrSanctionDocument,

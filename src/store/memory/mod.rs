@@ -21,6 +21,7 @@ use async_trait::async_trait;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+mod offices;
 mod votes;
 
 #[derive(Default)]
@@ -39,6 +40,7 @@ struct Inner {
     votes: votes::VoteState,
     dues: dues::DuesState,
     discipline: discipline::DisciplineState,
+    offices: offices::OfficeState,
 }
 
 /// 内存存储: every store trait, in memory.
@@ -390,6 +392,31 @@ impl MemberStore for MemoryStore {
         let inner = self.read()?;
         let ids = inner.by_online.get(&org).into_iter().flatten().copied();
         Ok(inner.collect(ids))
+    }
+
+    async fn members_of_branches(
+        &self,
+        branches: &[OrgId],
+    ) -> Result<Vec<(OrgId, Member)>, StoreError> {
+        let inner = self.read()?;
+        let mut branches = branches.to_vec();
+        branches.sort_unstable();
+        branches.dedup();
+        let mut out = Vec::new();
+        for b in branches {
+            let ids: BTreeSet<MemberId> = [inner.by_home.get(&b), inner.by_online.get(&b)]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .copied()
+                .collect();
+            out.extend(
+                ids.iter()
+                    .filter_map(|id| inner.members.get(id))
+                    .map(|m| (b, m.clone())),
+            );
+        }
+        Ok(out)
     }
 }
 
