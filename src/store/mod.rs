@@ -188,13 +188,13 @@ pub trait RecordStore: Send + Sync {
 #[async_trait]
 pub trait Store:
     OrgStore
-        + MemberStore
-        + RecordStore
-        + DuesStore
-        + VoteStore
-        + JournalStore
-        + DisciplineStore
-        + OfficeStore
+    + MemberStore
+    + RecordStore
+    + DuesStore
+    + VoteStore
+    + JournalStore
+    + DisciplineStore
+    + OfficeStore
 {
     /// Releases what the store holds (a connection pool, a file). Calls
     /// after closing fail with [`StoreErrorKind::Unavailable`] or
