@@ -4,18 +4,19 @@
 //! Deserializing never panics, and a value that deserializes passes the
 //! checks its constructor makes (and survives a serde round trip).
 //!
-//! `dues::Money` is left out here on purpose: its parsing is being
-//! rewritten; add it to `checked!` below (with `str::parse::<Money>` of its
-//! serialized string as the check) once that lands.
+//! Money is among them: it deserializes from its exact decimal string
+//! only, within the bound of the ledger column.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use dangjian::dues::{DuesRules, ExternalPaymentId, Month, MonthRange};
+use dangjian::discipline::{Decision, MAX_TITLE_CHARS, Measure, ProbationTerm};
+use dangjian::dues::{DuesRules, ExternalPaymentId, Money, Month, MonthRange};
 use dangjian::election::{
     Appraisal, AppraisalRules, Attendance, AttendanceMode, Ballot, Body, ElectionBuilder,
     ElectionSetup, Grade, Motion, MotionKind, NewVote, NotEntitledReason, Roll, TrackingCode,
     VoteId, VoteKind, VoteRecord, WrittenOpinion, national_election_rules,
 };
 use dangjian::member::{EmailAddress, EmployeeNo, IdNumber, MemberCardId, Mobile, PersonName};
+use dangjian::office::Portfolio;
 use dangjian::org::OrgName;
 use dangjian::record::{Activity, AppendActivity, Appendable, NewRecordEntry};
 use dangjian::{MemberId, OrgId};
@@ -125,7 +126,22 @@ fn seeds() -> Vec<Value> {
             place: "深圳".into(),
         },
     );
+    let decision = json!({
+        "id": 3,
+        "member": 1,
+        "measure": {"type": "detention", "released_on": "2024-05-10"},
+        "decided_on": "2024-05-01",
+        "decided_by": 2,
+        "approved_by": 1,
+        "title": "关于某某同志被羁押的情况",
+        "acted_by": null,
+        "recorded_at": "2024-05-04T10:00:00Z",
+    });
     let mut out = vec![
+        decision,
+        json!({"type": "probation", "term": 2, "rights_restored": false}),
+        json!("1234.50"),
+        json!("组织"),
         serde_json::to_value(Appendable::VolunteerService {
             hours: "1.5".parse().unwrap_or_default(),
             description: "义务植树".into(),
@@ -196,7 +212,20 @@ fn all_types(v: &Value) -> Result<(), TestCaseError> {
     try_one::<Month>(v, reparses::<Month, Month>)?;
     try_one::<TrackingCode>(v, |c| TrackingCode::try_from(c.to_string()).is_ok())?;
     try_one::<MonthRange>(v, |r| MonthRange::new(r.first, r.last).is_ok())?;
-    // Money: add here once its parsing fix is merged (see the module doc).
+    try_one::<Money>(v, |m| {
+        reparses::<Money, Money>(m) && *m <= Money::MAX && *m >= Money::MIN
+    })?;
+    try_one::<Portfolio>(v, |p| Portfolio::new(p.as_str()).is_ok())?;
+    try_one::<ProbationTerm>(v, |t| ProbationTerm::try_from(t.years()).is_ok())?;
+    try_one::<Decision>(v, |d| {
+        let title = d.title.trim();
+        !title.is_empty()
+            && title.chars().count() <= MAX_TITLE_CHARS
+            && !title
+                .chars()
+                .any(|c| c.is_control() || ('\u{200B}'..='\u{200F}').contains(&c))
+            && !matches!(d.measure, Measure::Detention { released_on: Some(r) } if r < d.decided_on)
+    })?;
     Ok(())
 }
 
@@ -318,7 +347,11 @@ fn the_seeds_are_valid() {
             || serde_json::from_str::<OrgName>(&text).is_ok()
             || serde_json::from_str::<ExternalPaymentId>(&text).is_ok()
             || serde_json::from_str::<Month>(&text).is_ok()
-            || serde_json::from_str::<MonthRange>(&text).is_ok();
+            || serde_json::from_str::<MonthRange>(&text).is_ok()
+            || serde_json::from_str::<Money>(&text).is_ok()
+            || serde_json::from_str::<Portfolio>(&text).is_ok()
+            || serde_json::from_str::<Measure>(&text).is_ok()
+            || serde_json::from_str::<Decision>(&text).is_ok();
         assert!(any_ok, "seed not accepted by any type: {text}");
     }
 }
@@ -337,11 +370,45 @@ fn the_named_cases_are_refused() {
     let mut v = serde_json::to_value(&vote_records()[0]).unwrap_or_default();
     v["attendance"]["present"] = json!({"77": "in_person"});
     assert!(serde_json::from_value::<VoteRecord>(v).is_err());
-    let mut e = seeds()[2].clone();
+    let mut e = seeds()
+        .into_iter()
+        .find(|v| v.get("recorded_at").is_some() && v.get("activity").is_some())
+        .expect("a record entry among the seeds");
     e["activity"]["hours"] = json!("-3");
     assert!(serde_json::from_value::<NewRecordEntry>(e.clone()).is_err());
     assert!(serde_json::from_value::<Activity>(e["activity"].clone()).is_err());
     let mut r = serde_json::to_value(DuesRules::dues_2017()).unwrap_or_default();
     r["self_departure_months"] = json!(0);
     assert!(serde_json::from_value::<DuesRules>(r).is_err());
+}
+
+/// The types merged after the first version of this file: a decision's
+/// title and release, money's exact strings and bound, a probation term.
+#[test]
+fn decisions_money_and_terms_are_checked() {
+    let mut decision = seeds()
+        .into_iter()
+        .find(|v| v.get("decided_on").is_some())
+        .expect("a decision among the seeds");
+    assert!(serde_json::from_value::<Decision>(decision.clone()).is_ok());
+    decision["title"] = json!("关于\u{202E}某某");
+    assert!(serde_json::from_value::<Decision>(decision.clone()).is_err());
+    decision["title"] = json!("  ");
+    assert!(serde_json::from_value::<Decision>(decision.clone()).is_err());
+    decision["title"] = json!("决定");
+    decision["measure"]["released_on"] = json!("2024-04-30");
+    assert!(serde_json::from_value::<Decision>(decision).is_err());
+    for bad in [
+        json!(1.5),
+        json!("1e3"),
+        json!("1000000000000.00"),
+        json!("0.001"),
+    ] {
+        assert!(
+            serde_json::from_value::<Money>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
+    assert!(serde_json::from_value::<ProbationTerm>(json!(3)).is_err());
+    assert!(serde_json::from_value::<Portfolio>(json!("组\u{200B}织")).is_err());
 }

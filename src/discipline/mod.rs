@@ -203,7 +203,10 @@ pub fn may_introduce(
 }
 
 /// 奖惩决定 as stored: one dated decision about a member.
+///
+/// Deserializing checks the title and the release date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Decision {
     /// Assigned by the store, increasing.
     pub id: crate::DecisionId,
@@ -239,7 +242,10 @@ impl Decision {
 }
 
 /// A decision as the service hands it to the store (no id yet).
+///
+/// Deserializing checks the title and the release date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct NewDecision {
     /// Whom it concerns.
     pub member: MemberId,
@@ -288,25 +294,11 @@ impl NewDecision {
                 today,
             });
         }
-        let title = self.title.trim();
-        if title.is_empty()
-            || title.chars().count() > MAX_TITLE_CHARS
-            || title.chars().any(|c| c.is_control() || is_invisible(c))
-        {
-            return Err(DisciplineError::BadTitle {
-                max: MAX_TITLE_CHARS,
-            });
-        }
+        check_content(&self.title, self.measure, self.decided_on)?;
         if let Measure::Detention {
             released_on: Some(r),
         } = self.measure
         {
-            if r < self.decided_on {
-                return Err(DisciplineError::ReleasedBeforeDetention {
-                    detained_on: self.decided_on,
-                    released_on: r,
-                });
-            }
             if r > today {
                 return Err(DisciplineError::InTheFuture { date: r, today });
             }
@@ -324,9 +316,49 @@ impl NewDecision {
     }
 }
 
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+/// The checks a decision's own fields must pass, whatever the tree and the
+/// date: a title of 1 to [`MAX_TITLE_CHARS`] characters without control or
+/// invisible characters, and no release before the detention. Deserializing
+/// a [`Decision`] or a [`NewDecision`] runs them too.
+fn check_content(
+    title: &str,
+    measure: Measure,
+    decided_on: NaiveDate,
+) -> Result<(), DisciplineError> {
+    let title = title.trim();
+    if title.is_empty()
+        || title.chars().count() > MAX_TITLE_CHARS
+        || title.chars().any(|c| c.is_control())
+        || crate::text::has_hidden(title)
+    {
+        return Err(DisciplineError::BadTitle {
+            max: MAX_TITLE_CHARS,
+        });
+    }
+    if let Measure::Detention {
+        released_on: Some(r),
+    } = measure
+    {
+        if r < decided_on {
+            return Err(DisciplineError::ReleasedBeforeDetention {
+                detained_on: decided_on,
+                released_on: r,
+            });
+        }
+    }
+    Ok(())
 }
+
+checked_serde!(Decision, |d| check_content(
+    &d.title,
+    d.measure,
+    d.decided_on
+));
+checked_serde!(NewDecision, |d| check_content(
+    &d.title,
+    d.measure,
+    d.decided_on
+));
 
 /// Why a decision was refused. Nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
