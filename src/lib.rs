@@ -20,6 +20,7 @@ mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod member;
+pub mod notify;
 pub mod office;
 pub mod org;
 pub mod period;

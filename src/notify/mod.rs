@@ -1,0 +1,22 @@
+//! 通知 (notifications): the events the library raises, the templates that
+//! turn them into messages, and the channel facts a message must respect
+//! (`docs/RULES.md` NOTE-1 … NOTE-5).
+//!
+//! This is the pure core: nothing here sends anything or reads a clock.
+//! An [`Event`] says what happened or falls due; a [`TemplateSet`] renders
+//! it for a [`Channel`], checking each template's variables when it is
+//! loaded; [`sms_parts`] and [`sms_cost`] count what an SMS costs; a
+//! [`Notifier`] is a channel adapter, and its [`SendError`] with
+//! [`RetryPolicy::next`] decides whether a failed message is tried again,
+//! dead-lettered or reconciled. The outbox and the dispatcher build on
+//! these.
+
+mod delivery;
+mod event;
+mod sms;
+mod template;
+
+pub use delivery::{Accepted, Next, Notifier, OutgoingMessage, RetryPolicy, SendError};
+pub use event::{Deadline, Event, EventKey, EventKind, Subject};
+pub use sms::{SMS_MAX_CHARS, SMS_PART_CHARS, SMS_SINGLE_CHARS, SmsError, sms_cost, sms_parts};
+pub use template::{Channel, Rendered, Template, TemplateError, TemplateSet};

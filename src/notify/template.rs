@@ -1,0 +1,486 @@
+//! 消息模板 (message templates): an event rendered for a channel.
+//!
+//! Templates are minijinja text, in Chinese. A template is checked when it
+//! is loaded: it must parse, and every variable it uses must be one its
+//! event kind provides ([`EventKind::variables`]) or the recipient's
+//! `name`. Rendering is strict, so a value that is somehow missing is an
+//! error, never an empty string. An integrator replaces any template with
+//! [`TemplateSet::replace`].
+
+use super::event::{Event, EventKind};
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// 渠道: where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// 电子邮件.
+    Email,
+    /// 企业微信.
+    WeCom,
+    /// 钉钉.
+    DingTalk,
+    /// 飞书.
+    Feishu,
+    /// 短信: the rendered text serves the preview and the cost; the
+    /// provider sends its own approved template.
+    Sms,
+    /// 自建 OA.
+    Oa,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 6] = [
+        Self::Email,
+        Self::WeCom,
+        Self::DingTalk,
+        Self::Feishu,
+        Self::Sms,
+        Self::Oa,
+    ];
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Email => "email",
+            Self::WeCom => "wecom",
+            Self::DingTalk => "dingtalk",
+            Self::Feishu => "feishu",
+            Self::Sms => "sms",
+            Self::Oa => "oa",
+        })
+    }
+}
+
+/// Why a template was refused or could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateError {
+    /// The text does not parse.
+    #[error("the {kind} template for {channel} does not parse: {message}")]
+    Syntax {
+        /// The event kind.
+        kind: EventKind,
+        /// The channel.
+        channel: Channel,
+        /// The parser's message.
+        message: String,
+    },
+    /// The template uses a variable its event does not provide.
+    #[error(
+        "the {kind} template for {channel} uses `{variable}`, which a {kind} event does not provide"
+    )]
+    UnknownVariable {
+        /// The event kind.
+        kind: EventKind,
+        /// The channel.
+        channel: Channel,
+        /// The variable.
+        variable: String,
+    },
+    /// An e-mail template without a subject, or a subject elsewhere.
+    #[error("the {kind} template for {channel}: {0}", .reason)]
+    Subject {
+        /// The event kind.
+        kind: EventKind,
+        /// The channel.
+        channel: Channel,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// No template for this kind and channel.
+    #[error("no {kind} template for {channel}")]
+    Missing {
+        /// The event kind.
+        kind: EventKind,
+        /// The channel.
+        channel: Channel,
+    },
+    /// Rendering failed (a value missing at render time).
+    #[error("the {kind} template for {channel} could not be rendered: {message}")]
+    Render {
+        /// The event kind.
+        kind: EventKind,
+        /// The channel.
+        channel: Channel,
+        /// minijinja's message.
+        message: String,
+    },
+    /// An SMS parameter carries a link, which providers refuse.
+    #[error("an SMS may not carry a link (`{variable}`)")]
+    LinkInSms {
+        /// The variable holding it.
+        variable: String,
+    },
+}
+
+/// One checked template: a body, and for e-mail a subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    kind: EventKind,
+    channel: Channel,
+    subject: Option<String>,
+    body: String,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The subject (e-mail only).
+    pub subject: Option<String>,
+    /// The text.
+    pub body: String,
+}
+
+fn check(kind: EventKind, channel: Channel, source: &str) -> Result<(), TemplateError> {
+    let env = Environment::new();
+    let tmpl = env
+        .template_from_str(source)
+        .map_err(|e| TemplateError::Syntax {
+            kind,
+            channel,
+            message: e.to_string(),
+        })?;
+    let allowed: BTreeSet<&str> = kind.variables().iter().copied().chain(["name"]).collect();
+    let used: BTreeSet<String> = tmpl.undeclared_variables(false).into_iter().collect();
+    if let Some(v) = used.iter().find(|v| !allowed.contains(v.as_str())) {
+        return Err(TemplateError::UnknownVariable {
+            kind,
+            channel,
+            variable: v.clone(),
+        });
+    }
+    Ok(())
+}
+
+impl Template {
+    /// A body template for `kind` on `channel`. E-mail also needs
+    /// [`Template::with_subject`].
+    ///
+    /// # Errors
+    /// [`TemplateError::Syntax`] or [`TemplateError::UnknownVariable`].
+    ///
+    /// ```
+    /// use dangjian::notify::{Channel, EventKind, Template, TemplateError};
+    /// let t = Template::new(EventKind::DuesInArrears, Channel::WeCom, "{{ name }}同志：您自{{ since }}起欠缴党费{{ owed }}。");
+    /// assert!(t.is_ok());
+    /// let bad = Template::new(EventKind::DuesInArrears, Channel::WeCom, "{{ due }}");
+    /// assert!(matches!(bad, Err(TemplateError::UnknownVariable { .. })));
+    /// ```
+    pub fn new(kind: EventKind, channel: Channel, body: &str) -> Result<Self, TemplateError> {
+        check(kind, channel, body)?;
+        Ok(Self {
+            kind,
+            channel,
+            subject: None,
+            body: body.to_owned(),
+        })
+    }
+
+    /// Adds the e-mail subject.
+    ///
+    /// # Errors
+    /// As [`Template::new`]; [`TemplateError::Subject`] on a channel other
+    /// than e-mail.
+    pub fn with_subject(mut self, subject: &str) -> Result<Self, TemplateError> {
+        if self.channel != Channel::Email {
+            return Err(TemplateError::Subject {
+                kind: self.kind,
+                channel: self.channel,
+                reason: "only an e-mail has a subject",
+            });
+        }
+        check(self.kind, self.channel, subject)?;
+        self.subject = Some(subject.to_owned());
+        Ok(self)
+    }
+
+    /// The event kind.
+    pub fn kind(&self) -> EventKind {
+        self.kind
+    }
+
+    /// The channel.
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    fn render_one(&self, source: &str, ctx: &Value) -> Result<String, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let err = |e: minijinja::Error| TemplateError::Render {
+            kind: self.kind,
+            channel: self.channel,
+            message: e.to_string(),
+        };
+        env.template_from_str(source)
+            .map_err(err)?
+            .render(ctx.clone())
+            .map_err(err)
+    }
+
+    /// Renders `event` for `recipient`.
+    ///
+    /// # Errors
+    /// [`TemplateError::Render`] when the event is of another kind or a
+    /// value is missing; [`TemplateError::LinkInSms`] for a link in an SMS
+    /// parameter.
+    pub fn render(&self, event: &Event, recipient: &str) -> Result<Rendered, TemplateError> {
+        if event.kind() != self.kind {
+            return Err(TemplateError::Render {
+                kind: self.kind,
+                channel: self.channel,
+                message: format!("a {} event given", event.kind()),
+            });
+        }
+        let mut vars: BTreeMap<String, Value> = event
+            .variables()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
+            .collect();
+        vars.insert("name".into(), Value::from(recipient));
+        if self.channel == Channel::Sms {
+            let link = |s: &str| {
+                let l = s.to_ascii_lowercase();
+                l.contains("http://") || l.contains("https://") || l.contains("www.")
+            };
+            if let Some((k, _)) = vars.iter().find(|(_, v)| v.as_str().is_some_and(link)) {
+                return Err(TemplateError::LinkInSms {
+                    variable: k.clone(),
+                });
+            }
+        }
+        let ctx = Value::from(vars);
+        let subject = match &self.subject {
+            Some(s) => Some(self.render_one(s, &ctx)?),
+            None => None,
+        };
+        let body = self.render_one(&self.body, &ctx)?;
+        Ok(Rendered { subject, body })
+    }
+}
+
+/// 模板集: one template per event kind and channel, the library's Chinese
+/// defaults unless replaced.
+#[derive(Debug, Clone)]
+pub struct TemplateSet {
+    templates: BTreeMap<(EventKind, Channel), Template>,
+}
+
+/// The default text of each kind: (e-mail subject, body).
+fn default_text(kind: EventKind) -> (&'static str, &'static str) {
+    match kind {
+        EventKind::ApplicationReceived => (
+            "收到入党申请",
+            "{{ name }}同志：{{ branch }}于{{ on }}收到{{ member }}的入党申请，请在一个月内安排谈话。",
+        ),
+        EventKind::DeadlineNear => (
+            "{{ deadline }}期限临近",
+            "{{ name }}同志：{{ member }}的{{ deadline }}期限为{{ due }}，请及时办理。",
+        ),
+        EventKind::DuesAssessed => (
+            "{{ month }}党费已核定",
+            "{{ name }}同志：{{ org }}{{ month }}党费已核定，请按时交纳。",
+        ),
+        EventKind::DuesInArrears => (
+            "党费交纳提醒",
+            "{{ name }}同志：您自{{ since }}起尚欠党费{{ owed }}，请及时交纳。",
+        ),
+        EventKind::SelfDepartureCaseOpened => (
+            "自行脱党情形待处理",
+            "{{ name }}同志：{{ branch }}已就{{ member }}连续未交党费立案（{{ case }}），请按规定处理。",
+        ),
+        EventKind::VoteOpened => (
+            "投票已开始",
+            "{{ name }}同志：{{ org }}的投票（{{ vote }}）已开始，请按时参加。",
+        ),
+        EventKind::VoteClosed => (
+            "投票已结束",
+            "{{ name }}同志：{{ org }}的投票（{{ vote }}）已结束。",
+        ),
+        EventKind::OfficeTermEnding => (
+            "届期将满",
+            "{{ name }}同志：{{ org }}委员会任期于{{ term_ends }}届满，请按期换届。",
+        ),
+        EventKind::StructureFinding => ("组织设置提示", "{{ name }}同志：{{ org }}：{{ finding }}"),
+    }
+}
+
+impl Default for TemplateSet {
+    fn default() -> Self {
+        Self::defaults()
+    }
+}
+
+impl TemplateSet {
+    /// The library's templates: every kind on every channel.
+    ///
+    /// ```
+    /// use dangjian::notify::{Channel, Event, TemplateSet};
+    /// use dangjian::MemberId;
+    /// let set = TemplateSet::defaults();
+    /// let e = Event::DuesInArrears {
+    ///     member: MemberId::new(3),
+    ///     since: "2024-03".parse().unwrap(),
+    ///     owed: "90.00".parse().unwrap(),
+    /// };
+    /// let mail = set.render(&e, Channel::Email, "张三").unwrap();
+    /// assert_eq!(mail.subject.as_deref(), Some("党费交纳提醒"));
+    /// assert_eq!(mail.body, "张三同志：您自2024年3月起尚欠党费90.00元，请及时交纳。");
+    /// ```
+    pub fn defaults() -> Self {
+        let mut templates = BTreeMap::new();
+        for kind in EventKind::ALL {
+            let (subject, body) = default_text(kind);
+            for channel in Channel::ALL {
+                let t = Template::new(kind, channel, body).and_then(|t| {
+                    if channel == Channel::Email {
+                        t.with_subject(subject)
+                    } else {
+                        Ok(t)
+                    }
+                });
+                // The defaults are checked by this module's tests.
+                if let Ok(t) = t {
+                    templates.insert((kind, channel), t);
+                }
+            }
+        }
+        Self { templates }
+    }
+
+    /// Replaces the template of its kind and channel.
+    ///
+    /// # Errors
+    /// [`TemplateError::Subject`] for an e-mail template without a subject.
+    pub fn replace(&mut self, template: Template) -> Result<(), TemplateError> {
+        if template.channel == Channel::Email && template.subject.is_none() {
+            return Err(TemplateError::Subject {
+                kind: template.kind,
+                channel: template.channel,
+                reason: "an e-mail needs a subject",
+            });
+        }
+        self.templates
+            .insert((template.kind, template.channel), template);
+        Ok(())
+    }
+
+    /// The template for `kind` on `channel`.
+    pub fn get(&self, kind: EventKind, channel: Channel) -> Option<&Template> {
+        self.templates.get(&(kind, channel))
+    }
+
+    /// Renders `event` for `recipient` on `channel`.
+    ///
+    /// # Errors
+    /// [`TemplateError::Missing`], or the errors of [`Template::render`].
+    pub fn render(
+        &self,
+        event: &Event,
+        channel: Channel,
+        recipient: &str,
+    ) -> Result<Rendered, TemplateError> {
+        self.get(event.kind(), channel)
+            .ok_or(TemplateError::Missing {
+                kind: event.kind(),
+                channel,
+            })?
+            .render(event, recipient)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemberId;
+    use crate::OrgId;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn every_default_loads_for_every_kind_and_channel() {
+        let set = TemplateSet::defaults();
+        for kind in EventKind::ALL {
+            let (subject, body) = default_text(kind);
+            Template::new(kind, Channel::Email, body)
+                .and_then(|t| t.with_subject(subject))
+                .unwrap();
+            for channel in Channel::ALL {
+                assert!(set.get(kind, channel).is_some(), "{kind} {channel}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_templates_are_refused_when_loaded() {
+        let k = EventKind::VoteOpened;
+        assert!(matches!(
+            Template::new(k, Channel::Sms, "{{ vote "),
+            Err(TemplateError::Syntax { .. })
+        ));
+        assert!(matches!(
+            Template::new(k, Channel::Sms, "{{ owed }}"),
+            Err(TemplateError::UnknownVariable { variable, .. }) if variable == "owed"
+        ));
+        assert!(matches!(
+            Template::new(k, Channel::Sms, "{% if org %}{{ x.y }}{% endif %}"),
+            Err(TemplateError::UnknownVariable { variable, .. }) if variable == "x"
+        ));
+        assert!(matches!(
+            Template::new(k, Channel::Sms, "x")
+                .unwrap()
+                .with_subject("y"),
+            Err(TemplateError::Subject { .. })
+        ));
+        let mut set = TemplateSet::defaults();
+        assert!(matches!(
+            set.replace(Template::new(k, Channel::Email, "x").unwrap()),
+            Err(TemplateError::Subject { .. })
+        ));
+    }
+
+    #[test]
+    fn a_replaced_template_renders_and_links_stay_out_of_sms() {
+        let mut set = TemplateSet::defaults();
+        let e = Event::StructureFinding {
+            org: OrgId::new(4),
+            finding: "详见 https://example.org/x".into(),
+        };
+        assert!(matches!(
+            set.render(&e, Channel::Sms, "李四"),
+            Err(TemplateError::LinkInSms { variable }) if variable == "finding"
+        ));
+        assert!(set.render(&e, Channel::WeCom, "李四").is_ok());
+        set.replace(
+            Template::new(
+                EventKind::StructureFinding,
+                Channel::WeCom,
+                "【提示】{{ finding }}",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            set.render(&e, Channel::WeCom, "李四").unwrap().body,
+            "【提示】详见 https://example.org/x"
+        );
+        let other = Event::DeadlineNear {
+            member: MemberId::new(1),
+            deadline: crate::notify::Deadline::Approval,
+            due: NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
+        };
+        let t = set
+            .get(EventKind::StructureFinding, Channel::WeCom)
+            .unwrap();
+        assert!(matches!(
+            t.render(&other, "李四"),
+            Err(TemplateError::Render { .. })
+        ));
+    }
+}
