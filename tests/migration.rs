@@ -242,7 +242,7 @@ async fn a_postgres_database_of_format_0_opens_and_reads() {
     let name = format!("dj_format0_{}", std::process::id());
     let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
     admin
-        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
         .await
         .unwrap();
     admin
@@ -272,7 +272,9 @@ async fn a_postgres_database_of_format_0_opens_and_reads() {
     writes_and_reads_again(store.clone()).await;
     store.close().await.unwrap();
     admin
-        .execute(format!("DROP DATABASE {name}").as_str())
+        // WITH (FORCE): the pool's sessions may still be ending on the
+        // server after `close` returns (PostgreSQL 13+).
+        .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
         .await
         .unwrap();
 }
