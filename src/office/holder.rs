@@ -90,11 +90,7 @@ impl Portfolio {
     /// characters, or one with a control, zero-width or bidi character.
     pub fn new(name: &str) -> Result<Self, OfficeError> {
         let t = name.trim();
-        let invisible = |c: char| {
-            c.is_control()
-                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
-        };
-        if t.is_empty() || t.chars().count() > 20 || t.chars().any(invisible) {
+        if t.is_empty() || t.chars().count() > 20 || crate::text::has_hidden(t) {
             return Err(OfficeError::BadPortfolio(name.to_owned()));
         }
         Ok(Self(t.to_owned()))
