@@ -3,7 +3,7 @@
 //! members, every tenth of them owing three months (fewer than the six
 //! that open a case, so every run does the same work).
 //!
-//! Issue 11, item 16: the scan used to look up each owing member's home
+//! The scan used to look up each owing member's home
 //! with a linear search over all members (O(N·L)); it now indexes the
 //! members once. Run with
 //! `cargo bench --bench arrears_scan -- --warm-up-time 1 --measurement-time 3`.

@@ -1,7 +1,7 @@
 //! Organisation and access benchmarks on a county-scale tree: 1 committee,
 //! 30 general branches, 700 branches, 240 online branches, 25,000 members.
 //!
-//! Targets (foundation issue): an actor's scope check for a member under
+//! Targets: an actor's scope check for a member under
 //! 1 µs; listing a general branch's whole subtree of members under 1 ms.
 
 use chrono::NaiveDate;

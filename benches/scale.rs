@@ -1,4 +1,4 @@
-//! Scale benchmarks of issue 11 item 16 (feature `sqlite`): the paths that
+//! Scale benchmarks (feature `sqlite`): the paths that
 //! grew with the member count, at 25,000 and 250,000 members in a SQLite
 //! file (the county of `benches/common`: 700 branches, 240 online branches).
 //!
@@ -10,7 +10,7 @@
 //!   and replaying its lifecycle.
 //!
 //! Figures on the shared 2-core test machine (noisy: other builds ran),
-//! median of 10 samples, before → after the fixes of issue 11 item 16:
+//! median of 10 samples, before → after reading once:
 //!
 //! | members | structure_report | placement ×1000 |
 //! |---|---|---|

@@ -9,7 +9,7 @@
 //! - Cast 100,000 ballots through the in-memory store with the secrecy
 //!   guarantees (seal with SHA-256 and a random nonce, mark the voter,
 //!   store the ballot apart keyed by its code): target < 1 s.
-//! - Paper counts (`count_papers`, issue 11 item 15): 100,000 papers of a
+//! - Paper counts (`count_papers`, VOTE-7): 100,000 papers of a
 //!   60-candidate election (the fast path: encoded, then the compact
 //!   count) and of a 65- and a 200-candidate election (the general path,
 //!   one counter per candidate); the figures are printed per paper.

@@ -2,7 +2,7 @@
 //! `#[serde(remote = "Self")]` and [`checked_serde!`] implements
 //! `Serialize` (unchanged) and `Deserialize` (the derived form, then the
 //! type's own check), so no value skips the check its constructor makes
-//! and no mirror of the fields is kept. (`docs/RULES.md`, issue 11 item 6.)
+//! and no mirror of the fields is kept.
 
 /// `checked_serde!(Type, |value| check(&value))`: `check` returns a
 /// `Result` whose error is `Display`.

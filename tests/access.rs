@@ -1,4 +1,4 @@
-//! 三级管理: scoped access, as the foundation issue's acceptance states it.
+//! 三级管理: scoped access (MEM-1, MEM-6, MEM-14), end to end.
 //!
 //! Two answers to a refusal: a target outside the actor's scope is
 //! `NotFound` (the same answer as for an id that does not exist, so nothing

@@ -1,4 +1,4 @@
-//! Issue 11 items 6, 7 and 13 (the 优秀 base), written against the API
+//! Serde checks, write-ins and the 优秀 base (VOTE-16), written against the API
 //! that existed before the fix, so each test runs on the old code too and
 //! fails there: serde bypassed the constructors' checks, `Ballot::fill`
 //! panicked past 64 candidates, a write-in twice counted twice in the

@@ -1,4 +1,4 @@
-//! 奖惩 (issue 11, item 10): sanctions, rewards and detention as dated
+//! 奖惩 (MEM-7 … MEM-13): sanctions, rewards and detention as dated
 //! records of a member, read by the roll and the introducer check.
 
 mod common;

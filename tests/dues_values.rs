@@ -1,4 +1,5 @@
-//! Issue 11, items 4, 5, 8, 9 and 13: values that must be refused, and the
+//! Dues values that must be refused (money, dates, paid-up-to, invisible
+//! characters), and the
 //! two dues readings, through the public API.
 
 mod common;

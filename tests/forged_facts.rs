@@ -1,4 +1,4 @@
-//! Issue 11, items 1 and 2: an officer cannot forge the library's own
+//! MEM-5a and DEV-5a: an officer cannot forge the library's own
 //! activity-record entries, and a listing's introducers reveal nothing
 //! about people outside the actor's reach.
 //!

@@ -379,7 +379,7 @@ fn a_document_that_breaks_a_domain_rule_is_corrupt() {
     assert!(err.message().contains("dues_cases row 2"), "{err}");
 }
 
-/// 奖惩 (issue 11, item 10): a decision's body in `discipline.decision`.
+/// 奖惩 (MEM-7): a decision's body in `discipline.decision`.
 #[test]
 fn discipline_decisions() {
     use dangjian::discipline::{Measure, ProbationTerm};

@@ -1,6 +1,6 @@
 //! Office holders (班子成员) through the services: an election confirmed
 //! into office holders, appointments by the higher committee, the queries
-//! later areas read, the 换届 review, and scrutineers (issue 11 item 11).
+//! later areas read, the 换届 review, and scrutineers (OFF-1 … OFF-6, VOTE-13).
 
 mod common;
 

@@ -1,5 +1,5 @@
-//! Serde never bypasses a constructor (issue 11, item 6 and the acceptance
-//! bullet): random JSON, and valid values' JSON mutated leaf by leaf, fed
+//! Serde never bypasses a constructor: random JSON, and valid values' JSON
+//! mutated leaf by leaf, fed
 //! to every public `Deserialize` type whose constructor checks something.
 //! Deserializing never panics, and a value that deserializes passes the
 //! checks its constructor makes (and survives a serde round trip).

@@ -646,7 +646,7 @@ async fn appraisal_caps_excellent_at_one_third_and_skips_probationary() {
     assert_eq!(denied.unwrap_err().kind(), ErrorKind::NotFound);
 }
 
-/// Issue 11 item 3: a motion's subject belongs to the organisation
+/// A motion's subject belongs to the organisation
 /// holding the vote by its organisational relationship (the home branch,
 /// MEM-1, ORG-7). An online branch that branch A's development target has
 /// joined may not admit, convert or discipline them; a branch officer who

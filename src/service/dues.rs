@@ -509,7 +509,7 @@ impl DuesHandle<'_> {
         let lines = arrears::scan_arrears(&balances, &ids, month)?;
         let branches = tree.branches_in(org);
         let cases = store.departure_cases(&branches).await?;
-        // Indexed once (issue 11, item 16): each member's home, each
+        // Indexed once, not searched per owing member: each member's home, each
         // member's cases, each home's rules.
         let homes: FxHashMap<MemberId, OrgId> = members.iter().map(|m| (m.id, m.home())).collect();
         let mut cases_of: FxHashMap<MemberId, Vec<&SelfDepartureCase>> = FxHashMap::default();

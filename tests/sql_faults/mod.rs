@@ -119,7 +119,7 @@ async fn hand_edited_row_is_corrupt(backend: Backend, url: &str) {
 }
 
 /// The access checks' placement is read from the memberships alone
-/// (issue 11 item 16): a record whose lifecycle no longer decodes still
+/// (no lifecycle replay): a record whose lifecycle no longer decodes still
 /// has a placement, while reading the record is `Corrupt`; a record that
 /// is not a member document at all has none.
 async fn placement_reads_the_memberships_alone(backend: Backend, url: &str) {

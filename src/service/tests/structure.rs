@@ -1,4 +1,4 @@
-//! Issue 11 item 16: the structure report reads the members of every
+//! The structure report reads the members of every
 //! branch in one store call, not one query per branch.
 
 use super::*;
