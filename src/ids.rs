@@ -140,3 +140,16 @@ id_type!(
     DecisionId,
     "decision"
 );
+
+id_type!(
+    /// 消息标识: the id of a message in the notification outbox
+    /// ([`crate::notify::StoredMessage`]), increasing in the order the
+    /// store enqueued them.
+    ///
+    /// ```
+    /// use dangjian::MessageId;
+    /// assert_eq!(MessageId::new(3).to_string(), "message#3");
+    /// ```
+    MessageId,
+    "message"
+);

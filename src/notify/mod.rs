@@ -13,10 +13,15 @@
 
 mod delivery;
 mod event;
+mod outbox;
 mod sms;
 mod template;
 
 pub use delivery::{Accepted, Next, Notifier, OutgoingMessage, RetryPolicy, SendError};
 pub use event::{Deadline, Event, EventKey, EventKind, Subject};
+pub use outbox::{
+    CursorMove, Enqueue, Lease, MAX_CLAIM, MAX_KEY_LEN, MAX_OWNER_LEN, MessageFilter, NewMessage,
+    Outcome, Resolution, Spend, Status, StoredMessage,
+};
 pub use sms::{SMS_MAX_CHARS, SMS_PART_CHARS, SMS_SINGLE_CHARS, SmsError, sms_cost, sms_parts};
 pub use template::{Channel, Rendered, Template, TemplateError, TemplateSet};

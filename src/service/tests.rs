@@ -99,6 +99,20 @@ mockall::mock! {
         async fn offices_of(&self, orgs: &[OrgId]) -> Result<Vec<crate::office::OfficeHolder>, StoreError>;
     }
     #[async_trait]
+    impl crate::store::OutboxStore for Db {
+        async fn enqueue(&self, batch: crate::notify::Enqueue) -> Result<crate::store::Enqueued, StoreError>;
+        async fn claim(&self, owner: &str, now: chrono::DateTime<chrono::Utc>, until: chrono::DateTime<chrono::Utc>, limit: usize) -> Result<Vec<crate::notify::StoredMessage>, StoreError>;
+        async fn start_sending(&self, id: crate::MessageId, owner: &str) -> Result<bool, StoreError>;
+        async fn settle(&self, id: crate::MessageId, owner: &str, outcome: crate::notify::Outcome) -> Result<bool, StoreError>;
+        async fn resolve(&self, id: crate::MessageId, resolution: crate::notify::Resolution) -> Result<Option<crate::notify::StoredMessage>, StoreError>;
+        async fn message(&self, id: crate::MessageId) -> Result<Option<crate::notify::StoredMessage>, StoreError>;
+        async fn message_by_key(&self, key: &str) -> Result<Option<crate::notify::StoredMessage>, StoreError>;
+        async fn messages(&self, filter: &crate::notify::MessageFilter, after: Option<crate::MessageId>, limit: usize) -> Result<Vec<crate::notify::StoredMessage>, StoreError>;
+        async fn prune(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError>;
+        async fn spent(&self, org: OrgId, year: i32) -> Result<crate::dues::Money, StoreError>;
+        async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError>;
+    }
+    #[async_trait]
     impl JournalStore for Db {
         async fn journal(&self, stream: &Stream, after: Option<JournalId>, limit: usize) -> Result<Vec<JournalEntry>, StoreError>;
     }

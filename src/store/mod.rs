@@ -24,6 +24,7 @@ mod effects;
 mod error;
 pub(crate) mod memory;
 mod offices;
+mod outbox;
 mod votes;
 
 pub use discipline::DisciplineStore;
@@ -36,6 +37,7 @@ pub use effects::{
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
 pub use offices::OfficeStore;
+pub use outbox::{Enqueued, OutboxStore};
 pub use votes::*;
 
 use crate::access::Placement;
@@ -195,6 +197,7 @@ pub trait Store:
     + JournalStore
     + DisciplineStore
     + OfficeStore
+    + OutboxStore
 {
     /// Releases what the store holds (a connection pool, a file). Calls
     /// after closing fail with [`StoreErrorKind::Unavailable`] or

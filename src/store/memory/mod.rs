@@ -22,6 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 mod offices;
+mod outbox;
 mod votes;
 
 #[derive(Default)]
@@ -41,6 +42,7 @@ struct Inner {
     dues: dues::DuesState,
     discipline: discipline::DisciplineState,
     offices: offices::OfficeState,
+    outbox: outbox::OutboxState,
 }
 
 /// 内存存储: every store trait, in memory.
