@@ -69,6 +69,8 @@ pub enum Entity {
     LedgerEntry,
     /// A version of a rule set in force on a date.
     RuleVersion,
+    /// A message in the notification outbox.
+    Message,
 }
 
 impl fmt::Display for Entity {
@@ -81,6 +83,7 @@ impl fmt::Display for Entity {
             Self::DuesProfile => "dues profile",
             Self::LedgerEntry => "ledger entry",
             Self::RuleVersion => "rule version",
+            Self::Message => "message",
         })
     }
 }
@@ -134,6 +137,9 @@ pub enum Error {
     /// 班子成员: an office-holder rule.
     #[error("{0}")]
     Office(#[from] crate::office::OfficeError),
+    /// A notification was refused (a template, a size, a budget).
+    #[error("{0}")]
+    Notify(#[from] crate::notify::NotifyError),
     /// 无权: the target is in the actor's scope but the role may not act.
     #[error("{0}")]
     PermissionDenied(Denied),
@@ -185,6 +191,8 @@ impl Error {
             Self::Discipline(_) => ErrorKind::InvalidInput,
             Self::Office(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
             Self::Office(_) => ErrorKind::RuleViolation,
+            Self::Notify(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
+            Self::Notify(_) => ErrorKind::RuleViolation,
             Self::Import(e) => match &e.error {
                 crate::member::ImportErrorKind::Conflict { .. } => ErrorKind::Conflict,
                 crate::member::ImportErrorKind::DuplicateIdNumber { .. }

@@ -301,3 +301,27 @@ pub fn check_read_vote_results(
         .then_some(())
         .ok_or_else(|| deny(actor, Action::ReadVoteResults, org))
 }
+
+/// May `actor` broadcast from, or manage the messages of, organisation
+/// `org`? An officer (branch, committee, platform) whose scope covers it.
+/// [`docs/RULES.md` NOTE-9]
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_notify(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
+    (actor.is_officer() && actor.covers_org(org, tree))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::Notify, org))
+}
+
+/// May `actor` run the dispatcher and the deadline scan? A scheduled job
+/// or the platform administrator, over the whole platform (the outbox is
+/// one queue). [`docs/RULES.md` NOTE-6]
+///
+/// # Errors
+/// [`Denied`] otherwise.
+pub fn check_dispatch(actor: &Actor) -> Result<(), Denied> {
+    (matches!(actor.role, Role::System | Role::PlatformAdmin) && actor.scope == Scope::All)
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::Dispatch, "the outbox"))
+}

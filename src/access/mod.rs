@@ -24,9 +24,9 @@
 mod checks;
 
 pub use checks::{
-    check_append_record, check_cast, check_manage_dues, check_manage_member, check_manage_org,
-    check_read_branch_dues, check_read_dues, check_read_member, check_read_org, check_read_record,
-    check_read_vote_results, check_run_vote,
+    check_append_record, check_cast, check_dispatch, check_manage_dues, check_manage_member,
+    check_manage_org, check_notify, check_read_branch_dues, check_read_dues, check_read_member,
+    check_read_org, check_read_record, check_read_vote_results, check_run_vote,
 };
 
 use crate::org::OrgTree;
@@ -371,6 +371,11 @@ pub enum Action {
     ReadBranchDues,
     /// Record dues (assessments, payments, reliefs, reversals, cases).
     ManageDues,
+    /// 群发与消息: broadcast to, and manage the messages of, an
+    /// organisation's subtree.
+    Notify,
+    /// 投递: run the notification dispatcher or scan.
+    Dispatch,
 }
 
 /// 越权: the refusal, saying who tried what on what.
@@ -411,6 +416,8 @@ impl fmt::Display for Action {
             Self::ReadDues => "read the dues of",
             Self::ReadBranchDues => "read the dues ledger of",
             Self::ManageDues => "record dues for",
+            Self::Notify => "send or manage the messages of",
+            Self::Dispatch => "run the dispatcher for",
         })
     }
 }

@@ -14,6 +14,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One message as an adapter sends it.
+///
+/// Its serde form is the domain's; the SQL stores keep it as a storage
+/// document of their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OutgoingMessage {
@@ -69,6 +72,13 @@ pub struct Accepted {
     pub channel_id: Option<String>,
 }
 
+impl Accepted {
+    /// Accepted, with the channel's id for the message if it gave one.
+    pub fn new(channel_id: Option<String>) -> Self {
+        Self { channel_id }
+    }
+}
+
 /// Why a send did not succeed, and what may follow.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -122,6 +132,46 @@ pub trait Notifier: Send + Sync {
     /// # Errors
     /// A [`SendError`] saying whether the dispatcher may try again.
     async fn send(&self, message: &OutgoingMessage) -> Result<Accepted, SendError>;
+
+    /// 投递回执: what the channel reports about a message sent earlier
+    /// (by its idempotency key and, when it gave one, its `channel_id`).
+    /// `Ok(None)` when the channel has no delivery status (SMTP): the
+    /// message stays unknown for a person to decide. The default has none.
+    ///
+    /// # Errors
+    /// A [`SendError`] when the channel could not be asked.
+    async fn status(
+        &self,
+        message: &OutgoingMessage,
+        channel_id: Option<&str>,
+    ) -> Result<Option<ChannelStatus>, SendError> {
+        let _ = (message, channel_id);
+        Ok(None)
+    }
+}
+
+/// What a channel reports about a message it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ChannelStatus {
+    /// Delivered, at this time.
+    Delivered {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Delivered and read.
+    Read {
+        /// When it was delivered (the read time when the channel gives
+        /// only that).
+        delivered_at: DateTime<Utc>,
+        /// When it was read.
+        at: DateTime<Utc>,
+    },
+    /// Not delivered (the channel never got it, or refused it).
+    NotDelivered {
+        /// What the channel said.
+        reason: String,
+    },
 }
 
 /// What to do with a message after a failed try.

@@ -362,3 +362,58 @@ impl Event {
         }
     }
 }
+
+/// The journal stream that carries the events raised by writes
+/// (`notify.events`); the dispatcher fans them out into messages.
+pub const EVENT_STREAM: &str = "notify.events";
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventDocument {
+    format: u32,
+    event: Event,
+}
+
+impl Event {
+    /// The event as a journal entry of [`EVENT_STREAM`], to travel in the
+    /// [`Effects`](crate::store::Effects) of the write that raised it:
+    /// `{"format":1,"event":{…}}`.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use dangjian::notify::Event;
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    /// let e = Event::ApplicationReceived { member: MemberId::new(4), branch: OrgId::new(2), on };
+    /// let entry = e.to_journal(Utc.with_ymd_and_hms(2024, 3, 1, 8, 0, 0).unwrap());
+    /// assert_eq!(entry.stream.as_str(), "notify.events");
+    /// assert_eq!(Event::from_journal(&entry.body).unwrap(), e);
+    /// assert!(Event::from_journal(r#"{"format":2,"event":{}}"#).is_none());
+    /// ```
+    pub fn to_journal(&self, at: chrono::DateTime<chrono::Utc>) -> crate::store::NewJournalEntry {
+        let body = serde_json::to_string(&EventDocument {
+            format: 1,
+            event: self.clone(),
+        })
+        // An event is plain data (ids, dates, text): it always serializes.
+        .unwrap_or_default();
+        let stream = crate::store::Stream::trusted(EVENT_STREAM);
+        let entry = crate::store::NewJournalEntry::new(stream, at, body);
+        match self.subject() {
+            Subject::Member(m) => entry.about_member(m),
+            _ => match self.sender(None) {
+                Some(org) => entry.about_org(org),
+                None => entry,
+            },
+        }
+    }
+
+    /// The event of a journal body written by [`Event::to_journal`];
+    /// `None` for a body of another format or a damaged one.
+    pub fn from_journal(body: &str) -> Option<Event> {
+        serde_json::from_str::<EventDocument>(body)
+            .ok()
+            .filter(|d| d.format == 1)
+            .map(|d| d.event)
+    }
+}

@@ -11,17 +11,29 @@
 //! dead-lettered or reconciled. The outbox and the dispatcher build on
 //! these.
 
+mod broadcast;
 mod delivery;
+mod dispatch;
+mod error;
 mod event;
 mod outbox;
+mod recipients;
+mod settings;
 mod sms;
 mod template;
 
-pub use delivery::{Accepted, Next, Notifier, OutgoingMessage, RetryPolicy, SendError};
-pub use event::{Deadline, Event, EventKey, EventKind, Subject};
+pub use broadcast::{Broadcast, BroadcastPlan, Category, MAX_BROADCAST_KEY, Selection};
+pub use delivery::{
+    Accepted, ChannelStatus, Next, Notifier, OutgoingMessage, RetryPolicy, SendError,
+};
+pub use dispatch::{DeliverOptions, DeliveryReport, Notifiers};
+pub use error::NotifyError;
+pub use event::{Deadline, EVENT_STREAM, Event, EventKey, EventKind, Subject};
 pub use outbox::{
     CursorMove, Enqueue, Lease, MAX_CLAIM, MAX_KEY_LEN, MAX_OWNER_LEN, MessageFilter, NewMessage,
     Outcome, Resolution, Spend, Status, StoredMessage,
 };
+pub use recipients::{Audience, address, choose_channel};
+pub use settings::{BEIJING, Notifications, OrgSettings, QuietHours, SmsSettings};
 pub use sms::{SMS_MAX_CHARS, SMS_PART_CHARS, SMS_SINGLE_CHARS, SmsError, sms_cost, sms_parts};
 pub use template::{Channel, Rendered, Template, TemplateError, TemplateSet};

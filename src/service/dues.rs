@@ -246,10 +246,20 @@ impl DuesHandle<'_> {
             counts.push(new.len().saturating_sub(before));
             runs.push(run);
         }
-        let mut stored = store
-            .append_assessments(new, Effects::none())
-            .await?
-            .into_iter();
+        // 党费已核定 for each branch with new assessments (NOTE-7), in the
+        // same unit as the assessments.
+        let now = self.s.clock().now();
+        let fx = runs.iter().zip(&counts).filter(|(_, n)| **n > 0).fold(
+            Effects::none(),
+            |fx, (run, _)| {
+                let e = crate::notify::Event::DuesAssessed {
+                    org: run.branch,
+                    month,
+                };
+                fx.with_journal(e.to_journal(now))
+            },
+        );
+        let mut stored = store.append_assessments(new, fx).await?.into_iter();
         for (run, n) in runs.iter_mut().zip(counts) {
             run.assessed = stored.by_ref().take(n).collect();
         }

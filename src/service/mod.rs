@@ -32,11 +32,14 @@
 //! ```
 
 mod authorize;
+mod broadcast;
 mod discipline;
+mod dispatch;
 mod dues;
 mod introducers;
 mod lifecycle;
 mod member;
+mod notify;
 mod offices;
 mod org;
 mod page;
@@ -50,6 +53,7 @@ pub use discipline::DisciplineHandle;
 pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
 pub use member::MembersHandle;
+pub use notify::{NotifyHandle, ScanReport};
 pub use offices::OfficesHandle;
 pub use org::OrgsHandle;
 pub use page::{BadCursor, Cursor, MAX_PAGE, Page, PageRequest};
@@ -120,6 +124,7 @@ pub struct Dangjian {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     rules: Arc<RuleBook>,
+    notifications: Arc<crate::notify::Notifications>,
 }
 
 impl std::fmt::Debug for Dangjian {
@@ -148,6 +153,7 @@ pub struct Builder {
     store: Option<Arc<dyn Store>>,
     clock: Option<Arc<dyn Clock>>,
     rules: Option<RuleBook>,
+    notifications: Option<crate::notify::Notifications>,
 }
 
 impl std::fmt::Debug for Builder {
@@ -177,12 +183,20 @@ impl Builder {
         self
     }
 
+    /// The notification settings (default:
+    /// [`Notifications::default`](crate::notify::Notifications)).
+    pub fn notifications(mut self, notifications: crate::notify::Notifications) -> Self {
+        self.notifications = Some(notifications);
+        self
+    }
+
     /// The services.
     pub fn build(self) -> Dangjian {
         Dangjian {
             store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             rules: Arc::new(self.rules.unwrap_or_default()),
+            notifications: Arc::new(self.notifications.unwrap_or_default()),
         }
     }
 }
@@ -304,6 +318,11 @@ impl Session {
         OfficesHandle { s: self }
     }
 
+    /// 通知: the dispatcher, the deadline scan, broadcasts and messages.
+    pub fn notify(&self) -> NotifyHandle<'_> {
+        NotifyHandle { s: self }
+    }
+
     pub(crate) fn store(&self) -> &dyn Store {
         self.dj.store.as_ref()
     }
@@ -314,6 +333,10 @@ impl Session {
 
     pub(crate) fn rules(&self) -> &RuleBook {
         &self.dj.rules
+    }
+
+    pub(crate) fn notifications(&self) -> &crate::notify::Notifications {
+        &self.dj.notifications
     }
 }
 

@@ -78,6 +78,24 @@ impl PageRequest {
         self.limit
     }
 
+    /// The key the page starts after (for keyset reads in the store).
+    pub(crate) fn after_key(&self) -> Option<u64> {
+        self.after.map(|c| c.0)
+    }
+
+    /// A page read by key from the store: `items` holds up to one more
+    /// than the limit, which says whether a next page exists.
+    pub(crate) fn keyset<T>(&self, mut items: Vec<T>, key: impl Fn(&T) -> u64) -> Page<T> {
+        let more = items.len() > self.limit;
+        items.truncate(self.limit);
+        let next = if more {
+            items.last().map(|i| Cursor(key(i)))
+        } else {
+            None
+        };
+        Page { items, next }
+    }
+
     /// The items with keys above the cursor, in key order, at most
     /// `limit` of them; `key` must increase along `items`.
     pub(crate) fn cut<T>(&self, items: Vec<T>, key: impl Fn(&T) -> u64) -> Page<T> {

@@ -352,8 +352,12 @@ impl VotesHandle<'_> {
     /// # Errors
     /// `NotFound`; `PermissionDenied` unless an officer running the vote.
     pub async fn close(&self, vote: VoteId) -> Result<VoteRecord, Error> {
-        self.runs_vote(vote).await?;
-        Ok(self.s.store().close_vote(vote, Effects::none()).await?)
+        let l = self.runs_vote(vote).await?;
+        // 投票结束 reaches the organisation's officers (NOTE-7); closing a
+        // closed vote stores no effect, so it is raised once.
+        let closed = crate::notify::Event::VoteClosed { vote, org: l.org };
+        let fx = Effects::none().with_journal(closed.to_journal(self.s.clock().now()));
+        Ok(self.s.store().close_vote(vote, fx).await?)
     }
 
     /// 计票报告: the count report of a closed election.

@@ -1,0 +1,585 @@
+//! Notifications through the services (NOTE-6 … NOTE-9): events of a
+//! write fanned out once, the dispatcher's leases, retries, dead letters,
+//! unknown outcomes and their reconciliation, the deadline scan's
+//! idempotency, and broadcasts on a budget. Against the in-memory store;
+//! the SQL stores meet the same contract in the conformance suite.
+
+mod common;
+
+use async_trait::async_trait;
+use chrono::{Duration, NaiveTime};
+use common::{World, d, nth_id_number, world_on};
+use dangjian::access::Actor;
+use dangjian::clock::Clock;
+use dangjian::election::{BallotPaper, Body, Cast, ElectionBuilder, Mark, OpenElection};
+use dangjian::lifecycle::ImportedStage;
+use dangjian::member::{Contact, Entry, Registration};
+use dangjian::notify::{
+    Accepted, Broadcast, Category, Channel, ChannelStatus, DeliverOptions, MessageFilter,
+    Notifications, Notifier, Notifiers, NotifyError, OrgSettings, OutgoingMessage, QuietHours,
+    Resolution, Selection, SendError, Status,
+};
+use dangjian::office::{Appoint, Post};
+use dangjian::service::PageRequest;
+use dangjian::store::MemoryStore;
+use dangjian::{Dangjian, Error, ErrorKind, MemberId};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+/// A channel that records what it is given and answers from a script
+/// (then accepts).
+struct Recorder {
+    channel: Channel,
+    dedup: bool,
+    sent: Mutex<Vec<String>>,
+    script: Mutex<VecDeque<SendError>>,
+    status: Mutex<HashMap<String, ChannelStatus>>,
+}
+
+impl Recorder {
+    fn new(channel: Channel, dedup: bool) -> Arc<Self> {
+        Arc::new(Self {
+            channel,
+            dedup,
+            sent: Mutex::new(Vec::new()),
+            script: Mutex::new(VecDeque::new()),
+            status: Mutex::new(HashMap::new()),
+        })
+    }
+    fn fail_next(&self, e: SendError) {
+        self.script.lock().unwrap().push_back(e);
+    }
+    fn sent(&self) -> Vec<String> {
+        self.sent.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Notifier for Recorder {
+    fn channel(&self) -> Channel {
+        self.channel
+    }
+    fn deduplicates(&self) -> bool {
+        self.dedup
+    }
+    async fn send(&self, m: &OutgoingMessage) -> Result<Accepted, SendError> {
+        tokio::task::yield_now().await;
+        if let Some(e) = self.script.lock().unwrap().pop_front() {
+            if matches!(e, SendError::Unknown { .. }) {
+                self.sent.lock().unwrap().push(m.idempotency_key.clone());
+            }
+            return Err(e);
+        }
+        self.sent.lock().unwrap().push(m.idempotency_key.clone());
+        Ok(Accepted::new(Some(format!("id-{}", m.idempotency_key))))
+    }
+    async fn status(
+        &self,
+        m: &OutgoingMessage,
+        _: Option<&str>,
+    ) -> Result<Option<ChannelStatus>, SendError> {
+        Ok(self.status.lock().unwrap().get(&m.idempotency_key).cloned())
+    }
+}
+
+struct Setup {
+    w: World,
+    dj: Dangjian,
+    members: Vec<MemberId>,
+    email: Arc<Recorder>,
+    sms: Arc<Recorder>,
+}
+
+impl Setup {
+    fn notifiers(&self) -> Notifiers {
+        Notifiers::new()
+            .with(self.email.clone())
+            .with(self.sms.clone())
+    }
+    fn job(&self) -> dangjian::Session {
+        self.dj.act_as(&Actor::system("dispatcher"))
+    }
+    async fn deliver(&self, owner: &str) -> dangjian::notify::DeliveryReport {
+        self.job()
+            .notify()
+            .deliver_due(&self.notifiers(), &DeliverOptions::new(owner))
+            .await
+            .unwrap()
+    }
+    async fn all(&self) -> Vec<dangjian::notify::StoredMessage> {
+        self.dj
+            .store()
+            .messages(&MessageFilter::all(), None, 1_000)
+            .await
+            .unwrap()
+    }
+}
+
+/// Branch A with `n` full members: the first three by e-mail, the fourth
+/// by SMS only, the fifth with no channel, the rest by e-mail; member 0
+/// appointed secretary. Notifications run e-mail and SMS, with a budget
+/// of 1.00 yuan for 2024 at the committee.
+async fn setup(n: u32, settings: OrgSettings) -> Setup {
+    let w = world_on(Arc::new(MemoryStore::new()), d(2024, 6, 3)).await;
+    let notifications = Notifications::default()
+        .channels(vec![Channel::Email, Channel::Sms])
+        .org(w.committee, settings);
+    let dj = Dangjian::builder()
+        .store(w.dj.store().clone())
+        .clock(w.clock.clone())
+        .notifications(notifications)
+        .build();
+    let officer = dj.act_as(&w.committee_officer());
+    let mut members = Vec::new();
+    for i in 0..n {
+        let mut contact = Contact::default();
+        match i {
+            3 => contact.mobile = Some("13800138000".parse().unwrap()),
+            4 => {}
+            _ => contact.email = Some(format!("m{i}@example.com").parse().unwrap()),
+        }
+        let mut reg = Registration::new(
+            "李四".parse().unwrap(),
+            nth_id_number(100 + i),
+            w.branch_a,
+            Entry::Import(ImportedStage::Full {
+                joined_on: d(2000, 7, 1),
+                full_since: d(2001, 7, 1),
+            }),
+        );
+        reg.contact = contact;
+        let m = officer.members().register(reg).await.unwrap();
+        members.push(officer.members().approve(m.id()).await.unwrap().id());
+    }
+    officer
+        .offices()
+        .appoint(Appoint::new(w.branch_a, members[0], Post::Secretary))
+        .await
+        .unwrap();
+    Setup {
+        w,
+        dj,
+        members,
+        email: Recorder::new(Channel::Email, false),
+        sms: Recorder::new(Channel::Sms, false),
+    }
+}
+
+fn budget(yuan: &str) -> OrgSettings {
+    OrgSettings::new().budget(2024, yuan.parse().unwrap())
+}
+
+#[tokio::test]
+async fn a_closed_vote_reaches_the_officers_once_whatever_the_dispatchers_do() {
+    let s = setup(5, budget("1.00")).await;
+    let sec = s.dj.act_as(&s.w.secretary_a());
+    let setup = ElectionBuilder::new()
+        .body(Body::Secretary)
+        .seats(1)
+        .candidates(s.members[..2].iter().copied());
+    let v = sec
+        .votes()
+        .open_election(OpenElection::new(s.w.branch_a, setup))
+        .await
+        .unwrap();
+    for m in &s.members {
+        s.dj.act_as(&Actor::member(*m))
+            .votes()
+            .cast(Cast::new(
+                v.id(),
+                BallotPaper::new().mark(s.members[0], Mark::Yes),
+            ))
+            .await
+            .unwrap();
+    }
+    sec.votes().close(v.id()).await.unwrap();
+    // Closing again raises nothing new.
+    sec.votes().close(v.id()).await.unwrap();
+    let first = s.deliver("node-a").await;
+    assert_eq!((first.events, first.enqueued, first.delivered), (1, 1, 1));
+    let again = s.deliver("node-b").await;
+    assert_eq!((again.events, again.claimed), (0, 0));
+    let sent = s.email.sent();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].starts_with("vote_closed/"), "{sent:?}");
+    assert!(sent[0].contains(&s.members[0].to_string()));
+    let stored = s.all().await;
+    assert_eq!(stored[0].status, Status::Delivered);
+    assert_eq!(stored[0].message.to, "m0@example.com");
+    assert!(
+        stored[0].message.body.contains("李四"),
+        "{}",
+        stored[0].message.body
+    );
+}
+
+#[tokio::test]
+async fn two_dispatchers_at_once_send_every_message_once() {
+    let s = Arc::new(setup(40, budget("100.00")).await);
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let b = Broadcast::new(
+        s.w.committee,
+        "july-dues",
+        Selection::Subtree(s.w.committee),
+        "请于7月10日前交纳党费。",
+    );
+    let plan = officer.notify().broadcast(b).await.unwrap();
+    assert_eq!(plan.recipients(), 39);
+    let run = |owner: &'static str| {
+        let s = s.clone();
+        tokio::spawn(async move {
+            let job = s.job();
+            let opts = DeliverOptions::new(owner).batch(3);
+            loop {
+                let r = job
+                    .notify()
+                    .deliver_due(&s.notifiers(), &opts)
+                    .await
+                    .unwrap();
+                if r.claimed == 0 {
+                    break;
+                }
+            }
+        })
+    };
+    let (a, b) = (run("node-a"), run("node-b"));
+    a.await.unwrap();
+    b.await.unwrap();
+    let mut sent = s.email.sent();
+    sent.extend(s.sms.sent());
+    let n = sent.len();
+    sent.sort();
+    sent.dedup();
+    assert_eq!(
+        (n, sent.len()),
+        (39, 39),
+        "a message went twice or not at all"
+    );
+    assert!(s.all().await.iter().all(|m| m.status == Status::Delivered));
+}
+
+#[tokio::test]
+async fn retryable_waits_permanent_dead_letters_and_a_person_retries() {
+    let s = setup(3, budget("1.00")).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let b = Broadcast::new(
+        s.w.committee,
+        "t1",
+        Selection::List(s.members[1..3].to_vec()),
+        "通知",
+    );
+    officer.notify().broadcast(b).await.unwrap();
+    s.email.fail_next(SendError::Retryable {
+        channel: Channel::Email,
+        reason: "421 busy".into(),
+        retry_after: Some(Duration::seconds(120)),
+    });
+    s.email.fail_next(SendError::Permanent {
+        channel: Channel::Email,
+        reason: "550 no such user".into(),
+    });
+    let r = s.deliver("n").await;
+    assert_eq!((r.retried, r.dead_lettered, r.delivered), (1, 1, 0));
+    // Not due again before the server's delay.
+    s.w.clock.set(s.w.clock.now() + Duration::seconds(119));
+    assert_eq!(s.deliver("n").await.claimed, 0);
+    s.w.clock.set(s.w.clock.now() + Duration::seconds(1));
+    assert_eq!(s.deliver("n").await.delivered, 1);
+    let dead = officer
+        .notify()
+        .messages(
+            MessageFilter::status(Status::DeadLetter),
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(dead.items.len(), 1);
+    assert!(dead.items[0].last_error.as_deref().unwrap().contains("550"));
+    // A branch outside the message's organisation cannot see or retry it.
+    let foreign = s.dj.act_as(&s.w.elsewhere_officer());
+    let err = foreign.notify().retry(dead.items[0].id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    officer.notify().retry(dead.items[0].id).await.unwrap();
+    assert_eq!(s.deliver("n").await.delivered, 1);
+    // A delivered message is never sent again.
+    let again = officer.notify().retry(dead.items[0].id).await.unwrap_err();
+    assert!(matches!(
+        again,
+        Error::Notify(NotifyError::NotResolvable(_))
+    ));
+    assert_eq!(s.email.sent().len(), 2, "the two refusals sent nothing");
+}
+
+#[tokio::test]
+async fn a_timeout_on_smtp_is_unknown_never_resent_and_reconciled_from_status() {
+    let s = setup(2, budget("1.00")).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let b = Broadcast::new(
+        s.w.committee,
+        "t2",
+        Selection::List(vec![s.members[1]]),
+        "通知",
+    );
+    officer.notify().broadcast(b).await.unwrap();
+    s.email.fail_next(SendError::Unknown {
+        channel: Channel::Email,
+        reason: "timeout after DATA".into(),
+    });
+    assert_eq!(s.deliver("n").await.unknown, 1);
+    s.w.clock.set(s.w.clock.now() + Duration::days(3));
+    let r = s.deliver("n").await;
+    assert_eq!((r.claimed, r.reconciled), (0, 0));
+    assert_eq!(s.email.sent().len(), 1, "an unknown message is not re-sent");
+    let key = s.all().await[0].message.idempotency_key.clone();
+    let at = s.w.clock.now();
+    s.email
+        .status
+        .lock()
+        .unwrap()
+        .insert(key, ChannelStatus::Delivered { at });
+    assert_eq!(s.deliver("n").await.reconciled, 1);
+    assert_eq!(s.all().await[0].status, Status::Delivered);
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_resent_only_where_the_channel_deduplicates() {
+    let s = setup(3, budget("1.00")).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let b = Broadcast::new(
+        s.w.committee,
+        "t3",
+        Selection::List(s.members[1..3].to_vec()),
+        "通知",
+    );
+    officer.notify().broadcast(b).await.unwrap();
+    // A dispatcher claims both and dies while sending the first.
+    let store = s.dj.store();
+    let now = s.w.clock.now();
+    let held = store
+        .claim("dead-node", now, now + Duration::minutes(5), 10)
+        .await
+        .unwrap();
+    assert!(store.start_sending(held[0].id, "dead-node").await.unwrap());
+    // Before the lease ends nobody takes them.
+    assert_eq!(s.deliver("live").await.claimed, 0);
+    s.w.clock.set(now + Duration::minutes(5));
+    let r = s.deliver("live").await;
+    // E-mail cannot deduplicate: the one that was sending is unknown, the
+    // one never started is sent.
+    assert_eq!((r.claimed, r.unknown, r.delivered), (2, 1, 1));
+    assert_eq!(s.email.sent().len(), 1);
+    let unknown: Vec<_> = s
+        .all()
+        .await
+        .into_iter()
+        .filter(|m| m.status == Status::Unknown)
+        .collect();
+    assert_eq!(unknown[0].id, held[0].id);
+    // A person who checked the mailbox says it did not go: sent again.
+    officer
+        .notify()
+        .resolve(
+            held[0].id,
+            Resolution::Retry {
+                at: s.w.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.deliver("live").await.delivered, 1);
+}
+
+#[tokio::test]
+async fn broadcasts_list_the_unreachable_price_sms_and_keep_to_the_budget() {
+    let s = setup(6, budget("0.10")).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let text = "请各位党员于本周五前完成学习强国专题学习并提交心得体会。";
+    let b = Broadcast::new(
+        s.w.committee,
+        "study-1",
+        Selection::Category {
+            root: s.w.committee,
+            category: Category::Ordinary,
+        },
+        text,
+    );
+    let plan = officer.notify().dry_run(&b).await.unwrap();
+    // Six members, the secretary not ordinary; member 4 has no channel.
+    assert_eq!(plan.selected, 5);
+    assert_eq!(plan.unreachable, vec![s.members[4]]);
+    assert_eq!(
+        plan.per_channel,
+        vec![(Channel::Email, 3), (Channel::Sms, 1)]
+    );
+    assert_eq!(plan.sms_parts, 1);
+    assert_eq!(plan.cost.to_string(), "0.05"); // 0.045 rounded half-up
+    assert!(s.all().await.is_empty(), "a dry run enqueues nothing");
+    officer.notify().broadcast(b.clone()).await.unwrap();
+    assert_eq!(s.all().await.len(), 4);
+    // The same key again: nothing new, nothing charged twice... but the
+    // budget is checked first: 0.05 left, 0.05 asked.
+    officer.notify().broadcast(b).await.unwrap();
+    assert_eq!(s.all().await.len(), 4);
+    assert_eq!(
+        s.dj.store()
+            .spent(s.w.committee, 2024)
+            .await
+            .unwrap()
+            .to_string(),
+        "0.10"
+    );
+    // Over budget: refused, nothing stored or charged.
+    let over = Broadcast::new(
+        s.w.committee,
+        "study-2",
+        Selection::List(vec![s.members[3]]),
+        text,
+    );
+    let err = officer.notify().broadcast(over).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Notify(NotifyError::OverBudget { .. })),
+        "{err}"
+    );
+    assert_eq!(s.all().await.len(), 4);
+    assert_eq!(
+        s.dj.store()
+            .spent(s.w.committee, 2024)
+            .await
+            .unwrap()
+            .to_string(),
+        "0.10"
+    );
+}
+
+#[tokio::test]
+async fn a_broadcast_stays_within_the_actors_reach() {
+    // Member 3 is reached by SMS, which takes at most 500 characters.
+    let s = setup(4, budget("1.00")).await;
+    let branch_b = s.dj.act_as(&s.w.secretary_b());
+    let into_a = Broadcast::new(
+        s.w.branch_b,
+        "x",
+        Selection::List(vec![s.members[1]]),
+        "通知",
+    );
+    let err = branch_b.notify().broadcast(into_a).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    let above = Broadcast::new(s.w.branch_b, "x", Selection::Subtree(s.w.committee), "通知");
+    assert_eq!(
+        branch_b.notify().broadcast(above).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    let from_a = Broadcast::new(s.w.branch_a, "x", Selection::Subtree(s.w.branch_a), "通知");
+    assert_eq!(
+        branch_b
+            .notify()
+            .broadcast(from_a)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+    let member = s.dj.act_as(&Actor::member(s.members[1]));
+    let own = Broadcast::new(s.w.branch_a, "x", Selection::Subtree(s.w.branch_a), "通知");
+    // A member's scope is themselves: the branch is outside it.
+    assert_eq!(
+        member.notify().broadcast(own).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    let huge = Broadcast::new(
+        s.w.branch_a,
+        "x",
+        Selection::Subtree(s.w.branch_a),
+        "字".repeat(700),
+    );
+    let sec = s.dj.act_as(&s.w.secretary_a());
+    let err = sec.notify().broadcast(huge).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    let bad_key = Broadcast::new(s.w.branch_a, "键", Selection::Subtree(s.w.branch_a), "通知");
+    assert!(matches!(
+        sec.notify().broadcast(bad_key).await.unwrap_err(),
+        Error::Notify(NotifyError::BadKey { .. })
+    ));
+    assert!(s.all().await.is_empty());
+    // Nobody but a job runs the dispatcher.
+    let err = sec
+        .notify()
+        .deliver_due(&s.notifiers(), &DeliverOptions::new("n"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+}
+
+#[tokio::test]
+async fn quiet_hours_hold_what_is_not_urgent() {
+    let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let s = setup(2, budget("1.00").quiet(QuietHours::new(t(22), t(7)))).await;
+    // 23:00 in Beijing.
+    s.w.clock.set(s.w.clock.now() + Duration::hours(11));
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let b = Broadcast::new(
+        s.w.committee,
+        "q",
+        Selection::List(vec![s.members[1]]),
+        "通知",
+    );
+    officer.notify().broadcast(b.clone()).await.unwrap();
+    let urgent = Broadcast::new(
+        s.w.committee,
+        "q-urgent",
+        Selection::List(vec![s.members[1]]),
+        "紧急通知",
+    )
+    .urgent();
+    officer.notify().broadcast(urgent).await.unwrap();
+    assert_eq!(s.deliver("n").await.delivered, 1);
+    s.w.clock.set(s.w.clock.now() + Duration::hours(8));
+    assert_eq!(s.deliver("n").await.delivered, 1);
+}
+
+#[tokio::test]
+async fn the_deadline_scan_raises_each_reminder_once() {
+    let s = setup(2, budget("1.00")).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let reg = Registration::new(
+        "王五".parse().unwrap(),
+        nth_id_number(500),
+        s.w.branch_a,
+        Entry::Import(ImportedStage::Probationary {
+            resolution_on: d(2023, 6, 10),
+            probation_end: None,
+            extended: false,
+        }),
+    );
+    let p = officer.members().register(reg).await.unwrap();
+    officer.members().approve(p.id()).await.unwrap();
+    let job = s.job();
+    // 2024-06-10 is 7 days ahead: within the 14-day look-ahead.
+    let first = job.notify().scan_due(d(2024, 6, 3)).await.unwrap();
+    assert_eq!((first.events, first.enqueued), (1, 1));
+    let second = job.notify().scan_due(d(2024, 6, 3)).await.unwrap();
+    assert_eq!((second.events, second.enqueued), (1, 0));
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 4)).await.unwrap().enqueued,
+        0
+    );
+    // Not yet near 15 days before.
+    let s2 = setup(1, budget("1.00")).await;
+    assert_eq!(
+        s2.job()
+            .notify()
+            .scan_due(d(2024, 5, 26))
+            .await
+            .unwrap()
+            .events,
+        0
+    );
+    s.deliver("n").await;
+    let sent = s.email.sent();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].starts_with("deadline_near/"), "{sent:?}");
+    // Pruning keeps what is not yet past the retention.
+    assert_eq!(job.notify().prune().await.unwrap(), 0);
+    s.w.clock.set(s.w.clock.now() + Duration::days(181));
+    assert_eq!(job.notify().prune().await.unwrap(), 1);
+}
