@@ -5,196 +5,49 @@
 //! the SQL stores meet the same contract in the conformance suite.
 
 mod common;
+mod notify_support;
 
-use async_trait::async_trait;
 use chrono::{Duration, NaiveTime};
-use common::{World, d, nth_id_number, world_on};
+use common::{d, nth_id_number};
 use dangjian::access::Actor;
 use dangjian::clock::Clock;
-use dangjian::election::{BallotPaper, Body, Cast, ElectionBuilder, Mark, OpenElection};
 use dangjian::lifecycle::ImportedStage;
-use dangjian::member::{Contact, Entry, Registration};
+use dangjian::member::{Entry, Registration};
 use dangjian::notify::{
-    Accepted, Broadcast, Category, Channel, ChannelStatus, DeliverOptions, MessageFilter,
-    Notifications, Notifier, Notifiers, NotifyError, OrgSettings, OutgoingMessage, QuietHours,
-    Resolution, Selection, SendError, Status,
+    Broadcast, Category, Channel, ChannelStatus, DeliverOptions, MessageFilter, NotifyError,
+    OrgSettings, QuietHours, Resolution, Selection, SendError, Status,
 };
-use dangjian::office::{Appoint, Post};
 use dangjian::service::PageRequest;
 use dangjian::store::MemoryStore;
-use dangjian::{Dangjian, Error, ErrorKind, MemberId};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use dangjian::{Error, ErrorKind};
+use notify_support::{Setup, budget, close_vote, setup_on};
+use std::sync::Arc;
 
-/// A channel that records what it is given and answers from a script
-/// (then accepts).
-struct Recorder {
-    channel: Channel,
-    dedup: bool,
-    sent: Mutex<Vec<String>>,
-    script: Mutex<VecDeque<SendError>>,
-    status: Mutex<HashMap<String, ChannelStatus>>,
-}
-
-impl Recorder {
-    fn new(channel: Channel, dedup: bool) -> Arc<Self> {
-        Arc::new(Self {
-            channel,
-            dedup,
-            sent: Mutex::new(Vec::new()),
-            script: Mutex::new(VecDeque::new()),
-            status: Mutex::new(HashMap::new()),
-        })
-    }
-    fn fail_next(&self, e: SendError) {
-        self.script.lock().unwrap().push_back(e);
-    }
-    fn sent(&self) -> Vec<String> {
-        self.sent.lock().unwrap().clone()
-    }
-}
-
-#[async_trait]
-impl Notifier for Recorder {
-    fn channel(&self) -> Channel {
-        self.channel
-    }
-    fn deduplicates(&self) -> bool {
-        self.dedup
-    }
-    async fn send(&self, m: &OutgoingMessage) -> Result<Accepted, SendError> {
-        tokio::task::yield_now().await;
-        if let Some(e) = self.script.lock().unwrap().pop_front() {
-            if matches!(e, SendError::Unknown { .. }) {
-                self.sent.lock().unwrap().push(m.idempotency_key.clone());
-            }
-            return Err(e);
-        }
-        self.sent.lock().unwrap().push(m.idempotency_key.clone());
-        Ok(Accepted::new(Some(format!("id-{}", m.idempotency_key))))
-    }
-    async fn status(
-        &self,
-        m: &OutgoingMessage,
-        _: Option<&str>,
-    ) -> Result<Option<ChannelStatus>, SendError> {
-        Ok(self.status.lock().unwrap().get(&m.idempotency_key).cloned())
-    }
-}
-
-struct Setup {
-    w: World,
-    dj: Dangjian,
-    members: Vec<MemberId>,
-    email: Arc<Recorder>,
-    sms: Arc<Recorder>,
-}
-
-impl Setup {
-    fn notifiers(&self) -> Notifiers {
-        Notifiers::new()
-            .with(self.email.clone())
-            .with(self.sms.clone())
-    }
-    fn job(&self) -> dangjian::Session {
-        self.dj.act_as(&Actor::system("dispatcher"))
-    }
-    async fn deliver(&self, owner: &str) -> dangjian::notify::DeliveryReport {
-        self.job()
-            .notify()
-            .deliver_due(&self.notifiers(), &DeliverOptions::new(owner))
-            .await
-            .unwrap()
-    }
-    async fn all(&self) -> Vec<dangjian::notify::StoredMessage> {
-        self.dj
-            .store()
-            .messages(&MessageFilter::all(), None, 1_000)
-            .await
-            .unwrap()
-    }
-}
-
-/// Branch A with `n` full members: the first three by e-mail, the fourth
-/// by SMS only, the fifth with no channel, the rest by e-mail; member 0
-/// appointed secretary. Notifications run e-mail and SMS, with a budget
-/// of 1.00 yuan for 2024 at the committee.
 async fn setup(n: u32, settings: OrgSettings) -> Setup {
-    let w = world_on(Arc::new(MemoryStore::new()), d(2024, 6, 3)).await;
-    let notifications = Notifications::default()
-        .channels(vec![Channel::Email, Channel::Sms])
-        .org(w.committee, settings);
-    let dj = Dangjian::builder()
-        .store(w.dj.store().clone())
-        .clock(w.clock.clone())
-        .notifications(notifications)
-        .build();
-    let officer = dj.act_as(&w.committee_officer());
-    let mut members = Vec::new();
-    for i in 0..n {
-        let mut contact = Contact::default();
-        match i {
-            3 => contact.mobile = Some("13800138000".parse().unwrap()),
-            4 => {}
-            _ => contact.email = Some(format!("m{i}@example.com").parse().unwrap()),
-        }
-        let mut reg = Registration::new(
-            "李四".parse().unwrap(),
-            nth_id_number(100 + i),
-            w.branch_a,
-            Entry::Import(ImportedStage::Full {
-                joined_on: d(2000, 7, 1),
-                full_since: d(2001, 7, 1),
-            }),
-        );
-        reg.contact = contact;
-        let m = officer.members().register(reg).await.unwrap();
-        members.push(officer.members().approve(m.id()).await.unwrap().id());
-    }
-    officer
-        .offices()
-        .appoint(Appoint::new(w.branch_a, members[0], Post::Secretary))
-        .await
-        .unwrap();
-    Setup {
-        w,
-        dj,
-        members,
-        email: Recorder::new(Channel::Email, false),
-        sms: Recorder::new(Channel::Sms, false),
-    }
-}
-
-fn budget(yuan: &str) -> OrgSettings {
-    OrgSettings::new().budget(2024, yuan.parse().unwrap())
+    setup_on(Arc::new(MemoryStore::new()), n, settings).await
 }
 
 #[tokio::test]
 async fn a_closed_vote_reaches_the_officers_once_whatever_the_dispatchers_do() {
     let s = setup(5, budget("1.00")).await;
+    close_vote(&s).await;
     let sec = s.dj.act_as(&s.w.secretary_a());
-    let setup = ElectionBuilder::new()
-        .body(Body::Secretary)
-        .seats(1)
-        .candidates(s.members[..2].iter().copied());
-    let v = sec
-        .votes()
-        .open_election(OpenElection::new(s.w.branch_a, setup))
-        .await
-        .unwrap();
-    for m in &s.members {
-        s.dj.act_as(&Actor::member(*m))
-            .votes()
-            .cast(Cast::new(
-                v.id(),
-                BallotPaper::new().mark(s.members[0], Mark::Yes),
-            ))
+    let v =
+        s.dj.store()
+            .journal(
+                &dangjian::store::Stream::new("notify.events").unwrap(),
+                None,
+                10,
+            )
             .await
             .unwrap();
-    }
-    sec.votes().close(v.id()).await.unwrap();
+    assert_eq!(v.len(), 1);
     // Closing again raises nothing new.
-    sec.votes().close(v.id()).await.unwrap();
+    let vote = dangjian::notify::Event::from_journal(&v[0].body).unwrap();
+    let dangjian::notify::Event::VoteClosed { vote, .. } = vote else {
+        panic!("{vote:?}")
+    };
+    sec.votes().close(vote).await.unwrap();
     let first = s.deliver("node-a").await;
     assert_eq!((first.events, first.enqueued, first.delivered), (1, 1, 1));
     let again = s.deliver("node-b").await;

@@ -450,6 +450,13 @@ impl MessageFilter {
         }
     }
 
+    /// Messages with any of these statuses.
+    #[must_use]
+    pub fn statuses(mut self, statuses: Vec<Status>) -> Self {
+        self.statuses = statuses;
+        self
+    }
+
     /// Only from these organisations.
     #[must_use]
     pub fn from_orgs(mut self, orgs: Vec<OrgId>) -> Self {
