@@ -436,3 +436,87 @@ async fn the_deadline_scan_raises_each_reminder_once() {
     s.w.clock.set(s.w.clock.now() + Duration::days(181));
     assert_eq!(job.notify().prune().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn tags_select_and_preferences_choose_the_channel() {
+    let s = setup(5, budget("1.00")).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let tag = dangjian::member::Tag::new(s.w.general, "党员志愿者").unwrap();
+    let give = dangjian::notify::TagMembers::new(tag.clone(), vec![s.members[1], s.members[3]]);
+    assert_eq!(officer.notify().tag(give.clone()).await.unwrap(), 2);
+    assert_eq!(
+        officer.notify().tag(give).await.unwrap(),
+        0,
+        "a repeat changes nothing"
+    );
+    // Branch B's secretary cannot tag into branch A, nor by another
+    // organisation's tag.
+    let b = s.dj.act_as(&s.w.secretary_b());
+    let foreign = dangjian::notify::TagMembers::new(
+        dangjian::member::Tag::new(s.w.branch_b, "x").unwrap(),
+        vec![s.members[1]],
+    );
+    assert_eq!(
+        b.notify().tag(foreign).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    // Member 1 prefers SMS but has no mobile: e-mail it stays. Member 3
+    // is reached by SMS.
+    let me = s.dj.act_as(&Actor::member(s.members[1]));
+    me.notify()
+        .set_channels(dangjian::notify::SetChannels::new(
+            s.members[1],
+            vec![Channel::Sms],
+        ))
+        .await
+        .unwrap();
+    let other = me
+        .notify()
+        .set_channels(dangjian::notify::SetChannels::new(
+            s.members[2],
+            vec![Channel::Sms],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(other.kind(), ErrorKind::NotFound);
+    let by_tag = Broadcast::new(
+        s.w.general,
+        "volunteers",
+        Selection::Tag(tag),
+        "周六志愿服务",
+    );
+    let plan = officer.notify().dry_run(&by_tag).await.unwrap();
+    assert_eq!(plan.selected, 2);
+    assert_eq!(
+        plan.per_channel,
+        vec![(Channel::Email, 1), (Channel::Sms, 1)]
+    );
+    // Member 2 prefers SMS and gets a mobile later: the preference wins.
+    let mut c = dangjian::member::Contact::default();
+    c.email = Some("x@example.com".parse().unwrap());
+    c.mobile = Some("13900139000".parse().unwrap());
+    let mut reg = dangjian::member::Registration::new(
+        "赵六".parse().unwrap(),
+        nth_id_number(700),
+        s.w.branch_a,
+        Entry::Import(ImportedStage::Full {
+            joined_on: d(2000, 7, 1),
+            full_since: d(2001, 7, 1),
+        }),
+    );
+    reg.contact = c;
+    let m = officer.members().register(reg).await.unwrap();
+    let m = officer.members().approve(m.id()).await.unwrap();
+    let pref = officer
+        .notify()
+        .set_channels(dangjian::notify::SetChannels::new(
+            m.id(),
+            vec![Channel::Sms, Channel::Email],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(pref.contact().channels, vec![Channel::Sms, Channel::Email]);
+    let one = Broadcast::new(s.w.committee, "one", Selection::List(vec![m.id()]), "通知");
+    let plan = officer.notify().dry_run(&one).await.unwrap();
+    assert_eq!(plan.per_channel, vec![(Channel::Sms, 1)]);
+}

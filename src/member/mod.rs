@@ -11,6 +11,7 @@ pub(crate) mod contact;
 pub(crate) mod identity;
 pub(crate) mod import;
 mod membership;
+mod tags;
 
 pub use contact::{ContactError, EmailAddress, EmployeeNo, ImIds, Mobile, PersonName};
 pub use identity::{IdNumber, IdNumberError, Sex, check_character};
@@ -21,6 +22,7 @@ pub use membership::{
     MembershipChange, MembershipError, MembershipKind, MembershipRequest, Memberships,
     MobileStatus, PastMemberships,
 };
+pub use tags::{BadTag, MAX_TAG_CHARS, Tag};
 
 use crate::lifecycle::Lifecycle;
 use crate::{MemberId, OrgId};
@@ -198,6 +200,11 @@ pub struct Contact {
     pub employee_no: Option<EmployeeNo>,
     /// User ids in WeCom, DingTalk and Feishu.
     pub im: ImIds,
+    /// 接收偏好: the channels the member prefers, in order (empty: the
+    /// organisation's order). [`docs/RULES.md` NOTE-7]
+    pub channels: Vec<crate::notify::Channel>,
+    /// 标签: the tags organisations gave the member. [NOTE-1]
+    pub tags: Vec<Tag>,
 }
 
 /// 党员档案 (a member's record): one person, one record.
@@ -240,6 +247,12 @@ impl Member {
     /// Mobile, e-mail, employee number, IM ids.
     pub fn contact(&self) -> &Contact {
         &self.contact
+    }
+
+    /// The contact details, to change (the store keeps the change only
+    /// through a write of the record).
+    pub(crate) fn contact_mut(&mut self) -> &mut Contact {
+        &mut self.contact
     }
 
     /// The occupation category (drives dues).

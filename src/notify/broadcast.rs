@@ -41,6 +41,9 @@ pub enum Selection {
     },
     /// These members (each must be within the actor's reach).
     List(Vec<MemberId>),
+    /// The members of the tag's organisation's subtree (home or dual
+    /// management) who carry the tag.
+    Tag(crate::member::Tag),
 }
 
 /// 群发请求: one broadcast. Required: the sending organisation, whom it

@@ -35,6 +35,10 @@ pub struct OutgoingMessage {
     pub subject: Option<String>,
     /// The text.
     pub body: String,
+    /// On SMS: the provider-approved template and its parameters, which
+    /// is what a domestic SMS gateway is given.
+    #[serde(default)]
+    pub provider_template: Option<super::template::ProviderTemplate>,
 }
 
 impl OutgoingMessage {
@@ -53,7 +57,14 @@ impl OutgoingMessage {
             to_name: to_name.into(),
             subject: None,
             body: body.into(),
+            provider_template: None,
         }
+    }
+
+    /// With the provider template an SMS is sent as.
+    pub fn provider_template(mut self, template: super::template::ProviderTemplate) -> Self {
+        self.provider_template = Some(template);
+        self
     }
 
     /// With an e-mail subject.

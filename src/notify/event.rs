@@ -308,6 +308,33 @@ impl Event {
         }
     }
 
+    /// The variables that name an organisation, with its id (the service
+    /// shows the organisation's name in their place).
+    pub fn org_variables(&self) -> Vec<(&'static str, OrgId)> {
+        match self {
+            Self::ApplicationReceived { branch, .. }
+            | Self::SelfDepartureCaseOpened { branch, .. } => vec![("branch", *branch)],
+            Self::DuesAssessed { org, .. }
+            | Self::VoteOpened { org, .. }
+            | Self::VoteClosed { org, .. }
+            | Self::OfficeTermEnding { org, .. }
+            | Self::StructureFinding { org, .. } => vec![("org", *org)],
+            Self::DeadlineNear { .. } | Self::DuesInArrears { .. } => Vec::new(),
+        }
+    }
+
+    /// The member the `member` variable names, if any (the service shows
+    /// the member's name in its place).
+    pub fn member_variable(&self) -> Option<MemberId> {
+        match self {
+            Self::ApplicationReceived { member, .. }
+            | Self::DeadlineNear { member, .. }
+            | Self::DuesInArrears { member, .. }
+            | Self::SelfDepartureCaseOpened { member, .. } => Some(*member),
+            _ => None,
+        }
+    }
+
     /// The template variables of this event, as Chinese display text:
     /// ids as written (`member#7`), dates as `2024年7月1日`, months as
     /// `2024年6月`, money as `30.00元`.

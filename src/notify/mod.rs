@@ -17,6 +17,7 @@ mod dispatch;
 mod error;
 mod event;
 mod outbox;
+mod prefs;
 mod recipients;
 mod settings;
 mod sms;
@@ -33,7 +34,8 @@ pub use outbox::{
     CursorMove, Enqueue, Lease, MAX_CLAIM, MAX_KEY_LEN, MAX_OWNER_LEN, MessageFilter, NewMessage,
     Outcome, Resolution, Spend, Status, StoredMessage,
 };
+pub use prefs::{SetChannels, TagMembers};
 pub use recipients::{Audience, address, choose_channel};
 pub use settings::{BEIJING, Notifications, OrgSettings, QuietHours, SmsSettings};
 pub use sms::{SMS_MAX_CHARS, SMS_PART_CHARS, SMS_SINGLE_CHARS, SmsError, sms_cost, sms_parts};
-pub use template::{Channel, Rendered, Template, TemplateError, TemplateSet};
+pub use template::{Channel, ProviderTemplate, Rendered, Template, TemplateError, TemplateSet};

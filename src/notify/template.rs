@@ -131,11 +131,26 @@ pub struct Template {
 
 /// A rendered message.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rendered {
     /// The subject (e-mail only).
     pub subject: Option<String>,
-    /// The text.
+    /// The text (on SMS: the preview and the basis of the cost).
     pub body: String,
+    /// On SMS, the provider's approved template and its parameters, when
+    /// the kind is mapped ([`TemplateSet::map_sms`]).
+    pub provider: Option<ProviderTemplate>,
+}
+
+/// 短信模板映射: a provider-approved SMS template (its code) and the event
+/// variables passed as its parameters, in order. A domestic SMS is sent
+/// as this code with these parameters, never as free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderTemplate {
+    /// The provider's template code (e.g. `SMS_123456789`).
+    pub code: String,
+    /// The parameters: (name, value), in the template's order.
+    pub params: Vec<(String, String)>,
 }
 
 fn check(kind: EventKind, channel: Channel, source: &str) -> Result<(), TemplateError> {
@@ -232,6 +247,21 @@ impl Template {
     /// value is missing; [`TemplateError::LinkInSms`] for a link in an SMS
     /// parameter.
     pub fn render(&self, event: &Event, recipient: &str) -> Result<Rendered, TemplateError> {
+        self.render_named(event, recipient, &BTreeMap::new())
+    }
+
+    /// As [`Template::render`], with display text for some variables in
+    /// place of the event's own (`member` → the member's name, `org` →
+    /// the organisation's name), as the service fills in from the store.
+    ///
+    /// # Errors
+    /// As [`Template::render`].
+    pub fn render_named(
+        &self,
+        event: &Event,
+        recipient: &str,
+        names: &BTreeMap<String, String>,
+    ) -> Result<Rendered, TemplateError> {
         if event.kind() != self.kind {
             return Err(TemplateError::Render {
                 kind: self.kind,
@@ -244,6 +274,11 @@ impl Template {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), Value::from(v)))
             .collect();
+        for (k, v) in names {
+            if vars.contains_key(k) {
+                vars.insert(k.clone(), Value::from(v.as_str()));
+            }
+        }
         vars.insert("name".into(), Value::from(recipient));
         if self.channel == Channel::Sms {
             let link = |s: &str| {
@@ -262,7 +297,11 @@ impl Template {
             None => None,
         };
         let body = self.render_one(&self.body, &ctx)?;
-        Ok(Rendered { subject, body })
+        Ok(Rendered {
+            subject,
+            body,
+            provider: None,
+        })
     }
 }
 
@@ -271,6 +310,7 @@ impl Template {
 #[derive(Debug, Clone)]
 pub struct TemplateSet {
     templates: BTreeMap<(EventKind, Channel), Template>,
+    sms: BTreeMap<EventKind, (String, Vec<String>)>,
 }
 
 /// The default text of each kind: (e-mail subject, body).
@@ -352,7 +392,64 @@ impl TemplateSet {
                 }
             }
         }
-        Self { templates }
+        Self {
+            templates,
+            sms: BTreeMap::new(),
+        }
+    }
+
+    /// 映射短信模板: SMS for `kind` goes as the provider's template `code`
+    /// with the event variables `params` (and `name`, the recipient) as
+    /// its parameters, in order.
+    ///
+    /// ```
+    /// use dangjian::notify::{Channel, Event, EventKind, TemplateSet};
+    /// use dangjian::MemberId;
+    /// let mut set = TemplateSet::defaults();
+    /// set.map_sms(EventKind::DuesInArrears, "SMS_0001", &["name", "since", "owed"])?;
+    /// let e = Event::DuesInArrears { member: MemberId::new(3), since: "2024-03".parse()?, owed: "90.00".parse()? };
+    /// let sms = set.render(&e, Channel::Sms, "张三")?;
+    /// let p = sms.provider.unwrap();
+    /// assert_eq!(p.code, "SMS_0001");
+    /// assert_eq!(p.params[2], ("owed".to_owned(), "90.00元".to_owned()));
+    /// assert!(set.map_sms(EventKind::DuesInArrears, "SMS_0002", &["url"]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`TemplateError::UnknownVariable`] for a parameter the kind does
+    /// not provide; [`TemplateError::Subject`] for an empty code.
+    pub fn map_sms(
+        &mut self,
+        kind: EventKind,
+        code: &str,
+        params: &[&str],
+    ) -> Result<(), TemplateError> {
+        if code.trim().is_empty() {
+            return Err(TemplateError::Subject {
+                kind,
+                channel: Channel::Sms,
+                reason: "a provider template needs its code",
+            });
+        }
+        if let Some(v) = params
+            .iter()
+            .find(|p| **p != "name" && !kind.variables().contains(p))
+        {
+            return Err(TemplateError::UnknownVariable {
+                kind,
+                channel: Channel::Sms,
+                variable: (*v).to_owned(),
+            });
+        }
+        self.sms.insert(
+            kind,
+            (
+                code.to_owned(),
+                params.iter().map(|p| (*p).to_owned()).collect(),
+            ),
+        );
+        Ok(())
     }
 
     /// Replaces the template of its kind and channel.
@@ -387,12 +484,52 @@ impl TemplateSet {
         channel: Channel,
         recipient: &str,
     ) -> Result<Rendered, TemplateError> {
-        self.get(event.kind(), channel)
+        self.render_named(event, channel, recipient, &BTreeMap::new())
+    }
+
+    /// As [`TemplateSet::render`], with display text for some variables
+    /// ([`Template::render_named`]); on SMS with the provider template of
+    /// the kind, when mapped, its parameters taken from the same values.
+    ///
+    /// # Errors
+    /// As [`TemplateSet::render`].
+    pub fn render_named(
+        &self,
+        event: &Event,
+        channel: Channel,
+        recipient: &str,
+        names: &BTreeMap<String, String>,
+    ) -> Result<Rendered, TemplateError> {
+        let mut out = self
+            .get(event.kind(), channel)
             .ok_or(TemplateError::Missing {
                 kind: event.kind(),
                 channel,
             })?
-            .render(event, recipient)
+            .render_named(event, recipient, names)?;
+        if channel == Channel::Sms {
+            if let Some((code, params)) = self.sms.get(&event.kind()) {
+                let mut values: BTreeMap<String, String> = event
+                    .variables()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect();
+                for (k, v) in names {
+                    if values.contains_key(k) {
+                        values.insert(k.clone(), v.clone());
+                    }
+                }
+                values.insert("name".into(), recipient.to_owned());
+                out.provider = Some(ProviderTemplate {
+                    code: code.clone(),
+                    params: params
+                        .iter()
+                        .map(|p| (p.clone(), values.get(p).cloned().unwrap_or_default()))
+                        .collect(),
+                });
+            }
+        }
+        Ok(out)
     }
 }
 

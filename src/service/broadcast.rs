@@ -94,6 +94,29 @@ impl Session {
                     }
                 }
             }
+            Selection::Tag(tag) => {
+                self.selection_root(req.org, tag.org(), tree)?;
+                let branches: Vec<_> = tree
+                    .iter()
+                    .filter(|o| o.kind.is_branch())
+                    .map(|o| o.id)
+                    .collect();
+                let root = tag.org();
+                store
+                    .members_by_home(&branches)
+                    .await?
+                    .into_iter()
+                    .filter(|m| {
+                        let p = m.memberships().placement();
+                        m.lifecycle().stage().is_member()
+                            && m.contact().tags.contains(tag)
+                            && [Some(p.home), p.dual]
+                                .into_iter()
+                                .flatten()
+                                .any(|o| tree.is_within(o, root))
+                    })
+                    .collect()
+            }
             Selection::List(ids) => {
                 let mut wanted: Vec<MemberId> = ids.clone();
                 wanted.sort_unstable();
@@ -160,9 +183,12 @@ impl Session {
         let mut per_channel: BTreeMap<Channel, usize> = BTreeMap::new();
         let mut messages = Vec::with_capacity(members.len());
         for m in &members {
-            let Some((channel, to)) =
-                choose_channel(m.contact(), &[], &settings.channels, n.default_channels())
-            else {
+            let Some((channel, to)) = choose_channel(
+                m.contact(),
+                &m.contact().channels,
+                &settings.channels,
+                n.default_channels(),
+            ) else {
                 plan.unreachable.push(m.id());
                 continue;
             };

@@ -101,27 +101,44 @@ impl Session {
         let n = self.notifications();
         let settings = n.for_org(sender, tree);
         let not_before = settings.quiet.map_or(now, |q| q.release_at(now, n.offset));
+        let mut names = std::collections::BTreeMap::new();
+        for (var, org) in event.org_variables() {
+            if let Some(o) = tree.get(org) {
+                names.insert(var.to_owned(), o.name.as_str().to_owned());
+            }
+        }
+        if let Some(subject) = event.member_variable() {
+            if let Some(m) = self.store().get_member(subject).await? {
+                names.insert("member".to_owned(), m.identity().name.as_str().to_owned());
+            }
+        }
         let mut planned = Planned {
             messages: Vec::with_capacity(members.len()),
             unreachable: Vec::new(),
         };
         for m in &members {
             let contact = m.contact();
-            let Some((channel, to)) =
-                choose_channel(contact, &[], &settings.channels, n.default_channels())
-            else {
+            let Some((channel, to)) = choose_channel(
+                contact,
+                &contact.channels,
+                &settings.channels,
+                n.default_channels(),
+            ) else {
                 planned.unreachable.push(m.id());
                 continue;
             };
             let name = m.identity().name.as_str();
             let text = n
                 .templates
-                .render(event, channel, name)
+                .render_named(event, channel, name, &names)
                 .map_err(NotifyError::from)?;
             let key = format!("{}/{}/{channel}", event.key(), m.id());
             let mut out = OutgoingMessage::new(key, channel, to, name, text.body);
             if let Some(subject) = text.subject {
                 out = out.subject(subject);
+            }
+            if let Some(provider) = text.provider {
+                out = out.provider_template(provider);
             }
             let cost = message_cost(&out, m.id(), n)?;
             planned.messages.push(

@@ -8,12 +8,14 @@
 //! of the sending organisation's subtree.
 
 use super::Session;
+use super::authorize::Target;
 use super::page::{Page, PageRequest};
 use crate::access;
 use crate::error::Entity;
+use crate::member::Member;
 use crate::notify::{
     Broadcast, BroadcastPlan, Deadline, DeliverOptions, DeliveryReport, Enqueue, Event,
-    MessageFilter, Notifiers, NotifyError, Resolution, StoredMessage,
+    MessageFilter, Notifiers, NotifyError, Resolution, SetChannels, StoredMessage, TagMembers,
 };
 use crate::{Error, MessageId};
 use chrono::{Duration, NaiveDate};
@@ -327,5 +329,107 @@ impl NotifyHandle<'_> {
             .store()
             .prune(self.s.clock().now() - n.retention)
             .await?)
+    }
+
+    /// 接收偏好: sets the channels a member prefers, in order; the
+    /// dispatcher then tries them before the organisation's order
+    /// (NOTE-7). The member themselves, or an officer over their home.
+    ///
+    /// # Errors
+    /// `NotFound` for a member outside the actor's scope (or missing);
+    /// `PermissionDenied` for another member's account on a member in
+    /// scope; `Conflict` when the record changed meanwhile.
+    pub async fn set_channels(&self, req: SetChannels) -> Result<Member, Error> {
+        let member = req.member;
+        let myself = self.s.actor.member_id() == Some(member)
+            && self.s.actor.scope() == crate::access::Scope::Member(member);
+        self.s
+            .authorize(Target::Member(member), |l| {
+                if myself {
+                    return Ok(());
+                }
+                let p = l
+                    .placement
+                    .clone()
+                    .unwrap_or_else(|| crate::access::Placement {
+                        home: l.org,
+                        mobile_location: None,
+                        dual: None,
+                        online: Vec::new(),
+                    });
+                access::check_manage_member(&self.s.actor, member, &p, &l.tree)
+            })
+            .await?;
+        let store = self.s.store();
+        let mut m = store
+            .get_member(member)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Member, member))?;
+        if m.contact().channels == req.channels {
+            return Ok(m);
+        }
+        m.contact_mut().channels = req.channels;
+        Ok(store
+            .update_member(m, crate::store::Effects::none())
+            .await?
+            .0)
+    }
+
+    /// 打标签: gives members a tag of an organisation (or takes it away),
+    /// for broadcasts by tag (NOTE-1). An officer covering the
+    /// organisation; every member must be in its subtree (home or dual
+    /// management), or nothing is changed. Members who already have (or
+    /// lack) the tag are left alone, so a repeated call changes nothing;
+    /// returns how many records changed.
+    ///
+    /// # Errors
+    /// `NotFound` for the organisation or a member outside the actor's
+    /// reach (or missing); `PermissionDenied` for a member actor;
+    /// `Conflict` when a record changed meanwhile (the records before it
+    /// keep their change: call again to finish).
+    pub async fn tag(&self, req: TagMembers) -> Result<usize, Error> {
+        let org = req.tag.org();
+        let l = self
+            .s
+            .authorize(Target::Org(org), |l| {
+                access::check_notify(&self.s.actor, org, &l.tree)
+            })
+            .await?;
+        let store = self.s.store();
+        let mut ids = req.members.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        let found = store.get_members(&ids).await?;
+        for id in &ids {
+            let inside = found.iter().find(|m| m.id() == *id).is_some_and(|m| {
+                let p = m.memberships().placement();
+                [Some(p.home), p.dual]
+                    .into_iter()
+                    .flatten()
+                    .any(|o| l.tree.is_within(o, org))
+            });
+            if !inside {
+                return Err(Error::not_found(Entity::Member, id));
+            }
+        }
+        let mut changed = 0;
+        for mut m in found {
+            let has = m.contact().tags.contains(&req.tag);
+            if has != req.remove {
+                continue;
+            }
+            let tags = &mut m.contact_mut().tags;
+            if req.remove {
+                tags.retain(|t| t != &req.tag);
+            } else {
+                tags.push(req.tag.clone());
+                tags.sort();
+            }
+            store
+                .update_member(m, crate::store::Effects::none())
+                .await?;
+            changed += 1;
+        }
+        Ok(changed)
     }
 }
