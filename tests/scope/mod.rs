@@ -5,6 +5,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
+use dangjian::member::Tag;
+use dangjian::notify::{Broadcast, Channel, Selection, SetChannels, TagMembers};
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
 use dangjian::dues::{
@@ -205,7 +207,7 @@ impl Default for Probe {
 }
 
 /// The number of handle methods [`every_method`] calls.
-pub const METHODS: usize = 56;
+pub const METHODS: usize = 61;
 
 /// Every handle method, called with `ids`; each result reduced to its
 /// error (or "ok").
@@ -515,6 +517,36 @@ pub async fn every_method(
                 .await),
         ),
         ("offices.review", ok(s.offices().review(ids.org).await)),
+        (
+            "notify.broadcast",
+            ok(s.notify()
+                .broadcast(Broadcast::new(ids.org, "k", Selection::Subtree(ids.org), "通知"))
+                .await),
+        ),
+        (
+            "notify.broadcast (list, own organisation)",
+            ok(s.notify()
+                .broadcast(Broadcast::new(own_org, "k", Selection::List(vec![m]), "通知"))
+                .await),
+        ),
+        (
+            "notify.dry_run",
+            ok(s.notify()
+                .dry_run(&Broadcast::new(ids.org, "k", Selection::Subtree(ids.org), "通知"))
+                .await),
+        ),
+        (
+            "notify.tag",
+            ok(s.notify()
+                .tag(TagMembers::new(Tag::new(ids.org, "标签").unwrap(), vec![m]))
+                .await),
+        ),
+        (
+            "notify.set_channels",
+            ok(s.notify()
+                .set_channels(SetChannels::new(m, vec![Channel::Email]))
+                .await),
+        ),
     ]
 }
 
