@@ -392,7 +392,8 @@ async fn quiet_hours_hold_what_is_not_urgent() {
 
 #[tokio::test]
 async fn the_deadline_scan_raises_each_reminder_once() {
-    let s = setup(2, budget("1.00")).await;
+    // Three full members: branch A raises no structure finding.
+    let s = setup(3, budget("1.00")).await;
     let officer = s.dj.act_as(&s.w.committee_officer());
     let reg = Registration::new(
         "王五".parse().unwrap(),
@@ -407,24 +408,26 @@ async fn the_deadline_scan_raises_each_reminder_once() {
     let p = officer.members().register(reg).await.unwrap();
     officer.members().approve(p.id()).await.unwrap();
     let job = s.job();
-    // 2024-06-10 is 7 days ahead: within the 14-day look-ahead.
-    let first = job.notify().scan_due(d(2024, 6, 3)).await.unwrap();
-    assert_eq!((first.events, first.enqueued), (1, 1));
-    let second = job.notify().scan_due(d(2024, 6, 3)).await.unwrap();
-    assert_eq!((second.events, second.enqueued), (1, 0));
+    // 15 days before the end of probation (2024-06-10): not yet.
     assert_eq!(
-        job.notify().scan_due(d(2024, 6, 4)).await.unwrap().enqueued,
-        0
-    );
-    // Not yet near 15 days before.
-    let s2 = setup(1, budget("1.00")).await;
-    assert_eq!(
-        s2.job()
-            .notify()
+        job.notify()
             .scan_due(d(2024, 5, 26))
             .await
             .unwrap()
-            .events,
+            .enqueued,
+        0
+    );
+    // 7 days before: within the 14-day look-ahead.
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 3)).await.unwrap().enqueued,
+        1
+    );
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 3)).await.unwrap().enqueued,
+        0
+    );
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 4)).await.unwrap().enqueued,
         0
     );
     s.deliver("n").await;
@@ -519,4 +522,39 @@ async fn tags_select_and_preferences_choose_the_channel() {
     let one = Broadcast::new(s.w.committee, "one", Selection::List(vec![m.id()]), "通知");
     let plan = officer.notify().dry_run(&one).await.unwrap();
     assert_eq!(plan.per_channel, vec![(Channel::Sms, 1)]);
+}
+
+#[tokio::test]
+async fn a_structure_finding_is_raised_once_a_month_while_it_stands() {
+    // Two full members: branch A is below the three a branch needs.
+    let s = setup(2, budget("1.00")).await;
+    let job = s.job();
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 3)).await.unwrap().enqueued,
+        1
+    );
+    assert_eq!(
+        job.notify()
+            .scan_due(d(2024, 6, 20))
+            .await
+            .unwrap()
+            .enqueued,
+        0
+    );
+    assert_eq!(
+        job.notify().scan_due(d(2024, 7, 1)).await.unwrap().enqueued,
+        1
+    );
+    s.deliver("n").await;
+    let sent = s.email.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter().all(|k| k.starts_with("structure_finding/")),
+        "{sent:?}"
+    );
+    let body = &s.all().await[0].message.body;
+    assert!(
+        body.contains("第一党支部") && body.contains("正式党员2名"),
+        "{body}"
+    );
 }

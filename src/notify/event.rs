@@ -121,12 +121,15 @@ pub enum Event {
         /// The last day of the term.
         term_ends: NaiveDate,
     },
-    /// 组织设置提示: a structure finding about an organisation.
+    /// 组织设置提示: a structure finding about an organisation, raised
+    /// once a month while it stands.
     StructureFinding {
         /// The organisation.
         org: OrgId,
         /// What was found, in Chinese.
         finding: String,
+        /// The month it was found in.
+        month: Month,
     },
 }
 
@@ -292,10 +295,10 @@ impl Event {
             Self::DuesAssessed { month, .. } => Some(month.first_day()),
             Self::DuesInArrears { since, .. } => Some(since.first_day()),
             Self::OfficeTermEnding { term_ends, .. } => Some(*term_ends),
+            Self::StructureFinding { month, .. } => Some(month.first_day()),
             Self::SelfDepartureCaseOpened { .. }
             | Self::VoteOpened { .. }
-            | Self::VoteClosed { .. }
-            | Self::StructureFinding { .. } => None,
+            | Self::VoteClosed { .. } => None,
         }
     }
 
@@ -383,7 +386,7 @@ impl Event {
             Self::OfficeTermEnding { org, term_ends } => {
                 vec![("org", org.to_string()), ("term_ends", day(term_ends))]
             }
-            Self::StructureFinding { org, finding } => {
+            Self::StructureFinding { org, finding, .. } => {
                 vec![("org", org.to_string()), ("finding", finding.clone())]
             }
         }

@@ -538,6 +538,7 @@ mod tests {
     use super::*;
     use crate::MemberId;
     use crate::OrgId;
+    use crate::dues::Month;
     use chrono::NaiveDate;
 
     #[test]
@@ -588,6 +589,7 @@ mod tests {
         let e = Event::StructureFinding {
             org: OrgId::new(4),
             finding: "详见 https://example.org/x".into(),
+            month: Month::new(2024, 6).unwrap(),
         };
         assert!(matches!(
             set.render(&e, Channel::Sms, "李四"),

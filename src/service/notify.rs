@@ -117,7 +117,9 @@ impl NotifyHandle<'_> {
             .map(|o| o.id)
             .collect();
         let mut events = Vec::new();
+        let mut member_ids = Vec::new();
         for m in store.members_by_home(&branches).await? {
+            member_ids.push(m.id());
             let l = m.lifecycle();
             let due = [
                 (Deadline::ApplicantTalk, l.talk_due()),
@@ -153,6 +155,8 @@ impl NotifyHandle<'_> {
                 .into_iter()
                 .map(|(org, term_ends)| Event::OfficeTermEnding { org, term_ends }),
         );
+        events.extend(self.arrears_events(&branches, &member_ids, as_of).await?);
+        events.extend(self.structure_events(&tree, as_of).await?);
         let now = self.s.clock().now();
         let mut messages = Vec::new();
         for e in &events {
@@ -167,6 +171,71 @@ impl NotifyHandle<'_> {
             events: events.len(),
             enqueued: done.stored,
         })
+    }
+
+    /// 欠缴提醒: members owing dues for months up to the one before
+    /// `as_of`, once per run of unpaid months (DUES-17).
+    async fn arrears_events(
+        &self,
+        branches: &[crate::OrgId],
+        ids: &[crate::MemberId],
+        as_of: NaiveDate,
+    ) -> Result<Vec<Event>, Error> {
+        let last = crate::dues::Month::of(as_of).prev();
+        let store = self.s.store();
+        let entries = store.dues_entries_of_branches(branches).await?;
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let balances = crate::dues::Balances::rebuild(&entries)?;
+        Ok(crate::dues::unpaid_list(&balances, ids, last)?
+            .into_iter()
+            .filter_map(|line| {
+                line.months.first().map(|since| Event::DuesInArrears {
+                    member: line.member,
+                    since: *since,
+                    owed: line.amount,
+                })
+            })
+            .collect())
+    }
+
+    /// 组织设置提示: branches with too few full members or too many
+    /// members (ORG-2, ORG-5), once a month while the finding stands.
+    async fn structure_events(
+        &self,
+        tree: &crate::org::OrgTree,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Event>, Error> {
+        use crate::org::Finding;
+        let month = crate::dues::Month::of(as_of);
+        let mut out = Vec::new();
+        for root in tree.iter().filter(|o| o.parent.is_none()) {
+            for f in self.s.orgs().structure_report(root.id).await? {
+                let finding = match &f {
+                    Finding::BelowMinimumFullMembers { full, minimum, .. } => {
+                        format!("正式党员{full}名，少于成立党支部所需的{minimum}名。")
+                    }
+                    Finding::TooLargeForBranch {
+                        members, suggested, ..
+                    } => format!(
+                        "党员{members}名，超过党支部规模，建议{}。",
+                        match suggested {
+                            crate::org::SuggestedKind::GeneralBranch => "设立党总支",
+                            crate::org::SuggestedKind::GrassrootsCommittee => "设立基层党委",
+                            _ => "拆分党支部",
+                        }
+                    ),
+                    _ => continue,
+                };
+                out.push(Event::StructureFinding {
+                    org: f.org(),
+                    finding,
+                    month,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// 预览群发: what [`NotifyHandle::broadcast`] would do: how many it

@@ -5,8 +5,6 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use dangjian::member::Tag;
-use dangjian::notify::{Broadcast, Channel, Selection, SetChannels, TagMembers};
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
 use dangjian::dues::{
@@ -18,7 +16,9 @@ use dangjian::election::{
     NextRound, OpenElection, OpenMotion, RecordOpinion, Round, VoteId, WrittenOpinion,
 };
 use dangjian::lifecycle::{ImportedStage, Transition, TransitionRequest};
+use dangjian::member::Tag;
 use dangjian::member::{ChangeMembership, Entry, MembershipKind, MembershipRequest, Registration};
+use dangjian::notify::{Broadcast, Channel, Selection, SetChannels, TagMembers};
 use dangjian::office::{Appoint, ConfirmElection, Post};
 use dangjian::org::{BranchForm, MoveOrg, NewOrganisation, OnlineTheme, OrgKind, RenameOrg};
 use dangjian::record::{AppendActivity, Appendable};
@@ -520,19 +520,34 @@ pub async fn every_method(
         (
             "notify.broadcast",
             ok(s.notify()
-                .broadcast(Broadcast::new(ids.org, "k", Selection::Subtree(ids.org), "通知"))
+                .broadcast(Broadcast::new(
+                    ids.org,
+                    "k",
+                    Selection::Subtree(ids.org),
+                    "通知",
+                ))
                 .await),
         ),
         (
             "notify.broadcast (list, own organisation)",
             ok(s.notify()
-                .broadcast(Broadcast::new(own_org, "k", Selection::List(vec![m]), "通知"))
+                .broadcast(Broadcast::new(
+                    own_org,
+                    "k",
+                    Selection::List(vec![m]),
+                    "通知",
+                ))
                 .await),
         ),
         (
             "notify.dry_run",
             ok(s.notify()
-                .dry_run(&Broadcast::new(ids.org, "k", Selection::Subtree(ids.org), "通知"))
+                .dry_run(&Broadcast::new(
+                    ids.org,
+                    "k",
+                    Selection::Subtree(ids.org),
+                    "通知",
+                ))
                 .await),
         ),
         (
