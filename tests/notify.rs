@@ -558,3 +558,75 @@ async fn a_structure_finding_is_raised_once_a_month_while_it_stands() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn an_assessment_tells_the_branch_and_the_scan_finds_arrears() {
+    use dangjian::dues::{AssessMonth, DeclareIncome, Income, Money};
+    let s = setup(3, budget("1.00")).await;
+    let treasurer = s.dj.act_as(&Actor::branch_treasurer(
+        dangjian::MemberId::new(904),
+        s.w.branch_a,
+    ));
+    let wage = Income::Wage {
+        monthly_wage: "5000.00".parse().unwrap(),
+        income_tax: Money::ZERO,
+        social_insurance: Money::ZERO,
+        housing_fund: Money::ZERO,
+        annuity: Money::ZERO,
+        irregular: Money::ZERO,
+    };
+    for m in &s.members {
+        treasurer
+            .dues()
+            .declare_income(DeclareIncome::new(
+                *m,
+                "2024-05".parse().unwrap(),
+                wage.clone(),
+            ))
+            .await
+            .unwrap();
+    }
+    let month = "2024-05".parse().unwrap();
+    treasurer
+        .dues()
+        .assess_month(AssessMonth::new(s.w.branch_a, month))
+        .await
+        .unwrap();
+    // Assessing again adds nothing, and raises nothing.
+    treasurer
+        .dues()
+        .assess_month(AssessMonth::new(s.w.branch_a, month))
+        .await
+        .unwrap();
+    let r = s.deliver("n").await;
+    assert_eq!((r.events, r.delivered), (1, 3), "{r:?}");
+    assert!(
+        s.email
+            .sent()
+            .iter()
+            .all(|k| k.starts_with("dues_assessed/"))
+    );
+    // In June nobody has paid May: each member is reminded, once.
+    let job = s.job();
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 3)).await.unwrap().enqueued,
+        3
+    );
+    assert_eq!(
+        job.notify().scan_due(d(2024, 6, 4)).await.unwrap().enqueued,
+        0
+    );
+    s.deliver("n").await;
+    let arrears: Vec<_> = s
+        .all()
+        .await
+        .into_iter()
+        .filter(|m| m.message.idempotency_key.starts_with("dues_in_arrears/"))
+        .collect();
+    assert_eq!(arrears.len(), 3);
+    assert!(
+        arrears[0].message.body.contains("2024年5月"),
+        "{}",
+        arrears[0].message.body
+    );
+}
