@@ -41,26 +41,73 @@ async fn a_closed_vote_reaches_the_officers_once_whatever_the_dispatchers_do() {
             )
             .await
             .unwrap();
-    assert_eq!(v.len(), 1);
-    // Closing again raises nothing new.
-    let vote = dangjian::notify::Event::from_journal(&v[0].body).unwrap();
-    let dangjian::notify::Event::VoteClosed { vote, .. } = vote else {
-        panic!("{vote:?}")
+    // Opening and closing each committed their event with the write; the
+    // opening's vote id was filled in by the store.
+    assert_eq!(v.len(), 2);
+    let opened = dangjian::notify::Event::from_journal(&v[0].body).unwrap();
+    let closed = dangjian::notify::Event::from_journal(&v[1].body).unwrap();
+    let dangjian::notify::Event::VoteClosed { vote, .. } = closed else {
+        panic!("{closed:?}")
     };
+    assert_eq!(
+        opened,
+        dangjian::notify::Event::VoteOpened {
+            vote,
+            org: s.w.branch_a
+        }
+    );
+    // Closing again raises nothing new.
     sec.votes().close(vote).await.unwrap();
     let first = s.deliver("node-a").await;
-    assert_eq!((first.events, first.enqueued, first.delivered), (1, 1, 1));
+    // Opened: the four reachable members (member 4 has no channel);
+    // closed: the secretary.
+    assert_eq!((first.events, first.enqueued, first.delivered), (2, 5, 5));
     let again = s.deliver("node-b").await;
     assert_eq!((again.events, again.claimed), (0, 0));
     let sent = s.email.sent();
-    assert_eq!(sent.len(), 1);
-    assert!(sent[0].starts_with("vote_closed/"), "{sent:?}");
-    assert!(sent[0].contains(&s.members[0].to_string()));
+    let closed: Vec<_> = sent
+        .iter()
+        .filter(|k| k.starts_with("vote_closed/"))
+        .collect();
+    assert_eq!(closed.len(), 1, "{sent:?}");
+    assert!(closed[0].contains(&s.members[0].to_string()));
+    assert_eq!(s.sms.sent().len(), 1);
     let stored = s.all().await;
-    assert_eq!(stored[0].status, Status::Delivered);
+    assert!(stored.iter().all(|m| m.status == Status::Delivered));
+    let to_secretary = stored
+        .iter()
+        .find(|m| m.message.idempotency_key.starts_with("vote_closed/"))
+        .unwrap();
+    assert_eq!(to_secretary.message.to, "m0@example.com");
+    let body = &to_secretary.message.body;
+    assert!(
+        body.contains("李四") && body.contains("第一党支部"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn an_application_reaches_the_branch_secretary_with_the_new_id() {
+    let s = setup(2, budget("1.00")).await;
+    let sec = s.dj.act_as(&s.w.secretary_a());
+    let reg = Registration::new(
+        "钱七".parse().unwrap(),
+        nth_id_number(800),
+        s.w.branch_a,
+        Entry::Application { on: d(2024, 6, 1) },
+    );
+    let m = sec.members().register(reg).await.unwrap();
+    s.deliver("n").await;
+    let stored = s.all().await;
+    assert_eq!(stored.len(), 1);
+    let key = &stored[0].message.idempotency_key;
+    assert!(
+        key.starts_with(&format!("application_received/{}/2024-06-01/", m.id())),
+        "{key}"
+    );
     assert_eq!(stored[0].message.to, "m0@example.com");
     assert!(
-        stored[0].message.body.contains("李四"),
+        stored[0].message.body.contains("钱七"),
         "{}",
         stored[0].message.body
     );

@@ -438,6 +438,51 @@ impl Event {
         }
     }
 
+    /// As [`Event::to_journal`], for an event about a record the same
+    /// write creates (an application, a vote, a case): its id field holds
+    /// [`NEW_ID`](crate::store::NEW_ID), which the store replaces by the
+    /// id of the `index`-th record it creates
+    /// ([`Effects::with_new_ids`](crate::store::Effects::with_new_ids)).
+    /// The id given in the event is ignored.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use dangjian::notify::Event;
+    /// use dangjian::store::Effects;
+    /// use dangjian::{MemberId, OrgId};
+    /// let on = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    /// let e = Event::ApplicationReceived { member: MemberId::new(0), branch: OrgId::new(2), on };
+    /// let at = Utc.with_ymd_and_hms(2024, 3, 1, 8, 0, 0).unwrap();
+    /// let fx = Effects::none().with_journal(e.to_journal_new(at, 0)).with_new_ids(&[41])?;
+    /// let back = Event::from_journal(&fx.journal()[0].body).unwrap();
+    /// assert_eq!(back, Event::ApplicationReceived { member: MemberId::new(41), branch: OrgId::new(2), on });
+    /// # Ok::<(), dangjian::store::StoreError>(())
+    /// ```
+    pub fn to_journal_new(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+        index: usize,
+    ) -> crate::store::NewJournalEntry {
+        let field = match self {
+            Self::ApplicationReceived { .. } => "member",
+            Self::VoteOpened { .. } => "vote",
+            Self::SelfDepartureCaseOpened { .. } => "case",
+            _ => return self.to_journal(at),
+        };
+        let mut entry = self.to_journal(at);
+        let doc = serde_json::from_str::<serde_json::Value>(&entry.body).ok();
+        if let Some(mut doc) = doc {
+            if let Some(slot) = doc.get_mut("event").and_then(|e| e.get_mut(field)) {
+                *slot = serde_json::Value::String("@new_id@".to_owned());
+            }
+            entry.body = doc.to_string();
+        }
+        if field == "member" {
+            entry.member = None;
+        }
+        entry.of_new_record(index)
+    }
+
     /// The event of a journal body written by [`Event::to_journal`];
     /// `None` for a body of another format or a damaged one.
     pub fn from_journal(body: &str) -> Option<Event> {

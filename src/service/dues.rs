@@ -572,7 +572,23 @@ impl DuesHandle<'_> {
                 today,
             ));
         }
-        let to_open = to_open.into_iter().map(|c| (c, Effects::none())).collect();
+        let now = self.s.clock().now();
+        let to_open = to_open
+            .into_iter()
+            .map(|c| {
+                // 自行脱党案件 for the branch's officers (NOTE-7), its id
+                // filled in by the store from the case it opens.
+                let event = crate::notify::Event::SelfDepartureCaseOpened {
+                    case: crate::CaseId::new(0),
+                    member: c.member,
+                    branch: c.branch,
+                };
+                (
+                    c,
+                    Effects::none().with_journal(event.to_journal_new(now, 0)),
+                )
+            })
+            .collect();
         let opened = store.open_departure_cases(to_open).await?;
         Ok(ArrearsScan {
             as_of: month,

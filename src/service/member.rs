@@ -54,7 +54,8 @@ impl MembersHandle<'_> {
         let introducers = self.introducers_of(&reg.entry, reg.home, &l).await?;
         let new = self.plan_registration(reg, &l, &introducers)?;
         self.ensure_new_person(&new).await?;
-        Ok(self.s.store().insert_member(new, Effects::none()).await?)
+        let fx = applications(std::slice::from_ref(&new), self.s.clock().now());
+        Ok(self.s.store().insert_member(new, fx).await?)
     }
 
     /// 登记并审核: registers a person already vetted and approves the
@@ -92,7 +93,8 @@ impl MembersHandle<'_> {
             approved_on: self.s.clock().today(),
             card: MemberCardId::issue(MemberId::new(0)),
         };
-        Ok(self.s.store().insert_member(new, Effects::none()).await?)
+        let fx = applications(std::slice::from_ref(&new), self.s.clock().now());
+        Ok(self.s.store().insert_member(new, fx).await?)
     }
 
     /// 存量导入: imports a roster with each person's real history (when
@@ -193,7 +195,8 @@ impl MembersHandle<'_> {
         let created = if new.is_empty() {
             Vec::new()
         } else {
-            self.s.store().insert_members(new, Effects::none()).await?
+            let fx = applications(&new, self.s.clock().now());
+            self.s.store().insert_members(new, fx).await?
         };
         Ok(crate::member::ImportReport { created, unchanged })
     }
@@ -559,4 +562,23 @@ impl Located {
             })
         })
     }
+}
+
+/// 收到入党申请 for each applicant among `new` (NOTE-7): one event per
+/// applicant, its member id filled in by the store from the record it
+/// creates, in the same unit as the records.
+fn applications(new: &[NewMember], now: chrono::DateTime<chrono::Utc>) -> Effects {
+    new.iter()
+        .enumerate()
+        .filter(|(_, m)| m.lifecycle.stage() == crate::lifecycle::Stage::Applicant)
+        .filter_map(|(i, m)| {
+            let on = m.lifecycle.applied_on()?;
+            let event = crate::notify::Event::ApplicationReceived {
+                member: MemberId::new(0),
+                branch: m.memberships.home(),
+                on,
+            };
+            Some(event.to_journal_new(now, i))
+        })
+        .fold(Effects::none(), Effects::with_journal)
 }

@@ -67,7 +67,12 @@ impl VotesHandle<'_> {
             roll,
             session: today,
         };
-        Ok(self.s.store().create_vote(new, Effects::none()).await?)
+        let new_org = new.org;
+        Ok(self
+            .s
+            .store()
+            .create_vote(new, opened(new_org, self.s.clock().now()))
+            .await?)
     }
 
     /// 重新投票 / 另行选举: opens the next round of a closed election (a
@@ -112,7 +117,12 @@ impl VotesHandle<'_> {
             roll: v.roll.clone(),
             session: self.s.clock().today(),
         };
-        Ok(self.s.store().create_vote(new, Effects::none()).await?)
+        let new_org = new.org;
+        Ok(self
+            .s
+            .store()
+            .create_vote(new, opened(new_org, self.s.clock().now()))
+            .await?)
     }
 
     /// 发起表决: opens a branch assembly vote on one person (an admission,
@@ -180,7 +190,12 @@ impl VotesHandle<'_> {
             roll,
             session: self.s.clock().today(),
         };
-        Ok(self.s.store().create_vote(new, Effects::none()).await?)
+        let new_org = new.org;
+        Ok(self
+            .s
+            .store()
+            .create_vote(new, opened(new_org, self.s.clock().now()))
+            .await?)
     }
 
     /// 签到: checks a member in. Officers running the vote check anyone
@@ -615,4 +630,14 @@ impl VotesHandle<'_> {
         }
         Ok(l)
     }
+}
+
+/// 投票开始 for the organisation's members (NOTE-7), its vote id filled
+/// in by the store from the vote it creates, in the same unit.
+fn opened(org: OrgId, now: chrono::DateTime<chrono::Utc>) -> Effects {
+    let event = crate::notify::Event::VoteOpened {
+        vote: VoteId::new(0),
+        org,
+    };
+    Effects::none().with_journal(event.to_journal_new(now, 0))
 }

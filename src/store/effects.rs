@@ -81,6 +81,67 @@ impl Effects {
         self.records.is_empty() && self.journal.is_empty()
     }
 
+    /// 新记录编号: fills the id the store assigned to the records this
+    /// write creates into the journal entries that ask for one
+    /// ([`NewJournalEntry::of_new_record`]): the placeholder [`NEW_ID`] in
+    /// such an entry's body becomes the id of the record at that index of
+    /// the write (`ids` in the order the write creates them). Every store
+    /// calls it in its create writes (`insert_members`, `create_vote`,
+    /// `open_departure_cases`, each case with its own ids) after assigning
+    /// the ids and before storing the effects.
+    ///
+    /// ```
+    /// use chrono::DateTime;
+    /// use dangjian::store::{Effects, NEW_ID, NewJournalEntry, Stream};
+    /// let body = format!(r#"{{"member":{NEW_ID}}}"#);
+    /// let e = NewJournalEntry::new(Stream::new("notify.events")?, DateTime::default(), body).of_new_record(1);
+    /// let fx = Effects::none().with_journal(e).with_new_ids(&[7, 8])?;
+    /// assert_eq!(fx.journal()[0].body, r#"{"member":8}"#);
+    /// assert!(Effects::none().with_journal(NewJournalEntry::new(Stream::new("a")?, DateTime::default(), "{}").of_new_record(2)).with_new_ids(&[7]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`super::StoreErrorKind::Rejected`] when an entry asks for a record
+    /// the write does not create.
+    pub fn with_new_ids(mut self, ids: &[u64]) -> Result<Self, super::StoreError> {
+        for j in &mut self.journal {
+            if let Some(i) = j.new_record.take() {
+                let id = ids.get(i).ok_or_else(|| {
+                    super::StoreError::new(
+                        super::StoreErrorKind::Rejected,
+                        format!("a journal entry names created record {i}, which this write does not create"),
+                    )
+                })?;
+                j.body = j.body.replace(NEW_ID, &id.to_string());
+            }
+        }
+        Ok(self)
+    }
+
+    /// Whether every journal entry asking for a created record's id names
+    /// one of the `created` records the write makes (checked with a
+    /// write's other checks, before its first change).
+    ///
+    /// # Errors
+    /// As [`Effects::with_new_ids`].
+    pub fn check_new_ids(&self, created: usize) -> Result<(), super::StoreError> {
+        match self
+            .journal
+            .iter()
+            .filter_map(|j| j.new_record)
+            .find(|i| *i >= created)
+        {
+            Some(i) => Err(super::StoreError::new(
+                super::StoreErrorKind::Rejected,
+                format!(
+                    "a journal entry names created record {i}, which this write does not create"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Whether every activity-record entry is about `member` (the writes of
     /// one member's record refuse entries about anyone else).
     pub fn records_only_about(&self, member: MemberId) -> bool {
@@ -177,6 +238,11 @@ impl fmt::Display for Stream {
     }
 }
 
+/// The placeholder a journal body holds where the id of a record the
+/// same write creates belongs (a JSON string, replaced by the number):
+/// see [`Effects::with_new_ids`].
+pub const NEW_ID: &str = "\"@new_id@\"";
+
 /// A journal entry as the writer submits it. The body is a document the
 /// area that writes the stream defines (JSON with its own `format`
 /// version, by convention); the store keeps it as given.
@@ -193,6 +259,9 @@ pub struct NewJournalEntry {
     pub at: DateTime<Utc>,
     /// The document.
     pub body: String,
+    /// The index of the created record whose id fills [`NEW_ID`] in the
+    /// body (see [`Effects::with_new_ids`]).
+    pub new_record: Option<usize>,
 }
 
 impl NewJournalEntry {
@@ -205,7 +274,16 @@ impl NewJournalEntry {
             member: None,
             at,
             body: body.into(),
+            new_record: None,
         }
+    }
+
+    /// Its body holds [`NEW_ID`] for the id of the `index`-th record the
+    /// write creates.
+    #[must_use]
+    pub fn of_new_record(mut self, index: usize) -> Self {
+        self.new_record = Some(index);
+        self
     }
 
     /// The organisation the entry is about.

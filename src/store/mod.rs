@@ -30,7 +30,7 @@ mod votes;
 pub use discipline::DisciplineStore;
 pub use dues::*;
 pub use effects::{
-    BadStream, Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MAX_STREAM_LEN,
+    BadStream, Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MAX_STREAM_LEN, NEW_ID,
     NewJournalEntry, Stream,
 };
 

@@ -372,6 +372,7 @@ impl DuesStore for MemoryStore {
         let mut inner = self.write()?;
         for (_, effects) in &cases {
             inner.check_effects(effects)?;
+            effects.check_new_ids(1)?;
         }
         let mut open: BTreeSet<MemberId> = inner
             .dues
@@ -398,6 +399,7 @@ impl DuesStore for MemoryStore {
                 status: CaseStatus::Open,
                 ..case
             };
+            let effects = effects.with_new_ids(&[id.get()])?;
             inner.dues.cases.insert(id, stored.clone());
             inner.apply(effects);
             opened.push(stored);

@@ -78,20 +78,22 @@ impl MemoryStore {
 #[async_trait]
 impl VoteStore for MemoryStore {
     async fn create_vote(&self, new: NewVote, effects: Effects) -> Result<VoteRecord, StoreError> {
-        self.with_votes_mut(effects, |v| {
-            let id = VoteId::new(v.last + 1);
-            let record = VoteRecord::from_new(id, new);
-            v.last += 1;
-            v.votes.insert(
-                id,
-                VoteEntry {
-                    record: record.clone(),
-                    voted: HashSet::new(),
-                    ballots: BTreeMap::new(),
-                },
-            );
-            Ok((record, true))
-        })
+        let mut inner = self.inner.write().map_err(|_| poisoned())?;
+        inner.check_effects(&effects)?;
+        let id = VoteId::new(inner.votes.last + 1);
+        let effects = effects.with_new_ids(&[id.get()])?;
+        let record = VoteRecord::from_new(id, new);
+        inner.votes.last += 1;
+        inner.votes.votes.insert(
+            id,
+            VoteEntry {
+                record: record.clone(),
+                voted: HashSet::new(),
+                ballots: BTreeMap::new(),
+            },
+        );
+        inner.apply(effects);
+        Ok(record)
     }
 
     async fn get_vote(&self, id: VoteId) -> Result<Option<VoteRecord>, StoreError> {
