@@ -73,6 +73,7 @@ mod dump;
 mod effects;
 mod fixtures;
 mod members;
+mod new_ids;
 mod offices;
 mod orgs;
 mod records;
@@ -167,6 +168,8 @@ fn checks() -> Vec<Check> {
         effects::payments_commit_the_effects_of_accepted_items_only,
         effects::journal_reads_by_stream_in_order,
         effects::concurrent_writers_of_one_version_store_one_effect,
+        new_ids::create_writes_fill_their_new_ids,
+        new_ids::an_entry_naming_no_created_record_stores_nothing,
         discipline::decisions_round_trip_with_their_entries,
         discipline::an_expulsion_and_its_exit_are_one_write,
         offices::installs_end_and_add_atomically,
@@ -178,7 +181,7 @@ fn checks() -> Vec<Check> {
 
 /// 一致性测试: the conformance suite as one [`Trial`] per behaviour, named
 /// `<store_name>::<area>::<behaviour>` (areas: `orgs`, `members`,
-/// `records`, `votes`, `dues`, `effects`, `discipline`, `offices`, `dump`).
+/// `records`, `votes`, `dues`, `effects`, `new_ids`, `discipline`, `offices`, `outbox`, `dump`).
 ///
 /// `make` returns a fresh, empty store; it is called once per trial, inside
 /// that trial's runtime. Pass the trials to [`run`] (a harness may add its

@@ -298,12 +298,12 @@ impl MemberStore for MemoryStore {
                 }
             }
         }
+        let ids: Vec<u64> = members.iter().map(|m| m.id.get()).collect();
+        let effects = effects.with_new_ids(&ids)?;
         for m in &members {
             inner.index(m);
             inner.members.insert(m.id, m.clone());
         }
-        let ids: Vec<u64> = members.iter().map(|m| m.id.get()).collect();
-        let effects = effects.with_new_ids(&ids)?;
         inner.last_member += members.len() as u64;
         inner.apply(effects);
         Ok(members)
