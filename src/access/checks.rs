@@ -303,13 +303,15 @@ pub fn check_read_vote_results(
 }
 
 /// May `actor` broadcast from, or manage the messages of, organisation
-/// `org`? An officer (branch, committee, platform) whose scope covers it.
+/// `org`? An officer (branch, committee, platform) or a scheduled job (a
+/// delivery-receipt callback, a scheduled broadcast) whose scope covers
+/// it.
 /// [`docs/RULES.md` NOTE-9]
 ///
 /// # Errors
 /// [`Denied`] otherwise.
 pub fn check_notify(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
-    (actor.is_officer() && actor.covers_org(org, tree))
+    ((actor.is_officer() || actor.role == Role::System) && actor.covers_org(org, tree))
         .then_some(())
         .ok_or_else(|| deny(actor, Action::Notify, org))
 }
