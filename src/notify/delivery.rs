@@ -32,6 +32,10 @@ pub struct OutgoingMessage {
     pub subject: Option<String>,
     /// The text.
     pub body: String,
+    /// 密送 (blind copies, e-mail only): addresses that receive the
+    /// message without appearing in it; empty by default.
+    #[serde(default)]
+    pub bcc: Vec<String>,
 }
 
 impl OutgoingMessage {
@@ -50,12 +54,31 @@ impl OutgoingMessage {
             to_name: to_name.into(),
             subject: None,
             body: body.into(),
+            bcc: Vec::new(),
         }
     }
 
     /// With an e-mail subject.
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
+        self
+    }
+
+    /// With one more blind copy (e-mail only).
+    ///
+    /// ```
+    /// use dangjian::notify::{Channel, OutgoingMessage};
+    /// let m = OutgoingMessage::new("k1", Channel::Email, "lm@example.com", "李明", "正文")
+    ///     .bcc("archive@example.com");
+    /// assert_eq!(m.bcc, ["archive@example.com"]);
+    /// // Older serialized messages have no `bcc`: it defaults to none.
+    /// let json = r#"{"idempotency_key":"k1","channel":"email","to":"lm@example.com",
+    ///     "to_name":"李明","subject":null,"body":"正文"}"#;
+    /// let old: OutgoingMessage = serde_json::from_str(json).unwrap();
+    /// assert!(old.bcc.is_empty());
+    /// ```
+    pub fn bcc(mut self, address: impl Into<String>) -> Self {
+        self.bcc.push(address.into());
         self
     }
 }
