@@ -14,7 +14,7 @@ included).
 
 Implicit TLS rather than STARTTLS: lettre's rustls path supports both; the
 sink uses the one the common Chinese corporate mail services document for
-clients (465 SSL). Runs until SIGTERM or SIGINT.
+clients (465 SSL). Runs until SIGTERM (or SIGINT, unless ignored).
 """
 
 import argparse
@@ -73,7 +73,10 @@ def main():
     controller.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # Started in the background by a script, SIGINT is ignored (a Ctrl-C
+    # reaches the script, whose trap stops the sink); by hand, Ctrl-C stops it.
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
     print(f"smtp sink on {args.host}:{args.port} -> {args.maildir}", flush=True)
     stop.wait()
     controller.stop()

@@ -35,6 +35,8 @@ use lettre::transport::smtp::{AsyncSmtpTransport, PoolConfig};
 use lettre::{Address, AsyncTransport, Tokio1Executor};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// 邮件通知 (the SMTP adapter): sends each [`OutgoingMessage`] on
 /// [`Channel::Email`] through a pool of connections to one server.
@@ -43,6 +45,11 @@ use std::fmt;
 /// validating the configuration at start-up. It must be created inside a
 /// Tokio runtime with I/O and time enabled (`#[tokio::main]` enables
 /// both), which runs the pool's housekeeping.
+///
+/// A send or check still unanswered after twice the configured timeout
+/// is abandoned (lettre bounds only the connect): the send is
+/// [`SendError::Unknown`], and the pool is replaced, since the abandoned
+/// connection is out of step with its server.
 ///
 /// ```no_run
 /// use dangjian::adapters::{SmtpConfig, SmtpNotifier};
@@ -58,22 +65,46 @@ use std::fmt;
 ///     "liming@example.com", "李明", "李明同志：您自2024年4月起尚欠党费90.00元，请及时交纳。")
 ///     .subject("党费交纳提醒");
 /// mail.send(&m).await?;
+/// mail.close().await;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
 pub struct SmtpNotifier {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    sender: Mailbox,
+    config: SmtpConfig,
     server: String,
+    pool: Mutex<Pool>,
+}
+
+type Transport = AsyncSmtpTransport<Tokio1Executor>;
+
+/// The current pool and its generation (counting replacements).
+struct Pool {
+    generation: u64,
+    transport: Option<Transport>,
 }
 
 impl fmt::Debug for SmtpNotifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SmtpNotifier")
-            .field("server", &self.server)
-            .field("sender", &self.sender.to_string())
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+fn transport(config: &SmtpConfig) -> Result<Transport, SmtpError> {
+    let mut builder = Transport::builder_dangerous(&config.host)
+        .port(config.port)
+        .timeout(Some(config.timeout))
+        .pool_config(PoolConfig::new().max_size(config.pool_size));
+    let tls = || config::tls_parameters(&config.tls_name, config.root_pem.as_deref());
+    builder = match config.security {
+        SmtpSecurity::Plain => builder.tls(Tls::None),
+        SmtpSecurity::StartTls => builder.tls(Tls::Required(tls()?)),
+        SmtpSecurity::Tls => builder.tls(Tls::Wrapper(tls()?)),
+    };
+    if let Some((user, password)) = &config.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(builder.build())
 }
 
 impl SmtpNotifier {
@@ -89,25 +120,60 @@ impl SmtpNotifier {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(SmtpError::Runtime);
         }
-        let server = config.server();
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            .port(config.port)
-            .timeout(Some(config.timeout))
-            .pool_config(PoolConfig::new().max_size(config.pool_size));
-        let tls = || config::tls_parameters(&config.tls_name, config.root_pem.as_deref());
-        builder = match config.security {
-            SmtpSecurity::Plain => builder.tls(Tls::None),
-            SmtpSecurity::StartTls => builder.tls(Tls::Required(tls()?)),
-            SmtpSecurity::Tls => builder.tls(Tls::Wrapper(tls()?)),
-        };
-        if let Some((user, password)) = config.credentials {
-            builder = builder.credentials(Credentials::new(user, password));
-        }
+        let transport = transport(&config)?;
         Ok(Self {
-            transport: builder.build(),
-            sender: config.sender,
-            server,
+            server: config.server(),
+            config,
+            pool: Mutex::new(Pool {
+                generation: 0,
+                transport: Some(transport),
+            }),
         })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn current(&self) -> (u64, Option<Transport>) {
+        let pool = self.lock();
+        (pool.generation, pool.transport.clone())
+    }
+
+    /// How long a send or check may take before it is abandoned.
+    fn deadline(&self) -> Duration {
+        self.config.timeout.saturating_mul(2)
+    }
+
+    /// Replaces the pool of `generation` after a send or check on it was
+    /// abandoned: the connection it used returns to that pool out of step
+    /// with the server. The old pool is shut down (QUIT to each idle
+    /// connection), within the deadline.
+    fn replace(&self, generation: u64) {
+        let old = {
+            let mut pool = self.lock();
+            if pool.generation != generation {
+                return; // replaced already
+            }
+            let Ok(fresh) = transport(&self.config) else {
+                return; // built once from the same settings; cannot fail now
+            };
+            pool.generation += 1;
+            pool.transport.replace(fresh)
+        };
+        if let Some(old) = old {
+            let deadline = self.deadline();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(deadline, old.shutdown()).await;
+            });
+        }
+    }
+
+    fn closed(&self) -> SmtpError {
+        SmtpError::Protocol {
+            server: self.server.clone(),
+            reason: "the notifier is closed".to_owned(),
+        }
     }
 
     /// Connects, says EHLO, sets up TLS and logs in (when the URL has
@@ -118,26 +184,50 @@ impl SmtpNotifier {
     /// [`SmtpError::Authentication`] for a refused user name or password,
     /// [`SmtpError::Tls`] for an untrusted certificate,
     /// [`SmtpError::Connect`] for a server that cannot be reached,
-    /// [`SmtpError::Rejected`] or [`SmtpError::Protocol`] otherwise.
+    /// [`SmtpError::Rejected`] or [`SmtpError::Protocol`] otherwise (no
+    /// answer within twice the timeout included).
     pub async fn check(&self) -> Result<(), SmtpError> {
-        match self.transport.test_connection().await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(SmtpError::Protocol {
-                server: self.server.clone(),
-                reason: "the server did not answer NOOP".to_owned(),
-            }),
-            Err(e) => Err(fault::check_error(
+        let (generation, Some(transport)) = self.current() else {
+            return Err(self.closed());
+        };
+        let protocol = |reason: String| SmtpError::Protocol {
+            server: self.server.clone(),
+            reason,
+        };
+        match tokio::time::timeout(self.deadline(), transport.test_connection()).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(protocol("the server did not answer NOOP".to_owned())),
+            Ok(Err(e)) => Err(fault::check_error(
                 fault::fault_of(&e),
                 &self.server,
                 &e.to_string(),
             )),
+            Err(_) => {
+                self.replace(generation);
+                Err(protocol(format!("no answer within {:?}", self.deadline())))
+            }
         }
     }
 
     /// Closes the pooled connections (each with QUIT); later sends fail
     /// as retryable.
     pub async fn close(&self) {
-        self.transport.shutdown().await;
+        let (_, transport) = self.current();
+        if let Some(transport) = transport {
+            let _ = tokio::time::timeout(self.deadline(), transport.shutdown()).await;
+        }
+    }
+}
+
+impl Drop for SmtpNotifier {
+    /// lettre's pool spawns its own shutdown onto the runtime when
+    /// dropped; outside a runtime that would panic, so the pool is left
+    /// to the end of the process instead.
+    fn drop(&mut self) {
+        if tokio::runtime::Handle::try_current().is_err() {
+            let pool = self.pool.get_mut().unwrap_or_else(PoisonError::into_inner);
+            std::mem::forget(pool.transport.take());
+        }
     }
 }
 
@@ -153,16 +243,27 @@ impl Notifier for SmtpNotifier {
     }
 
     async fn send(&self, message: &OutgoingMessage) -> Result<Accepted, SendError> {
-        let (email, message_id) = build_message(&self.sender, message)?;
-        match self.transport.send(email).await {
-            Ok(_) => Ok(Accepted {
+        let (email, message_id) = build_message(&self.config.sender, message)?;
+        let (generation, Some(transport)) = self.current() else {
+            return Err(fault::send_error(fault::Fault::Shutdown, &self.server, "closed"));
+        };
+        match tokio::time::timeout(self.deadline(), transport.send(email)).await {
+            Ok(Ok(_)) => Ok(Accepted {
                 channel_id: Some(message_id),
             }),
-            Err(e) => Err(fault::send_error(
+            Ok(Err(e)) => Err(fault::send_error(
                 fault::fault_of(&e),
                 &self.server,
                 &e.to_string(),
             )),
+            Err(_) => {
+                self.replace(generation);
+                Err(fault::send_error(
+                    fault::Fault::Broken,
+                    &self.server,
+                    &format!("no answer within {:?}", self.deadline()),
+                ))
+            }
         }
     }
 }

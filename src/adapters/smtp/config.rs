@@ -127,7 +127,7 @@ impl SmtpSecurity {
 /// The user and password are percent-decoded (write `@` as `%40`, `:`
 /// as `%3A`). Query options: `tls_name` (the name the certificate must
 /// carry, when it differs from the host, e.g. `localhost` for
-/// `127.0.0.1`), `timeout` (seconds, 1 to 600) and `pool_size` (1 to
+/// `127.0.0.1`), `timeout` (seconds, 1 to 600; see [`SmtpConfig::timeout`]) and `pool_size` (1 to
 /// 100). `Debug` never shows the password.
 ///
 /// ```
@@ -206,7 +206,8 @@ pub(super) fn is_loopback(host: &str) -> bool {
 }
 
 impl SmtpConfig {
-    /// The default timeout for connecting and for each reply.
+    /// The default timeout for connecting; a send or check is abandoned
+    /// after twice the timeout.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// The default number of pooled connections.
     pub const DEFAULT_POOL_SIZE: u32 = 4;
@@ -319,8 +320,8 @@ impl SmtpConfig {
         self
     }
 
-    /// The timeout for connecting and for each reply (default
-    /// [`Self::DEFAULT_TIMEOUT`]).
+    /// The timeout for connecting (default [`Self::DEFAULT_TIMEOUT`]); a
+    /// send or check still unanswered after twice this is abandoned.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
