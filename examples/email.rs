@@ -100,8 +100,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // Members with their e-mail addresses (刘洋 has none: no reminder can
     // go to him by e-mail) and their 2024 income declarations.
     let people: Vec<(&str, Option<&str>, OccupationCategory, Income)> = vec![
-        ("李明", Some("liming@example.com"), OccupationCategory::InService, wage("12000", "590", "1200", "960")?),
-        ("王芳", Some("wangfang@example.com"), OccupationCategory::InService, wage("6500", "45", "650", "520")?),
+        (
+            "李明",
+            Some("liming@example.com"),
+            OccupationCategory::InService,
+            wage("12000", "590", "1200", "960")?,
+        ),
+        (
+            "王芳",
+            Some("wangfang@example.com"),
+            OccupationCategory::InService,
+            wage("6500", "45", "650", "520")?,
+        ),
         (
             "张建国",
             Some("zhangjianguo@example.com"),
@@ -135,7 +145,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         treasurer.dues().assess_month(AssessMonth::new(branch, Month::new(2024, i).ok_or("month")?)).await?;
     }
     for (member, pid, amount) in [(ids[0], "WX20240620001", "832.50"), (ids[1], "OA-2024-0611", "237.84")] {
-        treasurer.dues().record_payment(PaymentRequest::new(member, pid.parse()?, money(amount)?, d(2024, 6, 20)?)).await?;
+        treasurer
+            .dues()
+            .record_payment(PaymentRequest::new(member, pid.parse()?, money(amount)?, d(2024, 6, 20)?))
+            .await?;
     }
 
     // One reminder per member in arrears, from the default templates.

@@ -28,7 +28,9 @@ fn env(name: &str) -> Option<String> {
     match std::env::var(name) {
         Ok(v) if !v.is_empty() => Some(v),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("{name} is not set under CI=true: run `bash scripts/test.sh`, which starts the SMTP sinks")
+            panic!(
+                "{name} is not set under CI=true: run `bash scripts/test.sh`, which starts the SMTP sinks"
+            )
         }
         _ => {
             let _ = writeln!(
@@ -42,7 +44,10 @@ fn env(name: &str) -> Option<String> {
 
 /// A key no earlier run used.
 fn unique_key(what: &str) -> String {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("test/{what}/{}-{nanos}", std::process::id())
 }
 
@@ -53,12 +58,17 @@ fn reminder(key: &str) -> OutgoingMessage {
 }
 
 fn header(mail: &ParsedMail<'_>, name: &str) -> String {
-    mail.headers.get_first_value(name).unwrap_or_else(|| panic!("no {name} header"))
+    mail.headers
+        .get_first_value(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
 }
 
 /// The display name and address of a one-mailbox header.
 fn mailbox(mail: &ParsedMail<'_>, name: &str) -> (String, String) {
-    let h = mail.headers.get_first_header(name).unwrap_or_else(|| panic!("no {name} header"));
+    let h = mail
+        .headers
+        .get_first_header(name)
+        .unwrap_or_else(|| panic!("no {name} header"));
     let list = mailparse::addrparse_header(h).unwrap();
     let single = list.extract_single_info().unwrap();
     (single.display_name.unwrap_or_default(), single.addr)
@@ -68,41 +78,73 @@ fn mailbox(mail: &ParsedMail<'_>, name: &str) -> (String, String) {
 /// little (the sink writes before it answers, so normally no wait).
 fn find_in_maildir(maildir: &Path, key: &str) -> Vec<u8> {
     for _ in 0..50 {
-        for entry in std::fs::read_dir(maildir.join("new")).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(maildir.join("new"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let raw = std::fs::read(entry.path()).unwrap();
             let parsed: Result<ParsedMail<'_>, MailParseError> = mailparse::parse_mail(&raw);
-            if parsed.is_ok_and(|m| m.headers.get_first_value(SmtpNotifier::KEY_HEADER).as_deref() == Some(key))
-            {
+            if parsed.is_ok_and(|m| {
+                m.headers
+                    .get_first_value(SmtpNotifier::KEY_HEADER)
+                    .as_deref()
+                    == Some(key)
+            }) {
                 return raw;
             }
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("no message with {} {key} in {}", SmtpNotifier::KEY_HEADER, maildir.display())
+    panic!(
+        "no message with {} {key} in {}",
+        SmtpNotifier::KEY_HEADER,
+        maildir.display()
+    )
 }
 
 fn check_reminder(raw: &[u8], key: &str, message_id: Option<&str>) {
     let mail = mailparse::parse_mail(raw).unwrap();
     assert_eq!(header(&mail, "Subject"), SUBJECT);
-    assert_eq!(mailbox(&mail, "From"), ("党委办公室".to_owned(), "dangwei@example.com".to_owned()));
-    assert_eq!(mailbox(&mail, "To"), ("李明".to_owned(), "liming@example.com".to_owned()));
+    assert_eq!(
+        mailbox(&mail, "From"),
+        ("党委办公室".to_owned(), "dangwei@example.com".to_owned())
+    );
+    assert_eq!(
+        mailbox(&mail, "To"),
+        ("李明".to_owned(), "liming@example.com".to_owned())
+    );
     assert_eq!(header(&mail, SmtpNotifier::KEY_HEADER), key);
     if let Some(id) = message_id {
         assert_eq!(header(&mail, "Message-ID"), id);
     }
-    assert!(mail.headers.get_first_value("Bcc").is_none(), "the Bcc header is left out");
+    assert!(
+        mail.headers.get_first_value("Bcc").is_none(),
+        "the Bcc header is left out"
+    );
     assert_eq!(mail.ctype.mimetype, "text/plain");
     // Text travels with CRLF line ends (RFC 5322).
-    assert_eq!(mail.get_body().unwrap().replace("\r\n", "\n").trim_end(), BODY);
-    assert!(!String::from_utf8_lossy(raw).contains("李明"), "Chinese arrives encoded");
+    assert_eq!(
+        mail.get_body().unwrap().replace("\r\n", "\n").trim_end(),
+        BODY
+    );
+    assert!(
+        !String::from_utf8_lossy(raw).contains("李明"),
+        "Chinese arrives encoded"
+    );
 }
 
 #[tokio::test]
 async fn a_chinese_reminder_arrives_with_its_envelope_headers_and_body() {
     let Some(url) = env("SMTP_URL") else { return };
-    let Some(maildir) = env("SMTP_MAILDIR") else { return };
+    let Some(maildir) = env("SMTP_MAILDIR") else {
+        return;
+    };
     let mail = SmtpNotifier::new(SmtpConfig::from_url(&url, SENDER).unwrap()).unwrap();
-    assert_eq!((mail.channel(), mail.deduplicates()), (Channel::Email, false));
+    assert_eq!(
+        (mail.channel(), mail.deduplicates()),
+        (Channel::Email, false)
+    );
     mail.check().await.unwrap();
     let key = unique_key("reminder");
     let accepted = mail.send(&reminder(&key)).await.unwrap();
@@ -112,7 +154,10 @@ async fn a_chinese_reminder_arrives_with_its_envelope_headers_and_body() {
     let parsed = mailparse::parse_mail(&raw).unwrap();
     assert_eq!(header(&parsed, "X-MailFrom"), "dangwei@example.com");
     let rcpt = header(&parsed, "X-RcptTo");
-    assert!(rcpt.contains("liming@example.com") && rcpt.contains("archive@example.com"), "{rcpt}");
+    assert!(
+        rcpt.contains("liming@example.com") && rcpt.contains("archive@example.com"),
+        "{rcpt}"
+    );
     mail.close().await;
 }
 
@@ -126,48 +171,80 @@ fn with_password(url: &str, password: &str) -> String {
 
 fn trusted(url: &str) -> Option<SmtpConfig> {
     let ca = std::fs::read(env("SMTP_TLS_CA")?).unwrap();
-    Some(SmtpConfig::from_url(url, SENDER).unwrap().root_certificate(ca).unwrap())
+    Some(
+        SmtpConfig::from_url(url, SENDER)
+            .unwrap()
+            .root_certificate(ca)
+            .unwrap(),
+    )
 }
 
 #[tokio::test]
 async fn tls_with_the_test_certificate_and_the_right_password_delivers() {
-    let Some(url) = env("SMTP_AUTH_URL") else { return };
-    let Some(maildir) = env("SMTP_AUTH_MAILDIR") else { return };
+    let Some(url) = env("SMTP_AUTH_URL") else {
+        return;
+    };
+    let Some(maildir) = env("SMTP_AUTH_MAILDIR") else {
+        return;
+    };
     let Some(config) = trusted(&url) else { return };
     let mail = SmtpNotifier::new(config).unwrap();
     mail.check().await.unwrap();
     let key = unique_key("tls");
     let accepted = mail.send(&reminder(&key)).await.unwrap();
-    check_reminder(&find_in_maildir(Path::new(&maildir), &key), &key, accepted.channel_id.as_deref());
+    check_reminder(
+        &find_in_maildir(Path::new(&maildir), &key),
+        &key,
+        accepted.channel_id.as_deref(),
+    );
     mail.close().await;
 }
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_as_authentication_and_permanent() {
-    let Some(url) = env("SMTP_AUTH_URL") else { return };
-    let Some(config) = trusted(&with_password(&url, "wrong-Pa55word")) else { return };
+    let Some(url) = env("SMTP_AUTH_URL") else {
+        return;
+    };
+    let Some(config) = trusted(&with_password(&url, "wrong-Pa55word")) else {
+        return;
+    };
     let mail = SmtpNotifier::new(config).unwrap();
     let e = mail.check().await.unwrap_err();
     assert!(matches!(e, SmtpError::Authentication { .. }), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("wrong-Pa55word"), "{e:?}");
 
-    let e = mail.send(&reminder(&unique_key("wrong-password"))).await.unwrap_err();
-    let SendError::Permanent { reason, .. } = &e else { panic!("{e:?}") };
+    let e = mail
+        .send(&reminder(&unique_key("wrong-password")))
+        .await
+        .unwrap_err();
+    let SendError::Permanent { reason, .. } = &e else {
+        panic!("{e:?}")
+    };
     assert!(reason.contains("authentication failed"), "{reason}");
     assert!(!reason.contains("wrong-Pa55word"), "{reason}");
 }
 
 #[tokio::test]
 async fn a_client_that_does_not_trust_the_certificate_is_refused_promptly() {
-    let Some(url) = env("SMTP_AUTH_URL") else { return };
-    let config = SmtpConfig::from_url(&url, SENDER).unwrap().timeout(Duration::from_secs(10));
+    let Some(url) = env("SMTP_AUTH_URL") else {
+        return;
+    };
+    let config = SmtpConfig::from_url(&url, SENDER)
+        .unwrap()
+        .timeout(Duration::from_secs(10));
     let mail = SmtpNotifier::new(config).unwrap();
-    let e = tokio::time::timeout(Duration::from_secs(20), mail.check()).await.expect("no hang").unwrap_err();
-    assert!(matches!(e, SmtpError::Tls { .. }), "{e:?}");
-    let e = tokio::time::timeout(Duration::from_secs(20), mail.send(&reminder(&unique_key("untrusted"))))
+    let e = tokio::time::timeout(Duration::from_secs(20), mail.check())
         .await
         .expect("no hang")
         .unwrap_err();
+    assert!(matches!(e, SmtpError::Tls { .. }), "{e:?}");
+    let e = tokio::time::timeout(
+        Duration::from_secs(20),
+        mail.send(&reminder(&unique_key("untrusted"))),
+    )
+    .await
+    .expect("no hang")
+    .unwrap_err();
     assert!(matches!(e, SendError::Permanent { .. }), "{e:?}");
 }
 
@@ -178,8 +255,20 @@ async fn an_unreachable_port_is_retryable() {
     drop(listener);
     let url = format!("smtp://127.0.0.1:{port}");
     let mail = SmtpNotifier::new(SmtpConfig::from_url(&url, SENDER).unwrap()).unwrap();
-    let e = mail.send(&reminder(&unique_key("refused"))).await.unwrap_err();
-    assert!(matches!(e, SendError::Retryable { retry_after: None, .. }), "{e:?}");
+    let e = mail
+        .send(&reminder(&unique_key("refused")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SendError::Retryable {
+                retry_after: None,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     let e = mail.check().await.unwrap_err();
     assert!(matches!(e, SmtpError::Connect { .. }), "{e:?}");
 }
@@ -203,7 +292,9 @@ fn scripted(script: Script) -> u16 {
     std::thread::spawn(move || {
         let (socket, _) = listener.accept().unwrap();
         let mut write = socket.try_clone().unwrap();
-        write.write_all(b"220 localhost ESMTP scripted\r\n").unwrap();
+        write
+            .write_all(b"220 localhost ESMTP scripted\r\n")
+            .unwrap();
         let mut in_data = false;
         for line in std::io::BufReader::new(socket).lines() {
             let Ok(line) = line else { return };
@@ -222,7 +313,9 @@ fn scripted(script: Script) -> u16 {
             } else {
                 match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
                     "EHLO" => b"250-localhost\r\n250 8BITMIME\r\n",
-                    "RCPT" if matches!(script, Script::BusyAtRcpt) => b"451 4.3.0 try again later\r\n",
+                    "RCPT" if matches!(script, Script::BusyAtRcpt) => {
+                        b"451 4.3.0 try again later\r\n"
+                    }
                     "DATA" => {
                         in_data = true;
                         b"354 go ahead\r\n"
@@ -241,7 +334,8 @@ fn scripted(script: Script) -> u16 {
 
 async fn send_scripted(script: Script) -> SendError {
     let port = scripted(script);
-    let config = SmtpConfig::from_url(&format!("smtp://127.0.0.1:{port}?timeout=1"), SENDER).unwrap();
+    let config =
+        SmtpConfig::from_url(&format!("smtp://127.0.0.1:{port}?timeout=1"), SENDER).unwrap();
     let mail = SmtpNotifier::new(config).unwrap();
     let m = reminder("k/1");
     let sent = tokio::time::timeout(Duration::from_secs(10), mail.send(&m)).await;
@@ -263,14 +357,17 @@ async fn no_reply_after_data_is_an_unknown_outcome() {
 #[tokio::test]
 async fn a_4xx_reply_is_retryable() {
     let e = send_scripted(Script::BusyAtRcpt).await;
-    let SendError::Retryable { reason, .. } = &e else { panic!("{e:?}") };
+    let SendError::Retryable { reason, .. } = &e else {
+        panic!("{e:?}")
+    };
     assert!(reason.contains("451"), "{reason}");
 }
 
 #[tokio::test]
 async fn an_invalid_address_is_permanent_before_connecting() {
     // Nothing listens on port 1: a connection attempt would be retryable.
-    let mail = SmtpNotifier::new(SmtpConfig::from_url("smtp://127.0.0.1:1", SENDER).unwrap()).unwrap();
+    let mail =
+        SmtpNotifier::new(SmtpConfig::from_url("smtp://127.0.0.1:1", SENDER).unwrap()).unwrap();
     let mut m = reminder("k/2");
     m.to = "liming at example.com".into();
     let e = mail.send(&m).await.unwrap_err();
@@ -287,13 +384,27 @@ async fn the_eml_folder_holds_one_parseable_file_per_key() {
     let first = folder.send(&reminder(key)).await.unwrap();
     let again = folder.send(&reminder(key)).await.unwrap();
     assert_eq!(first, again);
-    folder.send(&reminder("dues_in_arrears/member#8/2024-06-01")).await.unwrap();
+    folder
+        .send(&reminder("dues_in_arrears/member#8/2024-06-01"))
+        .await
+        .unwrap();
 
-    let mut files: Vec<_> = std::fs::read_dir(&outbox).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert_eq!(files.len(), 2, "{files:?}");
-    assert!(files.iter().all(|f| f.extension().is_some_and(|e| e == "eml")));
+    assert!(
+        files
+            .iter()
+            .all(|f| f.extension().is_some_and(|e| e == "eml"))
+    );
     let path = folder.path_of(key);
     assert!(files.contains(&path));
-    check_reminder(&std::fs::read(&path).unwrap(), key, first.channel_id.as_deref());
+    check_reminder(
+        &std::fs::read(&path).unwrap(),
+        key,
+        first.channel_id.as_deref(),
+    );
 }

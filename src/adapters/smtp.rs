@@ -245,7 +245,11 @@ impl Notifier for SmtpNotifier {
     async fn send(&self, message: &OutgoingMessage) -> Result<Accepted, SendError> {
         let (email, message_id) = build_message(&self.config.sender, message)?;
         let (generation, Some(transport)) = self.current() else {
-            return Err(fault::send_error(fault::Fault::Shutdown, &self.server, "closed"));
+            return Err(fault::send_error(
+                fault::Fault::Shutdown,
+                &self.server,
+                "closed",
+            ));
         };
         match tokio::time::timeout(self.deadline(), transport.send(email)).await {
             Ok(Ok(_)) => Ok(Accepted {
@@ -302,9 +306,11 @@ fn permanent(reason: String) -> SendError {
 }
 
 fn address(text: &str, role: &str) -> Result<Address, SendError> {
-    text.trim()
-        .parse()
-        .map_err(|_| permanent(format!("the {role} address `{text}` is not an e-mail address")))
+    text.trim().parse().map_err(|_| {
+        permanent(format!(
+            "the {role} address `{text}` is not an e-mail address"
+        ))
+    })
 }
 
 /// The message for `m` from `sender`, and its `Message-ID`.
@@ -325,8 +331,15 @@ pub(crate) fn build_message(
         ));
     }
     let name = Some(m.to_name.trim().to_owned()).filter(|n| !n.is_empty());
-    let message_id = format!("<{}@{}>", key_token(&m.idempotency_key), sender.email.domain());
-    let key_is_plain = m.idempotency_key.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    let message_id = format!(
+        "<{}@{}>",
+        key_token(&m.idempotency_key),
+        sender.email.domain()
+    );
+    let key_is_plain = m
+        .idempotency_key
+        .chars()
+        .all(|c| c.is_ascii_graphic() || c == ' ');
     let key_value = if key_is_plain && !m.idempotency_key.is_empty() {
         m.idempotency_key.clone()
     } else {

@@ -243,6 +243,9 @@ impl SmtpConfig {
         if !matches!(parsed.path(), "" | "/") {
             return Err(url_error("an SMTP URL has no path"));
         }
+        if parsed.port() == Some(0) {
+            return Err(url_error("port 0 is not a server's port"));
+        }
         if parsed.fragment().is_some() {
             return Err(url_error("an SMTP URL has no fragment"));
         }
@@ -387,7 +390,9 @@ pub(super) fn parse_sender(sender: &str) -> Result<Mailbox, SmtpError> {
         }
     };
     if name.is_some_and(|n| crate::text::has_hidden(n) || n.contains(['"', '<', '>'])) {
-        return Err(refuse("the name holds a quote, a bracket or a hidden character"));
+        return Err(refuse(
+            "the name holds a quote, a bracket or a hidden character",
+        ));
     }
     let address: lettre::Address = address
         .parse()
@@ -404,10 +409,7 @@ pub(super) fn tls_parameters(
     let certificate_error = |reason: String| SmtpError::Certificate { reason };
     let mut builder = TlsParameters::builder(tls_name.to_owned());
     if let Some(pem) = root_pem {
-        if !pem
-            .windows(27)
-            .any(|w| w == b"-----BEGIN CERTIFICATE-----")
-        {
+        if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
             return Err(certificate_error("no PEM certificate found".to_owned()));
         }
         let cert = Certificate::from_pem(pem).map_err(|e| certificate_error(e.to_string()))?;

@@ -99,9 +99,11 @@ impl Notifier for EmlFolderNotifier {
         let (email, message_id) = build_message(&self.sender, message)?;
         let path = self.path_of(&message.idempotency_key);
         let n = self.writes.fetch_add(1, Ordering::Relaxed);
-        let temporary = self
-            .dir
-            .join(format!(".{}.{}.{n}.tmp", key_token(&message.idempotency_key), std::process::id()));
+        let temporary = self.dir.join(format!(
+            ".{}.{}.{n}.tmp",
+            key_token(&message.idempotency_key),
+            std::process::id()
+        ));
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(|e| self.io_error(&e))?;

@@ -11,7 +11,10 @@ fn parse(url: &str) -> Result<SmtpConfig, SmtpError> {
 #[test]
 fn schemes_ports_and_credentials() {
     let c = parse("smtp://127.0.0.1:2525").unwrap();
-    assert_eq!((c.host(), c.port(), c.security()), ("127.0.0.1", 2525, SmtpSecurity::Plain));
+    assert_eq!(
+        (c.host(), c.port(), c.security()),
+        ("127.0.0.1", 2525, SmtpSecurity::Plain)
+    );
     assert_eq!(c.user(), None);
     assert_eq!(c.tls_name(), "127.0.0.1");
     assert_eq!(parse("smtp://relay.corp").unwrap().port(), 25);
@@ -20,11 +23,15 @@ fn schemes_ports_and_credentials() {
     assert_eq!((c.port(), c.security()), (587, SmtpSecurity::StartTls));
     assert_eq!(c.user(), Some("u"));
 
-    let c = parse("smtps://dangwei%40example.com:s3cret%3Ap%40ss@127.0.0.1:4650?tls_name=localhost")
-        .unwrap();
+    let c =
+        parse("smtps://dangwei%40example.com:s3cret%3Ap%40ss@127.0.0.1:4650?tls_name=localhost")
+            .unwrap();
     assert_eq!((c.port(), c.security()), (4650, SmtpSecurity::Tls));
     assert_eq!(c.user(), Some("dangwei@example.com"));
-    assert_eq!(c.credentials.as_ref().map(|(_, p)| p.as_str()), Some("s3cret:p@ss"));
+    assert_eq!(
+        c.credentials.as_ref().map(|(_, p)| p.as_str()),
+        Some("s3cret:p@ss")
+    );
     assert_eq!(c.tls_name(), "localhost");
     assert_eq!(parse("smtps://h").unwrap().port(), 465);
 
@@ -34,9 +41,15 @@ fn schemes_ports_and_credentials() {
     assert_eq!(parse("smtp://[::1]:2525").unwrap().server(), "[::1]:2525");
 
     let c = parse("smtps://h?timeout=5&pool_size=2").unwrap();
-    assert_eq!((c.timeout, c.pool_size), (std::time::Duration::from_secs(5), 2));
+    assert_eq!(
+        (c.timeout, c.pool_size),
+        (std::time::Duration::from_secs(5), 2)
+    );
     let c = parse("smtps://h").unwrap();
-    assert_eq!((c.timeout, c.pool_size), (SmtpConfig::DEFAULT_TIMEOUT, SmtpConfig::DEFAULT_POOL_SIZE));
+    assert_eq!(
+        (c.timeout, c.pool_size),
+        (SmtpConfig::DEFAULT_TIMEOUT, SmtpConfig::DEFAULT_POOL_SIZE)
+    );
     assert_eq!(c.pool_size(0).pool_size, 1);
 }
 
@@ -52,6 +65,7 @@ fn bad_urls_say_what_is_wrong_and_never_the_password() {
         ("smtps://:hunter2@h", "without a user name"),
         ("smtps://u:hunter2@h/inbox", "no path"),
         ("smtps://u:hunter2@h#x", "no fragment"),
+        ("smtps://u:hunter2@h:0", "port 0"),
         ("smtps://u:hunter2@h:99999", "not a URL"),
         ("smtp://u:hunter2@127.0.0.1?tls_name=x", "`tls_name` needs"),
         ("smtps://u:hunter2@h?tls_name=", "`tls_name` is empty"),
@@ -76,7 +90,10 @@ fn debug_hides_the_password() {
     let c = parse("smtps://dangwei:hunter2@smtp.example.com").unwrap();
     let debug = format!("{c:?}");
     assert!(!debug.contains("hunter2"), "{debug}");
-    assert!(debug.contains("***") && debug.contains("dangwei"), "{debug}");
+    assert!(
+        debug.contains("***") && debug.contains("dangwei"),
+        "{debug}"
+    );
     let n = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -116,7 +133,10 @@ fn senders() {
 #[test]
 fn root_certificates_are_checked() {
     let c = parse("smtps://h").unwrap();
-    let e = c.clone().root_certificate(b"not a pem".to_vec()).unwrap_err();
+    let e = c
+        .clone()
+        .root_certificate(b"not a pem".to_vec())
+        .unwrap_err();
     assert!(matches!(e, SmtpError::Certificate { .. }), "{e:?}");
     let junk = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec();
     let e = c.root_certificate(junk).unwrap_err();
@@ -159,17 +179,35 @@ fn faults_map_to_what_may_follow() {
         panic!()
     };
     assert_eq!(channel, Channel::Email);
-    assert!(reason.contains("authentication failed") && reason.contains(s), "{reason}");
+    assert!(
+        reason.contains("authentication failed") && reason.contains(s),
+        "{reason}"
+    );
 
-    assert!(matches!(check_error(Fault::Reply(535), s, "x"), SmtpError::Authentication { .. }));
-    assert!(matches!(check_error(Fault::Reply(530), s, "x"), SmtpError::Authentication { .. }));
+    assert!(matches!(
+        check_error(Fault::Reply(535), s, "x"),
+        SmtpError::Authentication { .. }
+    ));
+    assert!(matches!(
+        check_error(Fault::Reply(530), s, "x"),
+        SmtpError::Authentication { .. }
+    ));
     assert!(matches!(
         check_error(Fault::Reply(554), s, "x"),
         SmtpError::Rejected { code: 554, .. }
     ));
-    assert!(matches!(check_error(Fault::Connect, s, "x"), SmtpError::Connect { .. }));
-    assert!(matches!(check_error(Fault::Tls, s, "x"), SmtpError::Tls { .. }));
-    assert!(matches!(check_error(Fault::Broken, s, "x"), SmtpError::Protocol { .. }));
+    assert!(matches!(
+        check_error(Fault::Connect, s, "x"),
+        SmtpError::Connect { .. }
+    ));
+    assert!(matches!(
+        check_error(Fault::Tls, s, "x"),
+        SmtpError::Tls { .. }
+    ));
+    assert!(matches!(
+        check_error(Fault::Broken, s, "x"),
+        SmtpError::Protocol { .. }
+    ));
 }
 
 #[test]
@@ -199,14 +237,27 @@ fn message() -> OutgoingMessage {
 fn messages_carry_the_key_and_hide_the_bcc() {
     let sender = config::parse_sender(SENDER).unwrap();
     let (email, id) = build_message(&sender, &message()).unwrap();
-    assert!(id.starts_with("<dues_in_arrears-member-7-2024-06-01.") && id.ends_with("@example.com>"));
+    assert!(
+        id.starts_with("<dues_in_arrears-member-7-2024-06-01.") && id.ends_with("@example.com>")
+    );
     let text = String::from_utf8(email.formatted()).unwrap();
     assert!(text.contains(&format!("Message-ID: {id}")), "{text}");
-    assert!(text.contains("X-Dangjian-Key: dues_in_arrears/member#7/2024-06-01"), "{text}");
-    assert!(text.contains("Content-Type: text/plain; charset=utf-8"), "{text}");
+    assert!(
+        text.contains("X-Dangjian-Key: dues_in_arrears/member#7/2024-06-01"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Content-Type: text/plain; charset=utf-8"),
+        "{text}"
+    );
     assert!(!text.contains("archive@example.com"), "{text}");
     assert!(!text.contains("李明"), "names and body are encoded: {text}");
-    let to: Vec<String> = email.envelope().to().iter().map(ToString::to_string).collect();
+    let to: Vec<String> = email
+        .envelope()
+        .to()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(to, ["liming@example.com", "archive@example.com"]);
     assert_eq!(
         email.envelope().from().map(ToString::to_string).as_deref(),
@@ -224,12 +275,17 @@ fn bad_messages_are_permanent_before_connecting() {
     hidden.to_name = "李\u{202E}明".into();
     let mut sms = message();
     sms.channel = Channel::Sms;
-    for (what, m) in [("to", bad_to), ("bcc", bad_bcc), ("name", hidden), ("channel", sms)] {
+    for (what, m) in [
+        ("to", bad_to),
+        ("bcc", bad_bcc),
+        ("name", hidden),
+        ("channel", sms),
+    ] {
         let e = build_message(&sender, &m).unwrap_err();
         assert!(matches!(e, SendError::Permanent { .. }), "{what}: {e:?}");
     }
-    // A key with line breaks never reaches a header as it is.
-    let mut odd = message();
+    // A key or a subject with line breaks never adds a header.
+    let mut odd = message().subject("通知\r\nBcc: x@example.com");
     odd.idempotency_key = "k\r\nBcc: x@example.com".into();
     let (email, _) = build_message(&sender, &odd).unwrap();
     let text = String::from_utf8(email.formatted()).unwrap();
