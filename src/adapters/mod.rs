@@ -1,5 +1,6 @@
 //! 适配器 (adapters): implementations of the store traits for real
-//! databases, each behind its own feature.
+//! databases, and of [`Notifier`](crate::notify::Notifier) for real
+//! channels, each behind its own feature.
 //!
 //! | feature | store | URL |
 //! |---|---|---|
@@ -15,6 +16,11 @@
 //! (`dangjian::testing`, feature `testing`) runs the same checks against
 //! every store, one named trial per behaviour.
 //!
+//! | feature | notifier | channel |
+//! |---|---|---|
+//! | `smtp` | `SmtpNotifier` | e-mail over SMTP: `smtp://` (loopback), `smtp+starttls://`, `smtps://` |
+//! | `smtp` | `EmlFolderNotifier` | e-mail as `.eml` files in a folder, without a server |
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), dangjian::Error> {
 //! // Switching from memory to a database is this one line.
@@ -29,12 +35,17 @@ mod sql;
 
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "smtp")]
+mod smtp;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PgStore;
+#[cfg(feature = "smtp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smtp")))]
+pub use smtp::{EmlFolderNotifier, SmtpConfig, SmtpError, SmtpNotifier, SmtpSecurity};
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;

@@ -39,6 +39,10 @@ pub struct OutgoingMessage {
     /// is what a domestic SMS gateway is given.
     #[serde(default)]
     pub provider_template: Option<super::template::ProviderTemplate>,
+    /// 密送 (blind copies, e-mail only): addresses that receive the
+    /// message without appearing in it; empty by default.
+    #[serde(default)]
+    pub bcc: Vec<String>,
 }
 
 impl OutgoingMessage {
@@ -58,6 +62,7 @@ impl OutgoingMessage {
             subject: None,
             body: body.into(),
             provider_template: None,
+            bcc: Vec::new(),
         }
     }
 
@@ -70,6 +75,24 @@ impl OutgoingMessage {
     /// With an e-mail subject.
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
+        self
+    }
+
+    /// With one more blind copy (e-mail only).
+    ///
+    /// ```
+    /// use dangjian::notify::{Channel, OutgoingMessage};
+    /// let m = OutgoingMessage::new("k1", Channel::Email, "lm@example.com", "李明", "正文")
+    ///     .bcc("archive@example.com");
+    /// assert_eq!(m.bcc, ["archive@example.com"]);
+    /// // Older serialized messages have no `bcc`: it defaults to none.
+    /// let json = r#"{"idempotency_key":"k1","channel":"email","to":"lm@example.com",
+    ///     "to_name":"李明","subject":null,"body":"正文"}"#;
+    /// let old: OutgoingMessage = serde_json::from_str(json).unwrap();
+    /// assert!(old.bcc.is_empty());
+    /// ```
+    pub fn bcc(mut self, address: impl Into<String>) -> Self {
+        self.bcc.push(address.into());
         self
     }
 }
