@@ -1,7 +1,10 @@
-//! E-mail (电子邮件): a branch's dues reminders (党费交纳提醒). Six months of
-//! dues are assessed, some paid; one reminder per member in arrears is
-//! rendered from the default Chinese templates (`notify::TemplateSet`,
-//! event `DuesInArrears`, channel e-mail) and sent through a `Notifier`:
+//! E-mail (电子邮件): a branch's dues reminders (党费交纳提醒) through the
+//! library's outbox. Six months of dues are assessed (each assessment
+//! commits a 党费已核定 notice for the branch's members with it), some are
+//! paid; the nightly scan (`notify().scan_due`) enqueues one 党费交纳提醒
+//! per member in arrears, rendered from the default Chinese templates; the
+//! dispatcher (`notify().deliver_due`) sends them through the e-mail
+//! adapter:
 //!
 //! - with `SMTP_URL` set (e.g. `smtp://127.0.0.1:2525`, or `smtps://…`;
 //!   `SMTP_TLS_CA` names an extra root certificate), through that server,
@@ -18,11 +21,11 @@ use dangjian::clock::FixedClock;
 use dangjian::dues::{AssessMonth, DeclareIncome, Income, Money, Month, PaymentRequest};
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Entry, OccupationCategory, Registration};
-use dangjian::notify::{Channel, Event, Notifier, OutgoingMessage, TemplateSet};
+use dangjian::notify::{Channel, DeliverOptions, MessageFilter, Notifications, Notifier, Notifiers};
 use dangjian::org::{BranchForm, NewOrganisation, OrgKind};
+use dangjian::service::PageRequest;
 use dangjian::store::MemoryStore;
 use dangjian::{Dangjian, MemberId};
-use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,24 +57,40 @@ fn wage(w: &str, tax: &str, social: &str, fund: &str) -> Result<Income, Box<dyn 
     })
 }
 
-/// Sends each message and says what became of it: the one step the
-/// library's outbox dispatcher will take over (with retries per
-/// `notify::RetryPolicy`).
-async fn deliver(notifier: &dyn Notifier, messages: &[OutgoingMessage]) -> Result<(), Box<dyn Error>> {
-    let mut failed = 0;
-    for m in messages {
-        match notifier.send(m).await {
-            Ok(accepted) => {
-                println!("  sent   {} <{}>  {}", m.to_name, m.to, accepted.channel_id.unwrap_or_default())
-            }
-            Err(e) => {
-                failed += 1;
-                println!("  FAILED {} <{}>: {e}", m.to_name, m.to);
-            }
+/// Runs the dispatcher until nothing is due, then lists what became of
+/// each message; an OA system runs the same loop on each node.
+async fn deliver(dj: &Dangjian, notifier: Arc<dyn Notifier>) -> Result<(), Box<dyn Error>> {
+    let job = dj.act_as(&Actor::system("notify dispatcher"));
+    let notifiers = Notifiers::new().with(notifier);
+    let opts = DeliverOptions::new("example-node");
+    loop {
+        let r = job.notify().deliver_due(&notifiers, &opts).await?;
+        println!(
+            "  run: {} event(s) fanned out, {} claimed, {} delivered, {} to retry, {} unknown, {} dead",
+            r.events, r.claimed, r.delivered, r.retried, r.unknown, r.dead_lettered
+        );
+        if r.claimed == 0 {
+            break;
         }
     }
+    let page = job.notify().messages(MessageFilter::all(), PageRequest::first(100)).await?;
+    let mut failed = 0;
+    let mut notices = 0;
+    for m in &page.items {
+        if m.status != dangjian::notify::Status::Delivered {
+            failed += 1;
+        }
+        if m.message.idempotency_key.starts_with("dues_assessed/") {
+            notices += 1;
+            continue;
+        }
+        let subject = m.message.subject.as_deref().unwrap_or_default();
+        println!("  {:<9} {subject}  {} <{}>", m.status.as_str(), m.message.to_name, m.message.to);
+        println!("            {}", m.message.body);
+    }
+    println!("  and {notices} 党费已核定 notice(s), one per member and month assessed");
     if failed > 0 {
-        return Err(format!("{failed} of {} messages failed", messages.len()).into());
+        return Err(format!("{failed} of {} messages were not delivered", page.items.len()).into());
     }
     Ok(())
 }
@@ -79,7 +98,11 @@ async fn deliver(notifier: &dyn Notifier, messages: &[OutgoingMessage]) -> Resul
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn Error>> {
     let clock = Arc::new(FixedClock::on_date(d(2024, 6, 20)?));
-    let dj = Dangjian::builder().store(Arc::new(MemoryStore::new())).clock(clock).build();
+    let dj = Dangjian::builder()
+        .store(Arc::new(MemoryStore::new()))
+        .clock(clock)
+        .notifications(Notifications::default().channels(vec![Channel::Email]))
+        .build();
     let admin = dj.act_as(&Actor::platform_admin());
     let committee = admin
         .orgs()
@@ -120,7 +143,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
         ),
         ("刘洋", None, OccupationCategory::Student, Income::None),
     ];
-    let mut contacts = BTreeMap::new();
     let mut ids = Vec::new();
     for (n, (name, email, category, income)) in people.into_iter().enumerate() {
         let mut reg = Registration::new(
@@ -136,7 +158,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let m = officer.members().register(reg).await?;
         let m = officer.members().approve(m.id()).await?;
         treasurer.dues().declare_income(DeclareIncome::new(m.id(), "2024-01".parse()?, income)).await?;
-        contacts.insert(m.id(), (name, email));
         ids.push(m.id());
     }
 
@@ -151,27 +172,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .await?;
     }
 
-    // One reminder per member in arrears, from the default templates.
+    // The nightly scan: one reminder per member in arrears up to May.
     let june: Month = "2024-06".parse()?;
-    let templates = TemplateSet::defaults();
-    let mut messages = Vec::new();
     println!("== 未缴名单 (members in arrears) as of {june}");
     for line in treasurer.dues().unpaid(branch, june).await? {
-        let (name, email) = contacts.get(&line.member).copied().ok_or("unknown member")?;
-        let since = *line.months.first().ok_or("no month")?;
-        println!("  {name}: {} month(s) since {since}, {} yuan", line.months.len(), line.amount);
-        let Some(email) = email else {
-            println!("    no e-mail address: remind {name} another way");
-            continue;
-        };
-        let event = Event::DuesInArrears { member: line.member, since, owed: line.amount };
-        let text = templates.render(&event, Channel::Email, name)?;
-        let mut m = OutgoingMessage::new(event.key().to_string(), Channel::Email, email, name, text.body);
-        if let Some(subject) = text.subject {
-            m = m.subject(subject);
-        }
-        messages.push(m);
+        println!("  {}: {} month(s), {} yuan", line.member, line.months.len(), line.amount);
     }
+    let job = dj.act_as(&Actor::system("nightly scan"));
+    let scan = job.notify().scan_due(d(2024, 6, 20)?).await?;
+    println!("  the scan raised {} reminder(s), {} message(s) enqueued", scan.events, scan.enqueued);
+    println!("  (刘洋 has no e-mail address: the dispatcher cannot reach him by e-mail)");
 
     match std::env::var("SMTP_URL") {
         Ok(url) if !url.is_empty() => {
@@ -180,17 +190,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 config = config.root_certificate(std::fs::read(ca)?)?;
             }
             println!("\n== sending through {}:{}", config.host(), config.port());
-            let smtp = SmtpNotifier::new(config)?;
+            let smtp = Arc::new(SmtpNotifier::new(config)?);
             smtp.check().await?;
-            let sent = deliver(&smtp, &messages).await;
+            let sent = deliver(&dj, smtp.clone()).await;
             smtp.close().await;
             sent?;
         }
         _ => {
             let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("email-outbox");
             println!("\n== SMTP_URL is not set: writing .eml files");
-            let outbox = EmlFolderNotifier::new(&dir, SENDER)?;
-            deliver(&outbox, &messages).await?;
+            let outbox = Arc::new(EmlFolderNotifier::new(&dir, SENDER)?);
+            deliver(&dj, outbox.clone()).await?;
             println!("\nopen them in any mail program: {}", outbox.dir().display());
         }
     }
