@@ -38,6 +38,6 @@ pub mod testing;
 mod text;
 
 pub use error::{Entity, Error, ErrorKind, Result};
-pub use ids::{DecisionId, MessageId};
 pub use ids::{CaseId, JournalId, MemberId, OrgId, RecordId};
+pub use ids::{DecisionId, MessageId};
 pub use service::{Dangjian, RuleBook, Session};

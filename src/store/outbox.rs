@@ -92,8 +92,12 @@ pub trait OutboxStore: Send + Sync {
     /// Settles a message that `owner` holds. `false` (and no change) when
     /// `owner` no longer holds it: its lease expired and another
     /// dispatcher took it.
-    async fn settle(&self, id: MessageId, owner: &str, outcome: Outcome)
-    -> Result<bool, StoreError>;
+    async fn settle(
+        &self,
+        id: MessageId,
+        owner: &str,
+        outcome: Outcome,
+    ) -> Result<bool, StoreError>;
 
     /// Applies a reconciliation or a person's decision. `None` (and no
     /// change) when the message does not exist or the resolution does not

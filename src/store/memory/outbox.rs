@@ -175,7 +175,9 @@ impl OutboxStore for MemoryStore {
         limit: usize,
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let inner = self.read()?;
-        let from = after.map_or(MessageId::new(0), |a| MessageId::new(a.get().saturating_add(1)));
+        let from = after.map_or(MessageId::new(0), |a| {
+            MessageId::new(a.get().saturating_add(1))
+        });
         Ok(inner
             .outbox
             .messages
