@@ -407,3 +407,35 @@ fn discipline_decisions() {
     assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
     assert!(err.message().contains("discipline row 4"), "{err}");
 }
+
+/// 待发消息 (NOTE-6): what a channel adapter is given, in
+/// `notify_messages.message`; an e-mail with its subject, and an SMS.
+#[test]
+fn outgoing_messages() {
+    use dangjian::notify::{Channel, OutgoingMessage};
+    use dangjian::store::document::OutgoingMessageDocument;
+    let enc = |m: &OutgoingMessage| pretty(&OutgoingMessageDocument::from_domain(m));
+    let email = OutgoingMessage::new(
+        "dues/member#7/email/2024-06",
+        Channel::Email,
+        "lisi@example.com",
+        "李四",
+        "尊敬的李四同志：您六月份的党费为 12.50 元，请于 6 月 30 日前交纳。",
+    )
+    .subject("党费交纳提醒");
+    golden_eq::<OutgoingMessageDocument>("outgoing_message_email", email, enc);
+    let sms = OutgoingMessage::new(
+        "meeting#12/member#9/sms",
+        Channel::Sms,
+        "13800138000",
+        "王磊",
+        "【党建】王磊同志：第一党支部定于 6 月 28 日 15:00 召开支部党员大会，请准时参加。",
+    );
+    golden_eq::<OutgoingMessageDocument>("outgoing_message_sms", sms, enc);
+    // A channel this library does not know is refused as corrupt.
+    let json = file("outgoing_message_sms").replace("\"sms\"", "\"fax\"");
+    let err =
+        document::decode_domain::<OutgoingMessageDocument>(&json, "notify_messages", 3).unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("notify_messages row 3"), "{err}");
+}

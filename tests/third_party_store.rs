@@ -6,6 +6,9 @@
 //!
 //! `cargo test --features testing --test third_party_store`
 
+#[path = "third_party_store/outbox.rs"]
+mod outbox;
+
 use async_trait::async_trait;
 use dangjian::access::Placement;
 use dangjian::discipline::{Decision, NewDecision};
@@ -57,6 +60,7 @@ struct State {
     journal: Vec<JournalEntry>,
     decisions: Vec<Decision>,
     offices: Vec<OfficeHolder>,
+    outbox: outbox::Outbox,
 }
 
 struct Vote {

@@ -20,6 +20,9 @@ use dangjian::store::{
 use dangjian::store::{JournalEntry, JournalStore, Stream};
 use dangjian::testing::{self, Arguments, Trial};
 use dangjian::{CaseId, JournalId, MemberId, OrgId};
+use chrono::{DateTime, Utc};
+use dangjian::MessageId;
+use dangjian::notify::StoredMessage;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -358,5 +361,65 @@ impl dangjian::store::OfficeStore for Broken {
         orgs: &[OrgId],
     ) -> Result<Vec<dangjian::office::OfficeHolder>, StoreError> {
         self.0.offices_of(orgs).await
+    }
+}
+
+#[async_trait]
+impl dangjian::store::OutboxStore for Broken {
+    async fn enqueue(
+        &self,
+        batch: dangjian::notify::Enqueue,
+    ) -> Result<dangjian::store::Enqueued, StoreError> {
+        self.0.enqueue(batch).await
+    }
+    async fn claim(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        self.0.claim(owner, now, until, limit).await
+    }
+    async fn start_sending(&self, id: MessageId, owner: &str) -> Result<bool, StoreError> {
+        self.0.start_sending(id, owner).await
+    }
+    async fn settle(
+        &self,
+        id: MessageId,
+        owner: &str,
+        outcome: dangjian::notify::Outcome,
+    ) -> Result<bool, StoreError> {
+        self.0.settle(id, owner, outcome).await
+    }
+    async fn resolve(
+        &self,
+        id: MessageId,
+        resolution: dangjian::notify::Resolution,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        self.0.resolve(id, resolution).await
+    }
+    async fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, StoreError> {
+        self.0.message(id).await
+    }
+    async fn message_by_key(&self, key: &str) -> Result<Option<StoredMessage>, StoreError> {
+        self.0.message_by_key(key).await
+    }
+    async fn messages(
+        &self,
+        filter: &dangjian::notify::MessageFilter,
+        after: Option<MessageId>,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        self.0.messages(filter, after, limit).await
+    }
+    async fn prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.0.prune(before).await
+    }
+    async fn spent(&self, org: OrgId, year: i32) -> Result<dangjian::dues::Money, StoreError> {
+        self.0.spent(org, year).await
+    }
+    async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError> {
+        self.0.cursor(name).await
     }
 }

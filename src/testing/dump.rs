@@ -42,6 +42,9 @@ pub struct StateDump {
     /// The office holdings (current and ended) of any organisation of the
     /// tree, by id.
     pub offices: Vec<crate::office::OfficeHolder>,
+    /// Every message in the outbox, by id (the spending and the cursors
+    /// are read by key: [`crate::store::OutboxStore::spent`], [`crate::store::OutboxStore::cursor`]).
+    pub outbox: Vec<crate::notify::StoredMessage>,
 }
 
 /// One vote in a [`StateDump`].
@@ -139,8 +142,21 @@ pub async fn dump(store: &dyn Store, votes: &[VoteId]) -> Result<StateDump, Stor
     }
     let mut offices = store.offices_of(&org_ids).await?;
     offices.sort_by_key(|h| h.id());
+    let mut outbox: Vec<crate::notify::StoredMessage> = Vec::new();
+    loop {
+        let all = crate::notify::MessageFilter::all();
+        let after = outbox.last().map(|m| m.id);
+        let page = store
+            .messages(&all, after, crate::notify::MAX_CLAIM)
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        outbox.extend(page);
+    }
     Ok(StateDump {
         offices,
+        outbox,
         orgs,
         members: members.into_values().collect(),
         records,
@@ -157,7 +173,7 @@ pub(super) async fn empty_store_dumps_empty(store: Arc<dyn Store>) {
     let d = dump(&*store, &[VoteId::new(1)]).await.unwrap();
     assert!(d.orgs.is_empty() && d.members.is_empty(), "{d:?}");
     assert!(d.ledger_by_branch.is_empty() && d.departure_cases.is_empty());
-    assert!(d.offices.is_empty());
+    assert!(d.offices.is_empty() && d.outbox.is_empty());
     assert_eq!(d.votes.len(), 1);
     assert_eq!(d.votes[0].record, None);
 }
@@ -219,9 +235,24 @@ pub(super) async fn dump_is_complete_and_deterministic(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    let out = crate::notify::OutgoingMessage::new(
+        "dump",
+        crate::notify::Channel::Email,
+        "a@example.com",
+        "张三",
+        "通知",
+    );
+    let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 6, 3, 9, 0, 0).unwrap();
+    store
+        .enqueue(crate::notify::Enqueue::new(vec![
+            crate::notify::NewMessage::new(a, out, now),
+        ]))
+        .await
+        .unwrap();
     let ids = [open.id(), closed.id()];
     let first = dump(&*store, &ids).await.unwrap();
     assert_eq!(first.offices.len(), 1);
+    assert_eq!(first.outbox.len(), 1);
     assert_eq!(first, dump(&*store, &ids).await.unwrap());
     assert_eq!(first.orgs.len(), 3);
     assert_eq!(first.members.len(), 2);

@@ -76,6 +76,7 @@ mod members;
 mod new_ids;
 mod offices;
 mod orgs;
+mod outbox;
 mod records;
 mod votes;
 
@@ -174,6 +175,20 @@ fn checks() -> Vec<Check> {
         discipline::an_expulsion_and_its_exit_are_one_write,
         offices::installs_end_and_add_atomically,
         offices::concurrent_ends_of_one_holding_store_one,
+        outbox::keys_are_unique_within_and_across_batches,
+        outbox::messages_round_trip_every_field,
+        outbox::large_batches_cross_statement_chunks,
+        outbox::claims_respect_due_time_order_and_limit,
+        outbox::concurrent_claimers_never_share_a_message,
+        outbox::an_expired_lease_is_reclaimed,
+        outbox::only_the_holder_starts_and_settles,
+        outbox::each_outcome_settles_as_specified,
+        outbox::each_resolution_applies_only_where_it_may,
+        outbox::prune_removes_only_what_was_delivered_before,
+        outbox::budget_allows_exactly_its_amount,
+        outbox::concurrent_enqueues_never_exceed_the_budget,
+        outbox::cursor_moves_by_compare_and_set,
+        outbox::messages_filter_and_page,
         dump::empty_store_dumps_empty,
         dump::dump_is_complete_and_deterministic,
     ]
@@ -181,7 +196,8 @@ fn checks() -> Vec<Check> {
 
 /// 一致性测试: the conformance suite as one [`Trial`] per behaviour, named
 /// `<store_name>::<area>::<behaviour>` (areas: `orgs`, `members`,
-/// `records`, `votes`, `dues`, `effects`, `new_ids`, `discipline`, `offices`, `outbox`, `dump`).
+/// `records`, `votes`, `dues`, `effects`, `new_ids`, `discipline`,
+/// `offices`, `outbox`, `dump`).
 ///
 /// `make` returns a fresh, empty store; it is called once per trial, inside
 /// that trial's runtime. Pass the trials to [`run`] (a harness may add its

@@ -76,7 +76,8 @@ pub fn trials(
         write_killed_half_way_leaves_nothing,
         journal_fault_rolls_back_the_whole_write,
         times_and_amounts_round_trip_exactly,
-        money_round_trips_through_the_amount_column
+        money_round_trips_through_the_amount_column,
+        outbox_rows_that_disagree_are_corrupt
     ]
 }
 
@@ -380,4 +381,58 @@ async fn money_round_trips_through_the_amount_column(backend: Backend, url: &str
         .unwrap();
     let read = store.dues_entries_of_member(m.id()).await.unwrap();
     assert_eq!(read, written);
+}
+
+/// A message row whose columns disagree with its document, or with each
+/// other, reads as `Corrupt` naming the row; a claim that meets one claims
+/// nothing (its transaction rolls back), and once the row is mended it
+/// reads back as it was.
+async fn outbox_rows_that_disagree_are_corrupt(backend: Backend, url: &str) {
+    use dangjian::notify::{Channel, Enqueue, NewMessage, OutgoingMessage};
+    use dangjian::store::document::{self, OutgoingMessageDocument};
+    let store = open(backend, url).await.unwrap();
+    let now = Utc.with_ymd_and_hms(2024, 6, 3, 9, 0, 0).unwrap();
+    let out = OutgoingMessage::new("k1", Channel::Sms, "13800138000", "张三", "【党建】通知");
+    let new = NewMessage::new(dangjian::OrgId::new(1), out, now);
+    store.enqueue(Enqueue::new(vec![new])).await.unwrap();
+    let good = store.message_by_key("k1").await.unwrap().unwrap();
+    let id = good.id.get();
+    let doc = document::encode(&OutgoingMessageDocument::from_domain(&good.message)).unwrap();
+    let mend = format!(
+        "UPDATE notify_messages SET idempotency_key = 'k1', channel = 'sms', status = 'pending', \
+         lease_owner = NULL, lease_until = NULL, interrupted = FALSE, message = '{doc}' WHERE id = {id}"
+    );
+    // (edit, whether a claim meets the broken row as it is)
+    let edits = [
+        ("idempotency_key = 'k2'", true),
+        ("channel = 'email'", true),
+        ("channel = 'fax'", true),
+        ("message = '{\"format\":1}'", true),
+        ("message = '{\"format\":2,\"idempotency_key\":\"k1\"}'", true),
+        ("message = 'not json'", true),
+        // A lease without a held status, a held status without a lease: a
+        // claim rewrites both, so only the read is refused.
+        ("status = 'leased'", false),
+        ("lease_owner = 'node-a'", false),
+        ("status = 'delivered', lease_owner = 'node-a', lease_until = next_at", false),
+    ];
+    for (edit, claim_fails) in edits {
+        let sql = format!("UPDATE notify_messages SET {edit} WHERE id = {id}");
+        raw(backend, url, &sql).await.unwrap();
+        let err = store.message(good.id).await.unwrap_err();
+        assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{edit}: {err}");
+        assert!(
+            err.to_string().contains(&format!("notify_messages row {id}")),
+            "{edit}: {err}"
+        );
+        if claim_fails {
+            let err = store.claim("node-b", now, now, 10).await.unwrap_err();
+            assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{edit}: {err}");
+        }
+        raw(backend, url, &mend).await.unwrap();
+        assert_eq!(store.message(good.id).await.unwrap().as_ref(), Some(&good), "{edit}");
+    }
+    // A status the schema does not know is refused by the database itself.
+    let sql = format!("UPDATE notify_messages SET status = 'sent' WHERE id = {id}");
+    assert!(raw(backend, url, &sql).await.is_err());
 }

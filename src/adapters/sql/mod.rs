@@ -25,8 +25,13 @@ pub(crate) mod dues_batch;
 mod discipline_impl;
 #[macro_use]
 pub(crate) mod offices_impl;
+#[macro_use]
+pub(crate) mod outbox_impl;
 
 pub(crate) use offices_impl::{OfficeRow, office_from_row};
+pub(crate) use outbox_impl::{
+    MESSAGE_CHUNK, MessageRow, message_from_row, messages_from_rows, money_from_text, new_rows,
+};
 
 /// An organisation row: id, name, kind (JSON), parent, version.
 pub(crate) type OrgRow = (i64, String, String, Option<i64>, i64);

@@ -27,6 +27,7 @@
 //! | `dues_profiles` | `record` | [`DuesProfileDocument`] |
 //! | `dues_cases` | `record` | [`DepartureCaseDocument`] |
 //! | `orgs` | `kind` | [`OrgKindDocument`] |
+//! | `notify_messages` | `message` | [`OutgoingMessageDocument`] |
 //!
 //! Leaf values keep the serde form of their domain type, because that form
 //! is a single scalar fixed by the type's own contract: ids are integers,
@@ -59,6 +60,7 @@ mod discipline;
 mod dues;
 mod ledger;
 mod member;
+mod notify;
 mod office;
 mod org;
 mod record;
@@ -73,6 +75,7 @@ pub use member::{
     ContactDocument, IdentityDocument, ImIdsDocument, MemberDocument, OccupationDocument,
     RegistrationDocument,
 };
+pub use notify::{ChannelDocument, OutgoingMessageDocument};
 pub use office::OfficeHolderDocument;
 pub use org::OrgKindDocument;
 pub use record::{

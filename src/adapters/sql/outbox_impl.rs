@@ -1,0 +1,613 @@
+//! [`OutboxStore`](crate::store::OutboxStore) over SQL, written once
+//! (`docs/RULES.md` NOTE-6 … NOTE-8).
+//!
+//! `sql_outbox_store!(Store, Db, " FOR UPDATE", " FOR UPDATE SKIP LOCKED")`
+//! implements it for a backend struct with `pool`,
+//! `begin_write` and `money_col` (see `store_impl.rs`, `dues_impl.rs`); the
+//! last two arguments lock rows inside the write transaction where the
+//! backend needs it (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already
+//! serialises writers, so it passes `""`).
+//!
+//! - An enqueue is one transaction: the cursor moves by compare-and-set
+//!   (an `INSERT … ON CONFLICT DO NOTHING` from no position, an
+//!   `UPDATE … WHERE journal_id = from` otherwise: no row changed is a
+//!   conflict); the year's spending row is created at zero if missing,
+//!   read under a row lock, checked and updated; the messages go in with
+//!   multi-row `INSERT … ON CONFLICT (idempotency_key) DO NOTHING` in
+//!   chunks below both backends' bind-parameter limits, and the rows
+//!   affected are the messages stored.
+//! - A claim is one `UPDATE … WHERE id IN (SELECT … ORDER BY next_at, id
+//!   LIMIT n FOR UPDATE SKIP LOCKED) RETURNING …`, so two dispatchers never
+//!   take the same row; `interrupted` is set from the status the row had.
+//! - A start, a settle and a resolution change a row only under the
+//!   condition that made them apply (the holder and a held status, the
+//!   status read), so a stale caller changes nothing.
+
+use crate::dues::Money;
+use crate::notify::{Lease, Status, StoredMessage};
+use crate::store::StoreError;
+use crate::store::document::{self, ChannelDocument, OutgoingMessageDocument};
+use crate::{MemberId, MessageId, OrgId};
+use chrono::{DateTime, Utc};
+
+/// Rows in one multi-row `INSERT` of messages: 8 parameters a row, so
+/// 32,000 parameters, under SQLite's 32,766 (and PostgreSQL's 65,535).
+pub(crate) const MESSAGE_CHUNK: usize = 4_000;
+
+/// The columns of a message row, in the order of [`MessageRow`]; money is
+/// read as decimal text on both backends.
+macro_rules! message_columns {
+    () => {
+        "id, idempotency_key, org_id, member_id, channel, status, attempts, next_at, \
+         lease_owner, lease_until, interrupted, last_error, channel_id, \
+         CAST(cost AS TEXT) AS cost, created_at, delivered_at, read_at, message"
+    };
+}
+
+/// A `notify_messages` row as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MessageRow {
+    id: i64,
+    idempotency_key: String,
+    org_id: i64,
+    member_id: Option<i64>,
+    channel: String,
+    status: String,
+    attempts: i64,
+    next_at: DateTime<Utc>,
+    lease_owner: Option<String>,
+    lease_until: Option<DateTime<Utc>>,
+    interrupted: bool,
+    last_error: Option<String>,
+    channel_id: Option<String>,
+    cost: String,
+    created_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+    read_at: Option<DateTime<Utc>>,
+    message: String,
+}
+
+/// An amount read as decimal text (`CAST(… AS TEXT)`), yuan.
+pub(crate) fn money_from_text(text: &str, what: &str) -> Result<Money, StoreError> {
+    text.parse::<rust_decimal::Decimal>()
+        .ok()
+        .and_then(|d| Money::try_new(d).ok())
+        .ok_or_else(|| super::corrupt(format!("{what}: `{text}` is not an amount in yuan")))
+}
+
+/// A message row back into the domain; the key and channel columns must
+/// agree with the document, and the lease columns with the status.
+pub(crate) fn message_from_row(r: MessageRow) -> Result<StoredMessage, StoreError> {
+    use super::{corrupt, from_db};
+    const TABLE: &str = "notify_messages";
+    let id = r.id;
+    let what = format!("{TABLE} row {id}");
+    let message = document::decode_domain::<OutgoingMessageDocument>(&r.message, TABLE, id)?;
+    let channel = ChannelDocument::parse(&r.channel)
+        .ok_or_else(|| corrupt(format!("{what}: `{}` is not a channel", r.channel)))?;
+    if message.idempotency_key != r.idempotency_key || message.channel != channel.into_domain() {
+        return Err(corrupt(format!(
+            "{what}: the key or channel columns disagree with the message"
+        )));
+    }
+    let status = Status::parse(&r.status)
+        .ok_or_else(|| corrupt(format!("{what}: `{}` is not a status", r.status)))?;
+    let attempts = u32::try_from(r.attempts)
+        .map_err(|_| corrupt(format!("{what}: {} tries is out of range", r.attempts)))?;
+    let lease = match (r.lease_owner, r.lease_until) {
+        (Some(owner), Some(until)) => Some(Lease { owner, until }),
+        (None, None) => None,
+        _ => return Err(corrupt(format!("{what}: half a lease"))),
+    };
+    if lease.is_some() != matches!(status, Status::Leased | Status::Sending) {
+        return Err(corrupt(format!(
+            "{what}: a {status} message with{} a lease",
+            if lease.is_some() { "" } else { "out" }
+        )));
+    }
+    Ok(StoredMessage {
+        id: MessageId::new(from_db(id)?),
+        org: OrgId::new(from_db(r.org_id)?),
+        member: r.member_id.map(from_db).transpose()?.map(MemberId::new),
+        message,
+        cost: money_from_text(&r.cost, &what)?,
+        status,
+        attempts,
+        next_at: r.next_at,
+        lease,
+        last_error: r.last_error,
+        channel_id: r.channel_id,
+        created_at: r.created_at,
+        delivered_at: r.delivered_at,
+        read_at: r.read_at,
+        interrupted: r.interrupted,
+    })
+}
+
+/// Message rows back into the domain.
+pub(crate) fn messages_from_rows(rows: Vec<MessageRow>) -> Result<Vec<StoredMessage>, StoreError> {
+    rows.into_iter().map(message_from_row).collect()
+}
+
+/// The bound columns of a new message row (borrowing the message): key,
+/// organisation, member, channel, due, cost, created, document.
+pub(crate) type NewRow<'a, M> = (
+    &'a str,
+    i64,
+    Option<i64>,
+    &'static str,
+    DateTime<Utc>,
+    M,
+    DateTime<Utc>,
+    String,
+);
+
+/// The rows of the messages whose key is first in the batch, in order.
+pub(crate) fn new_rows<M>(
+    messages: &[crate::notify::NewMessage],
+    money: impl Fn(Money) -> M,
+) -> Result<Vec<NewRow<'_, M>>, StoreError> {
+    use super::{to_db, to_json};
+    let mut seen = std::collections::HashSet::with_capacity(messages.len());
+    let mut rows = Vec::with_capacity(messages.len());
+    for m in messages {
+        if !seen.insert(m.key()) {
+            continue;
+        }
+        rows.push((
+            m.key(),
+            to_db(m.org.get())?,
+            m.member.map(|x| to_db(x.get())).transpose()?,
+            ChannelDocument::from_domain(m.message.channel).as_str(),
+            m.not_before,
+            money(m.cost),
+            m.created_at,
+            to_json(&OutgoingMessageDocument::from_domain(&m.message))?,
+        ));
+    }
+    Ok(rows)
+}
+
+macro_rules! sql_outbox_store {
+    ($store:ty, $db:ty, $lock:literal, $skip_locked:literal) => {
+        impl $store {
+            /// Moves a fan-out cursor by compare-and-set inside `conn`'s
+            /// transaction; a cursor not where it was read is a conflict.
+            async fn move_cursor(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                c: &$crate::notify::CursorMove,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, to_db};
+                let to = to_db(c.to.get())?;
+                let moved = match c.from {
+                    None => sqlx::query(
+                        "INSERT INTO notify_cursors (name, journal_id) VALUES ($1, $2) \
+                         ON CONFLICT (name) DO NOTHING",
+                    )
+                    .bind(c.name.as_str())
+                    .bind(to)
+                    .execute(&mut *conn)
+                    .await,
+                    Some(from) => sqlx::query(
+                        "UPDATE notify_cursors SET journal_id = $1 WHERE name = $2 AND journal_id = $3",
+                    )
+                    .bind(to)
+                    .bind(c.name.as_str())
+                    .bind(to_db(from.get())?)
+                    .execute(&mut *conn)
+                    .await,
+                }
+                .map_err(map_err)?;
+                if moved.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::new(
+                        $crate::store::StoreErrorKind::Conflict,
+                        format!("the cursor {} has moved since it was read", c.name),
+                    ));
+                }
+                Ok(())
+            }
+
+            /// Checks and records a budget charge inside `conn`'s
+            /// transaction, the year's row locked while it is read.
+            async fn charge(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                spend: &$crate::notify::Spend,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, money_from_text, to_db};
+                use $crate::store::{StoreError, StoreErrorKind};
+                let org = to_db(spend.org.get())?;
+                sqlx::query(
+                    "INSERT INTO notify_spending (org_id, year, spent) VALUES ($1, $2, $3) \
+                     ON CONFLICT (org_id, year) DO NOTHING",
+                )
+                .bind(org)
+                .bind(spend.year)
+                .bind(Self::money_col($crate::dues::Money::ZERO))
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                let spent: String = sqlx::query_scalar(concat!(
+                    "SELECT CAST(spent AS TEXT) FROM notify_spending WHERE org_id = $1 AND year = $2",
+                    $lock
+                ))
+                .bind(org)
+                .bind(spend.year)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                let spent = money_from_text(&spent, "notify_spending")?;
+                let total = spent.checked_add(spend.amount).ok_or_else(|| {
+                    StoreError::new(StoreErrorKind::Rejected, "the spending overflows")
+                })?;
+                if total > spend.budget {
+                    return Err(StoreError::new(
+                        StoreErrorKind::Rejected,
+                        format!(
+                            "{} would spend {total} of its {} budget for {}",
+                            spend.org, spend.budget, spend.year
+                        ),
+                    ));
+                }
+                sqlx::query("UPDATE notify_spending SET spent = $1 WHERE org_id = $2 AND year = $3")
+                    .bind(Self::money_col(total))
+                    .bind(org)
+                    .bind(spend.year)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::OutboxStore for $store {
+            async fn enqueue(
+                &self,
+                batch: $crate::notify::Enqueue,
+            ) -> Result<$crate::store::Enqueued, $crate::store::StoreError> {
+                use $crate::adapters::sql::{MESSAGE_CHUNK, map_err, new_rows};
+                let $crate::notify::Enqueue { messages, spend, cursor } = batch;
+                let rows = new_rows(&messages, Self::money_col)?;
+                let mut tx = self.begin_write().await?;
+                if let Some(c) = &cursor {
+                    Self::move_cursor(&mut tx, c).await?;
+                }
+                if let Some(s) = &spend {
+                    Self::charge(&mut tx, s).await?;
+                }
+                let mut stored: u64 = 0;
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let chunk: Vec<_> = rows.by_ref().take(MESSAGE_CHUNK).collect();
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO notify_messages (idempotency_key, org_id, member_id, channel, \
+                         next_at, cost, created_at, message) ",
+                    );
+                    qb.push_values(chunk, |mut b, (key, org, member, channel, next_at, cost, created, doc)| {
+                        b.push_bind(key)
+                            .push_bind(org)
+                            .push_bind(member)
+                            .push_bind(channel)
+                            .push_bind(next_at)
+                            .push_bind(cost)
+                            .push_bind(created)
+                            .push_bind(doc);
+                    });
+                    qb.push(" ON CONFLICT (idempotency_key) DO NOTHING");
+                    stored += qb.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
+                }
+                tx.commit().await.map_err(map_err)?;
+                let stored = usize::try_from(stored).unwrap_or(usize::MAX);
+                Ok($crate::store::Enqueued::new(stored, messages.len().saturating_sub(stored)))
+            }
+
+            async fn claim(
+                &self,
+                owner: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                until: chrono::DateTime<chrono::Utc>,
+                limit: usize,
+            ) -> Result<Vec<$crate::notify::StoredMessage>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{MessageRow, map_err, messages_from_rows};
+                let limit = limit.min($crate::notify::MAX_CLAIM);
+                if limit == 0 {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+                    "UPDATE notify_messages SET interrupted = (status = 'sending'), status = 'leased', \
+                     lease_owner = $1, lease_until = $2 WHERE id IN (SELECT id FROM notify_messages \
+                     WHERE (status = 'pending' AND next_at <= $3) OR (status IN ('leased', 'sending') \
+                     AND (lease_until IS NULL OR lease_until <= $3)) ORDER BY next_at, id LIMIT $4",
+                    $skip_locked,
+                    ") RETURNING ",
+                    message_columns!()
+                ))
+                .bind(owner)
+                .bind(until)
+                .bind(now)
+                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let mut claimed = messages_from_rows(rows)?;
+                tx.commit().await.map_err(map_err)?;
+                claimed.sort_by_key(|m| (m.next_at, m.id));
+                Ok(claimed)
+            }
+
+            async fn start_sending(
+                &self,
+                id: $crate::MessageId,
+                owner: &str,
+            ) -> Result<bool, $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, to_db};
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE notify_messages SET status = 'sending', \
+                     attempts = CASE WHEN attempts < 4294967295 THEN attempts + 1 ELSE attempts END \
+                     WHERE id = $1 AND lease_owner = $2 AND status IN ('leased', 'sending')",
+                )
+                .bind(to_db(id.get())?)
+                .bind(owner)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn settle(
+                &self,
+                id: $crate::MessageId,
+                owner: &str,
+                outcome: $crate::notify::Outcome,
+            ) -> Result<bool, $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, to_db};
+                use $crate::notify::Outcome;
+                const HELD: &str = ", lease_owner = NULL, lease_until = NULL, interrupted = FALSE \
+                     WHERE id = $1 AND lease_owner = $2 AND status IN ('leased', 'sending')";
+                let id = to_db(id.get())?;
+                let mut tx = self.begin_write().await?;
+                let done = match &outcome {
+                    Outcome::Delivered { channel_id, at } => {
+                        let sql = format!(
+                            "UPDATE notify_messages SET status = 'delivered', channel_id = $3, \
+                             delivered_at = $4, last_error = NULL{HELD}"
+                        );
+                        sqlx::query(&sql)
+                            .bind(id)
+                            .bind(owner)
+                            .bind(channel_id.as_deref())
+                            .bind(*at)
+                            .execute(&mut *tx)
+                            .await
+                    }
+                    Outcome::RetryAt { at, error } => {
+                        let sql = format!(
+                            "UPDATE notify_messages SET status = 'pending', next_at = $3, \
+                             last_error = $4{HELD}"
+                        );
+                        sqlx::query(&sql)
+                            .bind(id)
+                            .bind(owner)
+                            .bind(*at)
+                            .bind(error.as_str())
+                            .execute(&mut *tx)
+                            .await
+                    }
+                    Outcome::Unknown { error } | Outcome::DeadLetter { error } => {
+                        let status = match outcome {
+                            Outcome::Unknown { .. } => $crate::notify::Status::Unknown,
+                            _ => $crate::notify::Status::DeadLetter,
+                        };
+                        let sql = format!(
+                            "UPDATE notify_messages SET status = $3, last_error = $4{HELD}"
+                        );
+                        sqlx::query(&sql)
+                            .bind(id)
+                            .bind(owner)
+                            .bind(status.as_str())
+                            .bind(error.as_str())
+                            .execute(&mut *tx)
+                            .await
+                    }
+                }
+                .map_err(map_err)?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn resolve(
+                &self,
+                id: $crate::MessageId,
+                resolution: $crate::notify::Resolution,
+            ) -> Result<Option<$crate::notify::StoredMessage>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{MessageRow, map_err, message_from_row, to_db};
+                let id = to_db(id.get())?;
+                let mut tx = self.begin_write().await?;
+                let row: Option<MessageRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    message_columns!(),
+                    " FROM notify_messages WHERE id = $1",
+                    $lock
+                ))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let current = message_from_row(row)?;
+                let was = current.status;
+                let Some(next) = current.resolved(&resolution) else {
+                    return Ok(None);
+                };
+                let done = sqlx::query(
+                    "UPDATE notify_messages SET status = $1, next_at = $2, attempts = $3, \
+                     delivered_at = $4, read_at = $5, last_error = $6 WHERE id = $7 AND status = $8",
+                )
+                .bind(next.status.as_str())
+                .bind(next.next_at)
+                .bind(i64::from(next.attempts))
+                .bind(next.delivered_at)
+                .bind(next.read_at)
+                .bind(next.last_error.as_deref())
+                .bind(id)
+                .bind(was.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                if done.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(Some(next))
+            }
+
+            async fn message(
+                &self,
+                id: $crate::MessageId,
+            ) -> Result<Option<$crate::notify::StoredMessage>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{MessageRow, map_err, message_from_row, to_db};
+                sqlx::query_as::<_, MessageRow>(concat!(
+                    "SELECT ",
+                    message_columns!(),
+                    " FROM notify_messages WHERE id = $1"
+                ))
+                .bind(to_db(id.get())?)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?
+                .map(message_from_row)
+                .transpose()
+            }
+
+            async fn message_by_key(
+                &self,
+                key: &str,
+            ) -> Result<Option<$crate::notify::StoredMessage>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{MessageRow, map_err, message_from_row};
+                sqlx::query_as::<_, MessageRow>(concat!(
+                    "SELECT ",
+                    message_columns!(),
+                    " FROM notify_messages WHERE idempotency_key = $1"
+                ))
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?
+                .map(message_from_row)
+                .transpose()
+            }
+
+            async fn messages(
+                &self,
+                filter: &$crate::notify::MessageFilter,
+                after: Option<$crate::MessageId>,
+                limit: usize,
+            ) -> Result<Vec<$crate::notify::StoredMessage>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{IN_CHUNK, MessageRow, map_err, messages_from_rows, to_db};
+                let limit = limit.min($crate::notify::MAX_CLAIM);
+                let after = after.map(|a| to_db(a.get())).transpose()?.unwrap_or(0);
+                let orgs = match &filter.orgs {
+                    None => None,
+                    Some(orgs) => {
+                        let mut ids = orgs.iter().map(|o| to_db(o.get())).collect::<Result<Vec<_>, _>>()?;
+                        ids.sort_unstable();
+                        ids.dedup();
+                        Some(ids)
+                    }
+                };
+                let chunks: Vec<Option<&[i64]>> = match &orgs {
+                    None => vec![None],
+                    Some(ids) => ids.chunks(IN_CHUNK).map(Some).collect(),
+                };
+                if limit == 0 || chunks.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut rows: Vec<MessageRow> = Vec::new();
+                for chunk in &chunks {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
+                        "SELECT ",
+                        message_columns!(),
+                        " FROM notify_messages WHERE id > "
+                    ));
+                    qb.push_bind(after);
+                    if !filter.statuses.is_empty() {
+                        qb.push(" AND status IN (");
+                        let mut list = qb.separated(", ");
+                        for s in &filter.statuses {
+                            list.push_bind(s.as_str());
+                        }
+                        qb.push(")");
+                    }
+                    if let Some(ids) = chunk {
+                        qb.push(" AND org_id IN (");
+                        let mut list = qb.separated(", ");
+                        for id in *ids {
+                            list.push_bind(*id);
+                        }
+                        qb.push(")");
+                    }
+                    qb.push(" ORDER BY id LIMIT ");
+                    qb.push_bind(i64::try_from(limit).unwrap_or(i64::MAX));
+                    rows.extend(qb.build_query_as::<MessageRow>().fetch_all(&self.pool).await.map_err(map_err)?);
+                }
+                let mut out = messages_from_rows(rows)?;
+                out.sort_by_key(|m| m.id);
+                out.truncate(limit);
+                Ok(out)
+            }
+
+            async fn prune(
+                &self,
+                before: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, $crate::store::StoreError> {
+                use $crate::adapters::sql::map_err;
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "DELETE FROM notify_messages WHERE status = 'delivered' AND delivered_at < $1",
+                )
+                .bind(before)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn spent(
+                &self,
+                org: $crate::OrgId,
+                year: i32,
+            ) -> Result<$crate::dues::Money, $crate::store::StoreError> {
+                use $crate::adapters::sql::{map_err, money_from_text, to_db};
+                let spent: Option<String> = sqlx::query_scalar(
+                    "SELECT CAST(spent AS TEXT) FROM notify_spending WHERE org_id = $1 AND year = $2",
+                )
+                .bind(to_db(org.get())?)
+                .bind(year)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?;
+                spent.map_or(Ok($crate::dues::Money::ZERO), |s| money_from_text(&s, "notify_spending"))
+            }
+
+            async fn cursor(
+                &self,
+                name: &str,
+            ) -> Result<Option<$crate::JournalId>, $crate::store::StoreError> {
+                use $crate::adapters::sql::{from_db, map_err};
+                let at: Option<i64> =
+                    sqlx::query_scalar("SELECT journal_id FROM notify_cursors WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                Ok(at.map(from_db).transpose()?.map($crate::JournalId::new))
+            }
+        }
+    };
+}
