@@ -263,10 +263,25 @@ async fn killed_between_commit_and_send() {
         .deliver_due(&notifiers, &DeliverOptions::new("after-crash"))
         .await
         .unwrap();
-    assert_eq!((r.events, r.delivered), (1, 1), "{r:?}");
+    // The opening (to the three members with e-mail) and the closing (to
+    // the secretary), both committed by the dead process.
+    assert_eq!((r.events, r.delivered), (2, 4), "{r:?}");
     let sent = lines(&log);
-    assert_eq!(sent.len(), 1);
-    assert!(sent[0].starts_with("vote_closed/"), "{sent:?}");
+    assert_eq!(sent.len(), 4);
+    assert_eq!(
+        sent.iter()
+            .filter(|k| k.starts_with("vote_closed/"))
+            .count(),
+        1,
+        "{sent:?}"
+    );
+    assert_eq!(
+        sent.iter()
+            .filter(|k| k.starts_with("vote_opened/"))
+            .count(),
+        3,
+        "{sent:?}"
+    );
     let again = job
         .notify()
         .deliver_due(&notifiers, &DeliverOptions::new("after-crash"))

@@ -348,6 +348,8 @@ impl MemberStore for PlainStore {
             }
             batch.push(m);
         }
+        let ids: Vec<u64> = batch.iter().map(|m| m.id().get()).collect();
+        let effects = effects.with_new_ids(&ids)?;
         s.members.extend(batch.iter().map(|m| (m.id(), m.clone())));
         s.apply(effects);
         Ok(batch)
@@ -651,6 +653,7 @@ impl DuesStore for PlainStore {
         let mut s = self.state();
         for (_, effects) in &cases {
             s.check(effects)?;
+            effects.check_new_ids(1)?;
         }
         let mut open: BTreeSet<MemberId> = s
             .cases
@@ -667,6 +670,7 @@ impl DuesStore for PlainStore {
                     status: CaseStatus::Open,
                     ..case
                 };
+                let effects = effects.with_new_ids(&[id.get()])?;
                 s.cases.insert(id, stored.clone());
                 s.apply(effects);
                 opened.push(stored);
@@ -717,6 +721,7 @@ impl VoteStore for PlainStore {
         let mut s = self.state();
         s.check(&effects)?;
         let record = VoteRecord::from_new(VoteId::new(next(s.votes.len())), new);
+        let effects = effects.with_new_ids(&[record.id().get()])?;
         let vote = Vote {
             record: record.clone(),
             voted: BTreeSet::new(),

@@ -367,6 +367,7 @@ macro_rules! sql_dues_store {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
+                    let effects = effects.with_new_ids(&[from_db(id)?])?;
                     Self::apply_effects(&mut tx, effects, None).await?;
                     opened.push(SelfDepartureCase { id: $crate::CaseId::new(from_db(id)?), ..case });
                 }

@@ -333,6 +333,9 @@ macro_rules! sql_store {
                     Self::insert_online(&mut tx, id, &member).await?;
                     stored.push(member);
                 }
+                // The events of the new records name their ids (NEW_ID).
+                let ids: Vec<u64> = stored.iter().map(|m| m.id().get()).collect();
+                let effects = effects.with_new_ids(&ids)?;
                 Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(stored)

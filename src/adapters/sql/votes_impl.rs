@@ -144,6 +144,7 @@ macro_rules! sql_vote_store {
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
+                let effects = effects.with_new_ids(&[from_db(id)?])?;
                 Self::apply_effects(&mut tx, effects, None).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok($crate::election::VoteRecord {

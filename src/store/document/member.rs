@@ -79,60 +79,10 @@ pub struct ContactDocument<'a> {
     /// Preferred channels in order (`"email"`, `"wecom"`, `"dingtalk"`,
     /// `"feishu"`, `"sms"`, `"oa"`); absent when none.
     #[serde(rename = "channels", default, skip_serializing_if = "Vec::is_empty")]
-    pub channels: Vec<ChannelDocument>,
+    pub channels: Vec<super::ChannelDocument>,
     /// Tags, each `{"org": <id>, "name": "…"}`; absent when none.
     #[serde(rename = "tags", default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagDocument<'a>>,
-}
-
-/// A channel, stored by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ChannelDocument {
-    /// `"email"`.
-    #[serde(rename = "email")]
-    Email,
-    /// `"wecom"`.
-    #[serde(rename = "wecom")]
-    WeCom,
-    /// `"dingtalk"`.
-    #[serde(rename = "dingtalk")]
-    DingTalk,
-    /// `"feishu"`.
-    #[serde(rename = "feishu")]
-    Feishu,
-    /// `"sms"`.
-    #[serde(rename = "sms")]
-    Sms,
-    /// `"oa"`.
-    #[serde(rename = "oa")]
-    Oa,
-}
-
-impl From<crate::notify::Channel> for ChannelDocument {
-    fn from(c: crate::notify::Channel) -> Self {
-        use crate::notify::Channel as C;
-        match c {
-            C::Email => Self::Email,
-            C::WeCom => Self::WeCom,
-            C::DingTalk => Self::DingTalk,
-            C::Feishu => Self::Feishu,
-            C::Sms => Self::Sms,
-            C::Oa => Self::Oa,
-        }
-    }
-}
-
-impl From<ChannelDocument> for crate::notify::Channel {
-    fn from(c: ChannelDocument) -> Self {
-        match c {
-            ChannelDocument::Email => Self::Email,
-            ChannelDocument::WeCom => Self::WeCom,
-            ChannelDocument::DingTalk => Self::DingTalk,
-            ChannelDocument::Feishu => Self::Feishu,
-            ChannelDocument::Sms => Self::Sms,
-            ChannelDocument::Oa => Self::Oa,
-        }
-    }
 }
 
 /// A tag: the defining organisation and the name.
@@ -304,7 +254,11 @@ impl<'a> MemberDocument<'a> {
                     dingtalk: contact.im.dingtalk.as_deref().map(Cow::Borrowed),
                     feishu: contact.im.feishu.as_deref().map(Cow::Borrowed),
                 },
-                channels: contact.channels.iter().map(|c| (*c).into()).collect(),
+                channels: contact
+                    .channels
+                    .iter()
+                    .map(|c| super::ChannelDocument::from_domain(*c))
+                    .collect(),
                 tags: contact
                     .tags
                     .iter()
@@ -370,7 +324,11 @@ impl Document for MemberDocument<'static> {
                     dingtalk: c.im.dingtalk.map(Cow::into_owned),
                     feishu: c.im.feishu.map(Cow::into_owned),
                 },
-                channels: c.channels.into_iter().map(Into::into).collect(),
+                channels: c
+                    .channels
+                    .into_iter()
+                    .map(super::ChannelDocument::into_domain)
+                    .collect(),
                 tags: c
                     .tags
                     .into_iter()

@@ -75,7 +75,7 @@ pub use member::{
     ContactDocument, IdentityDocument, ImIdsDocument, MemberDocument, OccupationDocument,
     RegistrationDocument,
 };
-pub use notify::{ChannelDocument, OutgoingMessageDocument};
+pub use notify::{ChannelDocument, OutgoingMessageDocument, ProviderTemplateDocument};
 pub use office::OfficeHolderDocument;
 pub use org::OrgKindDocument;
 pub use record::{

@@ -44,6 +44,29 @@ pub struct OutgoingMessageDocument<'a> {
     /// The text.
     #[serde(rename = "body")]
     pub body: Cow<'a, str>,
+    /// Blind-copy addresses (e-mail); absent when none.
+    #[serde(rename = "bcc", default, skip_serializing_if = "Vec::is_empty")]
+    pub bcc: Vec<Cow<'a, str>>,
+    /// On SMS, the provider's template: `{"code": "…", "params": [["name",
+    /// "value"], …]}`; absent when none.
+    #[serde(
+        rename = "provider_template",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provider_template: Option<ProviderTemplateDocument>,
+}
+
+/// A provider-approved SMS template and its parameters, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderTemplateDocument {
+    /// The provider's template code.
+    #[serde(rename = "code")]
+    pub code: String,
+    /// (name, value) pairs.
+    #[serde(rename = "params")]
+    pub params: Vec<(String, String)>,
 }
 
 /// 渠道 (a channel), stored as its tag: `"email"`, `"wecom"`, `"dingtalk"`,
@@ -143,6 +166,14 @@ impl<'a> OutgoingMessageDocument<'a> {
             to_name: Cow::Borrowed(&m.to_name),
             subject: m.subject.as_deref().map(Cow::Borrowed),
             body: Cow::Borrowed(&m.body),
+            bcc: m.bcc.iter().map(|b| Cow::Borrowed(b.as_str())).collect(),
+            provider_template: m
+                .provider_template
+                .as_ref()
+                .map(|p| ProviderTemplateDocument {
+                    code: p.code.clone(),
+                    params: p.params.clone(),
+                }),
         }
     }
 }
@@ -162,9 +193,19 @@ impl Document for OutgoingMessageDocument<'static> {
             self.to_name,
             self.body,
         );
-        Ok(match self.subject {
+        let mut m = match self.subject {
             Some(s) => m.subject(s),
             None => m,
-        })
+        };
+        for b in self.bcc {
+            m = m.bcc(b);
+        }
+        if let Some(p) = self.provider_template {
+            m = m.provider_template(crate::notify::ProviderTemplate {
+                code: p.code,
+                params: p.params,
+            });
+        }
+        Ok(m)
     }
 }
