@@ -542,9 +542,11 @@ async fn tags_select_and_preferences_choose_the_channel() {
         vec![(Channel::Email, 1), (Channel::Sms, 1)]
     );
     // Member 2 prefers SMS and gets a mobile later: the preference wins.
-    let mut c = dangjian::member::Contact::default();
-    c.email = Some("x@example.com".parse().unwrap());
-    c.mobile = Some("13900139000".parse().unwrap());
+    let c = dangjian::member::Contact {
+        email: Some("x@example.com".parse().unwrap()),
+        mobile: Some("13900139000".parse().unwrap()),
+        ..Default::default()
+    };
     let mut reg = dangjian::member::Registration::new(
         "赵六".parse().unwrap(),
         nth_id_number(700),
@@ -625,11 +627,7 @@ async fn an_assessment_tells_the_branch_and_the_scan_finds_arrears() {
     for m in &s.members {
         treasurer
             .dues()
-            .declare_income(DeclareIncome::new(
-                *m,
-                "2024-05".parse().unwrap(),
-                wage.clone(),
-            ))
+            .declare_income(DeclareIncome::new(*m, "2024-05".parse().unwrap(), wage))
             .await
             .unwrap();
     }
