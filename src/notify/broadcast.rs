@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// The longest broadcast key, in bytes.
 pub const MAX_BROADCAST_KEY: usize = 100;
 
-/// 人员类别: the kinds of member a broadcast may select (seeds: 党委委员,
+/// 人员类别: the kinds of member a broadcast may select (county practice: 党委委员,
 /// 普通党员, 双重管理党员).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
