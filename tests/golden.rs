@@ -434,8 +434,8 @@ fn outgoing_messages() {
     golden_eq::<OutgoingMessageDocument>("outgoing_message_sms", sms, enc);
     // A channel this library does not know is refused as corrupt.
     let json = file("outgoing_message_sms").replace("\"sms\"", "\"fax\"");
-    let err =
-        document::decode_domain::<OutgoingMessageDocument>(&json, "notify_messages", 3).unwrap_err();
+    let err = document::decode_domain::<OutgoingMessageDocument>(&json, "notify_messages", 3)
+        .unwrap_err();
     assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
     assert!(err.message().contains("notify_messages row 3"), "{err}");
 }

@@ -3,6 +3,8 @@
 //! others still run and pass; a filter runs one trial by name.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use dangjian::MessageId;
 use dangjian::access::Placement;
 use dangjian::dues::{
     DuesProfile, LedgerEntry, NewLedgerEntry, NewPayment, PaymentOutcome, SelfDepartureCase,
@@ -11,6 +13,7 @@ use dangjian::election::{
     AttendanceMode, NewVote, SealedBallot, VoteId, VoteRecord, WrittenOpinion,
 };
 use dangjian::member::{EmployeeNo, IdNumber, Member, NewMember};
+use dangjian::notify::StoredMessage;
 use dangjian::org::{NewOrganisation, OrgTree, Organisation};
 use dangjian::record::{NewRecordEntry, RecordEntry};
 use dangjian::store::Effects;
@@ -20,9 +23,6 @@ use dangjian::store::{
 use dangjian::store::{JournalEntry, JournalStore, Stream};
 use dangjian::testing::{self, Arguments, Trial};
 use dangjian::{CaseId, JournalId, MemberId, OrgId};
-use chrono::{DateTime, Utc};
-use dangjian::MessageId;
-use dangjian::notify::StoredMessage;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 

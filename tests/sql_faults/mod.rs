@@ -408,13 +408,19 @@ async fn outbox_rows_that_disagree_are_corrupt(backend: Backend, url: &str) {
         ("channel = 'email'", true),
         ("channel = 'fax'", true),
         ("message = '{\"format\":1}'", true),
-        ("message = '{\"format\":2,\"idempotency_key\":\"k1\"}'", true),
+        (
+            "message = '{\"format\":2,\"idempotency_key\":\"k1\"}'",
+            true,
+        ),
         ("message = 'not json'", true),
         // A lease without a held status, a held status without a lease: a
         // claim rewrites both, so only the read is refused.
         ("status = 'leased'", false),
         ("lease_owner = 'node-a'", false),
-        ("status = 'delivered', lease_owner = 'node-a', lease_until = next_at", false),
+        (
+            "status = 'delivered', lease_owner = 'node-a', lease_until = next_at",
+            false,
+        ),
     ];
     for (edit, claim_fails) in edits {
         let sql = format!("UPDATE notify_messages SET {edit} WHERE id = {id}");
@@ -422,7 +428,8 @@ async fn outbox_rows_that_disagree_are_corrupt(backend: Backend, url: &str) {
         let err = store.message(good.id).await.unwrap_err();
         assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{edit}: {err}");
         assert!(
-            err.to_string().contains(&format!("notify_messages row {id}")),
+            err.to_string()
+                .contains(&format!("notify_messages row {id}")),
             "{edit}: {err}"
         );
         if claim_fails {
@@ -430,7 +437,11 @@ async fn outbox_rows_that_disagree_are_corrupt(backend: Backend, url: &str) {
             assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{edit}: {err}");
         }
         raw(backend, url, &mend).await.unwrap();
-        assert_eq!(store.message(good.id).await.unwrap().as_ref(), Some(&good), "{edit}");
+        assert_eq!(
+            store.message(good.id).await.unwrap().as_ref(),
+            Some(&good),
+            "{edit}"
+        );
     }
     // A status the schema does not know is refused by the database itself.
     let sql = format!("UPDATE notify_messages SET status = 'sent' WHERE id = {id}");

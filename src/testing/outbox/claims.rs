@@ -218,7 +218,7 @@ pub(crate) async fn each_outcome_settles_as_specified(store: Arc<dyn Store>) {
             let key = format!("o{n}-{started}");
             enqueue(&store, batch(&[key.as_str()])).await;
             let claimed = store.claim("a", at(0), at(60), MAX_CLAIM).await.unwrap();
-            assert_eq!(keys(&claimed), [key.clone()]);
+            assert_eq!(keys(&claimed), vec![key.clone()]);
             let id = claimed[0].id;
             if started {
                 assert!(store.start_sending(id, "a").await.unwrap());
