@@ -86,7 +86,8 @@ sql_outbox_store!(
     Postgres,
     rust_decimal::Decimal,
     " FOR UPDATE",
-    " FOR UPDATE SKIP LOCKED"
+    " FOR UPDATE SKIP LOCKED",
+    true
 );
 
 impl PgStore {

@@ -2,12 +2,12 @@
 //! NOTE-7): the cursor's compare-and-set, the budget charge under a row
 //! lock, the keys stored already, and the multi-row insert of messages.
 //!
-//! `sql_outbox_enqueue!(Store, Db, MoneyColumn, " FOR UPDATE")` adds them to
-//! a backend as associated functions on its transaction's connection;
-//! `sql_outbox_store!` expands it.
+//! `sql_outbox_enqueue!(Store, Db, MoneyColumn, " FOR UPDATE", true)` adds
+//! them to a backend as associated functions on its transaction's
+//! connection; `sql_outbox_store!` expands it.
 
 macro_rules! sql_outbox_enqueue {
-    ($store:ty, $db:ty, $money:ty, $lock:literal) => {
+    ($store:ty, $db:ty, $money:ty, $lock:literal, $plain_first:literal) => {
         impl $store {
             /// Moves a fan-out cursor by compare-and-set inside `conn`'s
             /// transaction; a cursor not where it was read is a conflict.
@@ -98,6 +98,36 @@ macro_rules! sql_outbox_enqueue {
         }
 
         impl $store {
+            /// Stores the messages of `rows` whose key is new; returns how
+            /// many. With `$plain_first`, the keys stored already are left
+            /// out and the rest inserted plainly, redone from a savepoint
+            /// with `ON CONFLICT` should a concurrent enqueue have committed
+            /// one of them meanwhile; otherwise straight with `ON CONFLICT`.
+            async fn store_messages(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                rows: Vec<$crate::adapters::sql::NewRow<'_, $money>>,
+            ) -> Result<usize, $crate::store::StoreError> {
+                use $crate::adapters::sql::map_err;
+                const SKIP: &str = " ON CONFLICT (idempotency_key) DO NOTHING";
+                if !$plain_first {
+                    return Self::insert_messages(conn, &rows, SKIP).await.map_err(map_err);
+                }
+                let old = Self::stored_keys(conn, &rows).await?;
+                let rows: Vec<_> = rows.into_iter().filter(|r| !old.contains(r.0)).collect();
+                let mut plain = sqlx::Connection::begin(&mut *conn).await.map_err(map_err)?;
+                match Self::insert_messages(&mut plain, &rows, "").await {
+                    Ok(n) => {
+                        plain.commit().await.map_err(map_err)?;
+                        Ok(n)
+                    }
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        plain.rollback().await.map_err(map_err)?;
+                        Self::insert_messages(conn, &rows, SKIP).await.map_err(map_err)
+                    }
+                    Err(e) => Err(map_err(e)),
+                }
+            }
+
             /// The keys of `rows` that are stored already.
             async fn stored_keys(
                 conn: &mut <$db as sqlx::Database>::Connection,
