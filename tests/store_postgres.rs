@@ -33,6 +33,10 @@ fn main() {
             "postgres::ballots_cannot_be_linked_to_voters_in_postgres",
             ballots_cannot_be_linked_to_voters_in_postgres,
         ),
+        async_trial(
+            "postgres::an_enqueue_racing_a_key_committed_meanwhile_skips_it",
+            an_enqueue_racing_a_key_committed_meanwhile_skips_it,
+        ),
     ]);
     if std::env::var_os("DATABASE_URL").is_none() {
         eprintln!(
@@ -145,4 +149,45 @@ async fn ballots_cannot_be_linked_to_voters_in_postgres() {
         physical, cast_order,
         "rows are not laid out in casting order"
     );
+}
+
+/// An enqueue whose key another transaction inserts and commits while the
+/// enqueue runs (after its look-up of the stored keys) skips that key and
+/// stores the rest: the plain insert meets the unique constraint and is
+/// redone from a savepoint with `ON CONFLICT DO NOTHING`.
+async fn an_enqueue_racing_a_key_committed_meanwhile_skips_it() {
+    use chrono::TimeZone;
+    use dangjian::notify::{Channel, Enqueue, NewMessage, OutgoingMessage};
+    use dangjian::store::Enqueued;
+    use dangjian::store::document::{self, OutgoingMessageDocument};
+    let url = fresh_url();
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect(&url).await.unwrap());
+    let now = chrono::Utc.with_ymd_and_hms(2024, 6, 3, 9, 0, 0).unwrap();
+    let message = |key: &str| {
+        let out = OutgoingMessage::new(key, Channel::Email, "a@example.com", "张三", "通知");
+        NewMessage::new(dangjian::OrgId::new(1), out, now)
+    };
+    let first = message("k1");
+    let doc = document::encode(&OutgoingMessageDocument::from_domain(&first.message)).unwrap();
+    let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut other).await.unwrap();
+    sqlx::query(
+        "INSERT INTO notify_messages (idempotency_key, org_id, channel, next_at, cost, created_at, message) \
+         VALUES ('k1', 1, 'email', $1, 0, $1, $2)",
+    )
+    .bind(now)
+    .bind(&doc)
+    .execute(&mut other)
+    .await
+    .unwrap();
+    let racing = Arc::clone(&store);
+    let batch = Enqueue::new(vec![first, message("k2")]);
+    let enqueue = tokio::spawn(async move { racing.enqueue(batch).await });
+    // The enqueue's insert waits on the uncommitted key.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+    assert_eq!(enqueue.await.unwrap().unwrap(), Enqueued::new(1, 1));
+    let k1 = store.message_by_key("k1").await.unwrap().unwrap();
+    let k2 = store.message_by_key("k2").await.unwrap().unwrap();
+    assert!(k1.id < k2.id, "k1 is the row the other transaction wrote");
 }

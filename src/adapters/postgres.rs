@@ -81,7 +81,14 @@ sql_dues_store!(PgStore, Postgres, rust_decimal::Decimal);
 sql_dues_batch!(PgStore, Postgres, rust_decimal::Decimal, " FOR UPDATE");
 sql_discipline_store!(PgStore, Postgres);
 sql_office_store!(PgStore, Postgres);
-sql_outbox_store!(PgStore, Postgres, " FOR UPDATE", " FOR UPDATE SKIP LOCKED");
+sql_outbox_store!(
+    PgStore,
+    Postgres,
+    rust_decimal::Decimal,
+    " FOR UPDATE",
+    " FOR UPDATE SKIP LOCKED",
+    true
+);
 
 impl PgStore {
     /// The placement of one member: the memberships cut out of the record

@@ -92,7 +92,7 @@ sql_dues_store!(SqliteStore, Sqlite, String);
 sql_dues_batch!(SqliteStore, Sqlite, String, "");
 sql_discipline_store!(SqliteStore, Sqlite);
 sql_office_store!(SqliteStore, Sqlite);
-sql_outbox_store!(SqliteStore, Sqlite, "", "");
+sql_outbox_store!(SqliteStore, Sqlite, String, "", "", false);
 
 impl SqliteStore {
     /// The placement of one member: the memberships cut out of the record

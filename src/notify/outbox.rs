@@ -375,6 +375,26 @@ pub struct Spend {
     pub budget: Money,
 }
 
+impl Spend {
+    /// A charge of `amount` to `org`'s budget `budget` for `year`.
+    ///
+    /// ```
+    /// use dangjian::notify::Spend;
+    /// use dangjian::OrgId;
+    /// let s = Spend::new(OrgId::new(1), 2024, "45.00".parse()?, "3000.00".parse()?);
+    /// assert_eq!(s.amount.to_string(), "45.00");
+    /// # Ok::<(), dangjian::dues::DuesError>(())
+    /// ```
+    pub fn new(org: OrgId, year: i32, amount: Money, budget: Money) -> Self {
+        Self {
+            org,
+            year,
+            amount,
+            budget,
+        }
+    }
+}
+
 /// 事件游标: moves a named journal cursor from `from` to `to` in the same
 /// transaction as the messages an event fan-out enqueues, so two
 /// dispatchers fanning out the same events cannot both succeed.

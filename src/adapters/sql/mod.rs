@@ -26,11 +26,16 @@ mod discipline_impl;
 #[macro_use]
 pub(crate) mod offices_impl;
 #[macro_use]
+pub(crate) mod outbox_rows;
+#[macro_use]
+mod outbox_enqueue;
+#[macro_use]
 pub(crate) mod outbox_impl;
 
 pub(crate) use offices_impl::{OfficeRow, office_from_row};
-pub(crate) use outbox_impl::{
-    MESSAGE_CHUNK, MessageRow, message_from_row, messages_from_rows, money_from_text, new_rows,
+pub(crate) use outbox_rows::{
+    MESSAGE_CHUNK, MessageRow, NewRow, message_from_row, messages_from_rows, money_from_text,
+    new_rows,
 };
 
 /// An organisation row: id, name, kind (JSON), parent, version.
