@@ -11,6 +11,20 @@
 //! iterations, outside the measured part. The ratio ours / baseline is
 //! printed from interleaved pairs, so that both sides see the same machine
 //! noise. Target: under 1 s each, ratio at most 1.5.
+//!
+//! Figures on the shared 2-core test machine (noisy: other builds ran;
+//! PostgreSQL 15 with fsync off), criterion median of 10 samples, and the
+//! median ratio of 9 interleaved pairs:
+//!
+//! | backend | ours | bare INSERT | ratio |
+//! |---|---|---|---|
+//! | SQLite file | 550 ms | 479 ms | 1.14 |
+//! | PostgreSQL | 693 ms | 606 ms | 1.22 |
+//!
+//! Both sides spend most of the time in the database writing 25,000 rows
+//! of about 550 bytes; ours adds the storage documents' encoding (about
+//! 50 ms), and on PostgreSQL the look-up of the keys stored already, which
+//! costs less than the `ON CONFLICT` it avoids.
 
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
