@@ -675,3 +675,49 @@ async fn an_assessment_tells_the_branch_and_the_scan_finds_arrears() {
         arrears[0].message.body
     );
 }
+
+#[tokio::test]
+async fn a_dual_managing_organisation_reaches_the_members_it_manages() {
+    use dangjian::member::{ChangeMembership, MembershipKind, MembershipRequest};
+    let s = setup(3, budget("1.00")).await;
+    // Member 1 of branch A is co-managed by the "elsewhere" branch.
+    let join = MembershipRequest::Join {
+        org: s.w.elsewhere,
+        kind: MembershipKind::DualManagement,
+        on: d(2024, 6, 3),
+    };
+    s.dj.act_as(&s.w.secretary_a())
+        .members()
+        .change_membership(ChangeMembership::new(s.members[1], join))
+        .await
+        .unwrap();
+    let there = s.dj.act_as(&s.w.elsewhere_officer());
+    let dual = Broadcast::new(
+        s.w.elsewhere,
+        "dual",
+        Selection::Category {
+            root: s.w.elsewhere,
+            category: Category::DualManaged,
+        },
+        "双重管理党员请参加本月组织生活。",
+    );
+    let plan = there.notify().dry_run(&dual).await.unwrap();
+    assert_eq!(plan.selected, 1);
+    assert_eq!(plan.per_channel, vec![(Channel::Email, 1)]);
+    // By list too, but not branch A's other members.
+    let listed = Broadcast::new(
+        s.w.elsewhere,
+        "l",
+        Selection::List(vec![s.members[1]]),
+        "通知",
+    );
+    assert_eq!(there.notify().dry_run(&listed).await.unwrap().selected, 1);
+    let other = Broadcast::new(
+        s.w.elsewhere,
+        "o",
+        Selection::List(vec![s.members[2]]),
+        "通知",
+    );
+    let err = there.notify().dry_run(&other).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
