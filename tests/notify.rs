@@ -162,13 +162,7 @@ async fn two_dispatchers_at_once_send_every_message_once() {
 async fn retryable_waits_permanent_dead_letters_and_a_person_retries() {
     let s = setup(3, budget("1.00")).await;
     let officer = s.dj.act_as(&s.w.committee_officer());
-    let b = Broadcast::new(
-        s.w.committee,
-        "t1",
-        Selection::List(s.members[1..3].to_vec()),
-        "通知",
-    );
-    officer.notify().broadcast(b).await.unwrap();
+    s.send_to("t1", s.members[1..3].to_vec()).await;
     s.email.fail_next(SendError::Retryable {
         channel: Channel::Email,
         reason: "421 busy".into(),
@@ -213,14 +207,7 @@ async fn retryable_waits_permanent_dead_letters_and_a_person_retries() {
 #[tokio::test]
 async fn a_timeout_on_smtp_is_unknown_never_resent_and_reconciled_from_status() {
     let s = setup(2, budget("1.00")).await;
-    let officer = s.dj.act_as(&s.w.committee_officer());
-    let b = Broadcast::new(
-        s.w.committee,
-        "t2",
-        Selection::List(vec![s.members[1]]),
-        "通知",
-    );
-    officer.notify().broadcast(b).await.unwrap();
+    s.send_to("t2", vec![s.members[1]]).await;
     s.email.fail_next(SendError::Unknown {
         channel: Channel::Email,
         reason: "timeout after DATA".into(),
@@ -245,13 +232,7 @@ async fn a_timeout_on_smtp_is_unknown_never_resent_and_reconciled_from_status() 
 async fn an_expired_lease_is_resent_only_where_the_channel_deduplicates() {
     let s = setup(3, budget("1.00")).await;
     let officer = s.dj.act_as(&s.w.committee_officer());
-    let b = Broadcast::new(
-        s.w.committee,
-        "t3",
-        Selection::List(s.members[1..3].to_vec()),
-        "通知",
-    );
-    officer.notify().broadcast(b).await.unwrap();
+    s.send_to("t3", s.members[1..3].to_vec()).await;
     // A dispatcher claims both and dies while sending the first.
     let store = s.dj.store();
     let now = s.w.clock.now();

@@ -395,6 +395,32 @@ impl Spend {
     }
 }
 
+impl Spend {
+    /// What the organisation's year has spent once this charge is added
+    /// to `spent`, checked against the budget: what every store records
+    /// in the enqueue's transaction.
+    ///
+    /// # Errors
+    /// [`crate::store::StoreErrorKind::Rejected`] past the budget or the
+    /// range of an amount.
+    pub fn total_after(&self, spent: Money) -> Result<Money, crate::store::StoreError> {
+        use crate::store::{StoreError, StoreErrorKind};
+        let total = spent
+            .checked_add(self.amount)
+            .ok_or_else(|| StoreError::new(StoreErrorKind::Rejected, "the spending overflows"))?;
+        if total > self.budget {
+            return Err(StoreError::new(
+                StoreErrorKind::Rejected,
+                format!(
+                    "{} would spend {total} of its {} budget for {}",
+                    self.org, self.budget, self.year
+                ),
+            ));
+        }
+        Ok(total)
+    }
+}
+
 /// 事件游标: moves a named journal cursor from `from` to `to` in the same
 /// transaction as the messages an event fan-out enqueues, so two
 /// dispatchers fanning out the same events cannot both succeed.

@@ -511,6 +511,15 @@ impl OrgTree {
         out
     }
 
+    /// 全部党支部: every branch (physical and online) of the tree, in the
+    /// tree's order.
+    pub fn branches(&self) -> Vec<OrgId> {
+        self.iter()
+            .filter(|o| o.kind.is_branch())
+            .map(|o| o.id)
+            .collect()
+    }
+
     /// 下辖党支部: the branches (physical and online) in `root`'s subtree,
     /// in the order of [`OrgTree::subtree`].
     pub fn branches_in(&self, root: OrgId) -> Vec<OrgId> {

@@ -74,46 +74,29 @@ impl Session {
                         .into_iter()
                         .filter(|m| !officers.contains(&m.id()))
                         .collect(),
-                    Category::DualManaged => {
-                        let branches: Vec<_> = tree
-                            .iter()
-                            .filter(|o| o.kind.is_branch())
-                            .map(|o| o.id)
-                            .collect();
-                        store
-                            .members_by_home(&branches)
-                            .await?
-                            .into_iter()
-                            .filter(|m| {
-                                m.lifecycle().stage().is_member()
-                                    && m.memberships()
-                                        .dual()
-                                        .is_some_and(|d| tree.is_within(d, *root))
-                            })
-                            .collect()
-                    }
+                    Category::DualManaged => store
+                        .members_by_home(&tree.branches())
+                        .await?
+                        .into_iter()
+                        .filter(|m| {
+                            m.lifecycle().stage().is_member()
+                                && m.memberships()
+                                    .dual()
+                                    .is_some_and(|d| tree.is_within(d, *root))
+                        })
+                        .collect(),
                 }
             }
             Selection::Tag(tag) => {
                 self.selection_root(req.org, tag.org(), tree)?;
-                let branches: Vec<_> = tree
-                    .iter()
-                    .filter(|o| o.kind.is_branch())
-                    .map(|o| o.id)
-                    .collect();
-                let root = tag.org();
                 store
-                    .members_by_home(&branches)
+                    .members_by_home(&tree.branches())
                     .await?
                     .into_iter()
                     .filter(|m| {
-                        let p = m.memberships().placement();
                         m.lifecycle().stage().is_member()
                             && m.contact().tags.contains(tag)
-                            && [Some(p.home), p.dual]
-                                .into_iter()
-                                .flatten()
-                                .any(|o| tree.is_within(o, root))
+                            && managed_within(m, tag.org(), tree)
                     })
                     .collect()
             }
@@ -126,8 +109,7 @@ impl Session {
                     found.iter().map(|m| (m.id(), m)).collect();
                 for id in &wanted {
                     let reach = by_id.get(id).is_some_and(|m| {
-                        let p = m.memberships().placement();
-                        [Some(p.home), p.dual].into_iter().flatten().any(|o| {
+                        managing_orgs(m).any(|o| {
                             tree.is_within(o, req.org)
                                 && access::check_notify(&self.actor, o, tree).is_ok()
                         })
@@ -236,4 +218,17 @@ impl Session {
             budget,
         })
     }
+}
+
+/// The organisations that manage `m`: the home branch and a
+/// dual-managing organisation.
+pub(super) fn managing_orgs(m: &Member) -> impl Iterator<Item = OrgId> {
+    let p = m.memberships().placement();
+    [Some(p.home), p.dual].into_iter().flatten()
+}
+
+/// Whether `m` is managed (home or dual management) within `root`'s
+/// subtree: whom an organisation reaches (NOTE-9).
+pub(super) fn managed_within(m: &Member, root: OrgId, tree: &OrgTree) -> bool {
+    managing_orgs(m).any(|o| tree.is_within(o, root))
 }

@@ -111,11 +111,7 @@ impl NotifyHandle<'_> {
         let ahead = self.s.notifications().lookahead;
         let last = as_of + ahead;
         let near = |d: NaiveDate| as_of <= d && d <= last;
-        let branches: Vec<_> = tree
-            .iter()
-            .filter(|o| o.kind.is_branch())
-            .map(|o| o.id)
-            .collect();
+        let branches = tree.branches();
         let mut events = Vec::new();
         let mut member_ids = Vec::new();
         for m in store.members_by_home(&branches).await? {
@@ -470,13 +466,10 @@ impl NotifyHandle<'_> {
         ids.dedup();
         let found = store.get_members(&ids).await?;
         for id in &ids {
-            let inside = found.iter().find(|m| m.id() == *id).is_some_and(|m| {
-                let p = m.memberships().placement();
-                [Some(p.home), p.dual]
-                    .into_iter()
-                    .flatten()
-                    .any(|o| l.tree.is_within(o, org))
-            });
+            let inside = found
+                .iter()
+                .find(|m| m.id() == *id)
+                .is_some_and(|m| super::broadcast::managed_within(m, org, &l.tree));
             if !inside {
                 return Err(Error::not_found(Entity::Member, id));
             }

@@ -9,8 +9,8 @@ use dangjian::election::{BallotPaper, Body, Cast, ElectionBuilder, Mark, OpenEle
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Contact, Entry, Registration};
 use dangjian::notify::{
-    Accepted, Channel, ChannelStatus, DeliverOptions, MessageFilter, Notifications, Notifier,
-    Notifiers, OrgSettings, OutgoingMessage, SendError,
+    Accepted, Broadcast, Channel, ChannelStatus, DeliverOptions, MessageFilter, Notifications,
+    Notifier, Notifiers, OrgSettings, OutgoingMessage, Selection, SendError,
 };
 use dangjian::office::{Appoint, Post};
 use dangjian::store::Store;
@@ -98,6 +98,17 @@ impl Setup {
             .await
             .unwrap()
     }
+    /// The committee officer broadcasts "通知" under `key` to `members`.
+    pub async fn send_to(&self, key: &str, members: Vec<MemberId>) {
+        let b = Broadcast::new(self.w.committee, key, Selection::List(members), "通知");
+        self.dj
+            .act_as(&self.w.committee_officer())
+            .notify()
+            .broadcast(b)
+            .await
+            .unwrap();
+    }
+
     pub async fn all(&self) -> Vec<dangjian::notify::StoredMessage> {
         self.dj
             .store()

@@ -52,7 +52,6 @@ macro_rules! sql_outbox_enqueue {
                 spend: &$crate::notify::Spend,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::adapters::sql::{map_err, money_from_text, to_db};
-                use $crate::store::{StoreError, StoreErrorKind};
                 let org = to_db(spend.org.get())?;
                 sqlx::query(
                     "INSERT INTO notify_spending (org_id, year, spent) VALUES ($1, $2, $3) \
@@ -74,18 +73,7 @@ macro_rules! sql_outbox_enqueue {
                 .await
                 .map_err(map_err)?;
                 let spent = money_from_text(&spent, "notify_spending")?;
-                let total = spent.checked_add(spend.amount).ok_or_else(|| {
-                    StoreError::new(StoreErrorKind::Rejected, "the spending overflows")
-                })?;
-                if total > spend.budget {
-                    return Err(StoreError::new(
-                        StoreErrorKind::Rejected,
-                        format!(
-                            "{} would spend {total} of its {} budget for {}",
-                            spend.org, spend.budget, spend.year
-                        ),
-                    ));
-                }
+                let total = spend.total_after(spent)?;
                 sqlx::query("UPDATE notify_spending SET spent = $1 WHERE org_id = $2 AND year = $3")
                     .bind(Self::money_col(total))
                     .bind(org)

@@ -48,18 +48,7 @@ impl OutboxStore for MemoryStore {
                 .get(&(spend.org, spend.year))
                 .copied()
                 .unwrap_or(Money::ZERO);
-            let total = spent.checked_add(spend.amount).ok_or_else(|| {
-                StoreError::new(StoreErrorKind::Rejected, "the spending overflows")
-            })?;
-            if total > spend.budget {
-                return Err(StoreError::new(
-                    StoreErrorKind::Rejected,
-                    format!(
-                        "{} would spend {total} of its {} budget for {}",
-                        spend.org, spend.budget, spend.year
-                    ),
-                ));
-            }
+            let total = spend.total_after(spent)?;
             charge = Some(((spend.org, spend.year), total));
         }
         let (mut stored, mut skipped) = (0, 0);
