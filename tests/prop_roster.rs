@@ -108,6 +108,15 @@ fn csv(people: &[Person]) -> String {
     out
 }
 
+/// The case the property test found: one byte changed in a cell
+/// reference made calamine's parser overflow and panic.
+#[test]
+fn a_damaged_cell_reference_is_a_typed_error() {
+    let mut bytes = SAMPLE.to_vec();
+    bytes[3949] = 53;
+    assert!(read(&bytes).is_err());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 

@@ -209,7 +209,19 @@ fn read_csv(bytes: &[u8]) -> Result<Raw, RosterFileError> {
     Ok(rows)
 }
 
+/// A damaged workbook is bad input, never a crash: calamine can panic on
+/// one (an arithmetic overflow in its cell-reference parser, found by
+/// `tests/prop_roster.rs`), so its work runs under `catch_unwind` and a
+/// panic becomes [`RosterFileError::BadXlsx`].
 fn read_xlsx(bytes: &[u8]) -> Result<Raw, RosterFileError> {
+    std::panic::catch_unwind(|| read_xlsx_unguarded(bytes)).unwrap_or_else(|_| {
+        Err(RosterFileError::BadXlsx(
+            "the workbook is damaged (the xlsx reader could not parse it)".into(),
+        ))
+    })
+}
+
+fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Raw, RosterFileError> {
     let bad = |e: calamine::XlsxError| RosterFileError::BadXlsx(e.to_string());
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
     let Some(sheet) = book.sheet_names().first().cloned() else {
