@@ -416,6 +416,13 @@ impl dangjian::store::OutboxStore for Broken {
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         self.0.prune(before).await
     }
+    async fn take_rate(
+        &self,
+        keys: &[dangjian::notify::RateKey],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.0.take_rate(keys, now).await
+    }
     async fn spent(&self, org: OrgId, year: i32) -> Result<dangjian::dues::Money, StoreError> {
         self.0.spent(org, year).await
     }

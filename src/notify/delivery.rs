@@ -8,6 +8,7 @@
 //! from the channel's delivery status, never blindly re-sent
 //! (`docs/RULES.md` NOTE-5). [`RetryPolicy::next`] is the pure schedule.
 
+use super::rate::RateKey;
 use super::template::Channel;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -181,6 +182,43 @@ pub trait Notifier: Send + Sync {
     ) -> Result<Option<ChannelStatus>, SendError> {
         let _ = (message, channel_id);
         Ok(None)
+    }
+
+    /// 限流键: the limits `message` counts against (a robot's 20 a
+    /// minute, a member's 30 a minute on a WeCom app, a number's flow
+    /// control at an SMS provider). The dispatcher records one send under
+    /// each in the store before sending, and holds the message back while
+    /// any is full (`docs/RULES.md` NOTE-10). The default has none.
+    fn limits(&self, message: &OutgoingMessage) -> Vec<RateKey> {
+        let _ = message;
+        Vec::new()
+    }
+
+    /// 回执: whether [`Notifier::status`] can also report on a message the
+    /// channel accepted (read receipts, or a drop after acceptance, as
+    /// DingTalk's send results give). The dispatcher then asks about
+    /// recently delivered messages too. The default: no.
+    fn reports_receipts(&self) -> bool {
+        false
+    }
+
+    /// The most messages one [`Notifier::send_batch`] call should be
+    /// given (default 1). An adapter whose API takes many recipients in
+    /// one call answers more, and splits what it is given into calls the
+    /// API's own limit allows.
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    /// Sends several messages, answering one result per message in the
+    /// order given: a number that failed fails for that message only.
+    /// The default sends them one by one.
+    async fn send_batch(&self, messages: &[OutgoingMessage]) -> Vec<Result<Accepted, SendError>> {
+        let mut out = Vec::with_capacity(messages.len());
+        for m in messages {
+            out.push(self.send(m).await);
+        }
+        out
     }
 }
 

@@ -1,6 +1,6 @@
 //! 通知 (notifications): the events the library raises, the templates that
 //! turn them into messages, and the channel facts a message must respect
-//! (`docs/RULES.md` NOTE-1 … NOTE-5).
+//! (`docs/RULES.md` NOTE-1 … NOTE-5, NOTE-10).
 //!
 //! This is the pure core: nothing here sends anything or reads a clock.
 //! An [`Event`] says what happened or falls due; a [`TemplateSet`] renders
@@ -18,6 +18,7 @@ mod error;
 mod event;
 mod outbox;
 mod prefs;
+mod rate;
 mod recipients;
 mod settings;
 mod sms;
@@ -35,6 +36,7 @@ pub use outbox::{
     Outcome, Resolution, Spend, Status, StoredMessage,
 };
 pub use prefs::{SetChannels, TagMembers};
+pub use rate::{MAX_RATE_KEY, MAX_WINDOW_SECONDS, RateKey, Window, wait_for_all, wait_until};
 pub use recipients::{Audience, address, choose_channel};
 pub use settings::{BEIJING, Notifications, OrgSettings, QuietHours, SmsSettings};
 pub use sms::{SMS_MAX_CHARS, SMS_PART_CHARS, SMS_SINGLE_CHARS, SmsError, sms_cost, sms_parts};

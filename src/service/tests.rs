@@ -111,6 +111,7 @@ mockall::mock! {
         async fn prune(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError>;
         async fn spent(&self, org: OrgId, year: i32) -> Result<crate::dues::Money, StoreError>;
         async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError>;
+        async fn take_rate(&self, keys: &[crate::notify::RateKey], now: chrono::DateTime<chrono::Utc>) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError>;
     }
     #[async_trait]
     impl JournalStore for Db {

@@ -37,7 +37,7 @@ pub use effects::{
 pub use error::{StoreError, StoreErrorKind, UniqueField};
 pub use memory::MemoryStore;
 pub use offices::OfficeStore;
-pub use outbox::{Enqueued, OutboxStore};
+pub use outbox::{Enqueued, MAX_RATE_KEYS, OutboxStore, check_rate_keys};
 pub use votes::*;
 
 use crate::access::Placement;

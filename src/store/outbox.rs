@@ -12,7 +12,7 @@
 
 use super::StoreError;
 use crate::dues::Money;
-use crate::notify::{Enqueue, MessageFilter, Outcome, Resolution, StoredMessage};
+use crate::notify::{Enqueue, MessageFilter, Outcome, RateKey, Resolution, StoredMessage};
 use crate::{JournalId, MessageId, OrgId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -135,4 +135,65 @@ pub trait OutboxStore: Send + Sync {
 
     /// Where the named cursor stands (`None` before its first move).
     async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError>;
+
+    /// 限流: records one send at `now` under every key whose windows
+    /// allow it, all or none, and answers `None`; when any key is full
+    /// it records nothing and answers the earliest time all would allow
+    /// one ([`crate::notify::wait_for_all`] over each key's sends).
+    ///
+    /// One atomic step however many dispatchers call it: two callers
+    /// never both take the last place in a window. A store may forget a
+    /// send once it is older than its key's longest window. A key with a
+    /// malformed name ([`RateKey::name_ok`]) is
+    /// [`super::StoreErrorKind::Rejected`], recording nothing.
+    async fn take_rate(
+        &self,
+        keys: &[RateKey],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
 }
+
+/// The keys a [`OutboxStore::take_rate`] may take (for stores): each name
+/// well-formed, no name twice, at most 16 keys.
+///
+/// # Errors
+/// [`super::StoreErrorKind::Rejected`] naming the first bad key.
+///
+/// ```
+/// use dangjian::notify::{RateKey, Window};
+/// use dangjian::store::check_rate_keys;
+/// let a = RateKey::new("sms.aliyun:13800000000", [Window::per_minute(1)]);
+/// assert!(check_rate_keys(&[a.clone()]).is_ok());
+/// assert!(check_rate_keys(&[a.clone(), a]).is_err());
+/// assert!(check_rate_keys(&[RateKey::new("has space", [])]).is_err());
+/// ```
+pub fn check_rate_keys(keys: &[RateKey]) -> Result<(), StoreError> {
+    use super::StoreErrorKind;
+    if keys.len() > MAX_RATE_KEYS {
+        return Err(StoreError::new(
+            StoreErrorKind::Rejected,
+            format!(
+                "{} rate keys in one take; at most {MAX_RATE_KEYS}",
+                keys.len()
+            ),
+        ));
+    }
+    for (i, k) in keys.iter().enumerate() {
+        if !k.name_ok() {
+            return Err(StoreError::new(
+                StoreErrorKind::Rejected,
+                "a rate key name must be 1 to 200 bytes of printable ASCII",
+            ));
+        }
+        if keys[..i].iter().any(|o| o.name == k.name) {
+            return Err(StoreError::new(
+                StoreErrorKind::Rejected,
+                format!("the rate key {} is named twice", k.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The most keys one [`OutboxStore::take_rate`] takes.
+pub const MAX_RATE_KEYS: usize = 16;

@@ -23,6 +23,9 @@ pub struct Outbox {
     issued: u64,
     spent: BTreeMap<(OrgId, i32), Money>,
     cursors: BTreeMap<String, JournalId>,
+    /// Every send recorded per rate key (never forgotten: a plain store
+    /// may keep them all).
+    rates: BTreeMap<String, Vec<DateTime<Utc>>>,
 }
 
 impl Outbox {
@@ -204,5 +207,30 @@ impl OutboxStore for PlainStore {
 
     async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError> {
         Ok(self.state().outbox.cursors.get(name).copied())
+    }
+
+    async fn take_rate(
+        &self,
+        keys: &[dangjian::notify::RateKey],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        dangjian::store::check_rate_keys(keys)?;
+        let mut s = self.state();
+        let o = &mut s.outbox;
+        let empty = Vec::new();
+        let mut wait: Option<DateTime<Utc>> = None;
+        for k in keys {
+            let sent = o.rates.get(&k.name).unwrap_or(&empty);
+            if let Some(at) = dangjian::notify::wait_until(sent, &k.windows, now) {
+                wait = Some(wait.map_or(at, |w| w.max(at)));
+            }
+        }
+        if wait.is_some() {
+            return Ok(wait);
+        }
+        for k in keys {
+            o.rates.entry(k.name.clone()).or_default().push(now);
+        }
+        Ok(None)
     }
 }

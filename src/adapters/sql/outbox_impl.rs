@@ -362,6 +362,74 @@ macro_rules! sql_outbox_store {
                         .map_err(map_err)?;
                 Ok(at.map(from_db).transpose()?.map($crate::JournalId::new))
             }
+
+            async fn take_rate(
+                &self,
+                keys: &[$crate::notify::RateKey],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<chrono::DateTime<chrono::Utc>>, $crate::store::StoreError> {
+                use $crate::adapters::sql::map_err;
+                $crate::store::check_rate_keys(keys)?;
+                let mut keys: Vec<&$crate::notify::RateKey> =
+                    keys.iter().filter(|k| !k.windows.is_empty()).collect();
+                if keys.is_empty() {
+                    return Ok(None);
+                }
+                // In name order, so two takes lock their rows in the same order.
+                keys.sort_by(|a, b| a.name.cmp(&b.name));
+                let mut tx = self.begin_write().await?;
+                let mut sent = Vec::with_capacity(keys.len());
+                for k in &keys {
+                    sqlx::query("INSERT INTO notify_rate_keys (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+                        .bind(&k.name)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let _: Option<String> = sqlx::query_scalar(concat!(
+                        "SELECT name FROM notify_rate_keys WHERE name = $1",
+                        $lock
+                    ))
+                    .bind(&k.name)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    let horizon = now - k.longest();
+                    sqlx::query("DELETE FROM notify_rate_sends WHERE name = $1 AND at <= $2")
+                        .bind(&k.name)
+                        .bind(horizon)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let at: Vec<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+                        "SELECT at FROM notify_rate_sends WHERE name = $1 AND at > $2",
+                    )
+                    .bind(&k.name)
+                    .bind(horizon)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    sent.push(at);
+                }
+                let wait = $crate::notify::wait_for_all(
+                    keys.iter().copied().zip(sent.iter().map(Vec::as_slice)),
+                    now,
+                );
+                if wait.is_some() {
+                    // Forgetting old sends is kept; nothing is recorded.
+                    tx.commit().await.map_err(map_err)?;
+                    return Ok(wait);
+                }
+                for k in &keys {
+                    sqlx::query("INSERT INTO notify_rate_sends (name, at) VALUES ($1, $2)")
+                        .bind(&k.name)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(None)
+            }
         }
     };
 }

@@ -20,6 +20,8 @@ pub(super) struct OutboxState {
     by_key: HashMap<String, MessageId>,
     spent: HashMap<(OrgId, i32), Money>,
     cursors: HashMap<String, JournalId>,
+    /// Sends per rate key, oldest first.
+    rates: HashMap<String, std::collections::VecDeque<DateTime<Utc>>>,
 }
 
 impl OutboxState {
@@ -207,5 +209,44 @@ impl OutboxStore for MemoryStore {
 
     async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError> {
         Ok(self.read()?.outbox.cursors.get(name).copied())
+    }
+
+    async fn take_rate(
+        &self,
+        keys: &[crate::notify::RateKey],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        crate::store::check_rate_keys(keys)?;
+        let mut inner = self.write()?;
+        let rates = &mut inner.outbox.rates;
+        for k in keys {
+            if let Some(log) = rates.get_mut(&k.name) {
+                let horizon = now - k.longest();
+                while log.front().is_some_and(|t| *t <= horizon) {
+                    log.pop_front();
+                }
+            }
+        }
+        let logs: Vec<Vec<DateTime<Utc>>> = keys
+            .iter()
+            .map(|k| {
+                rates
+                    .get(&k.name)
+                    .map(|l| l.iter().copied().collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if let Some(at) =
+            crate::notify::wait_for_all(keys.iter().zip(logs.iter().map(Vec::as_slice)), now)
+        {
+            return Ok(Some(at));
+        }
+        for k in keys.iter().filter(|k| !k.windows.is_empty()) {
+            let log = rates.entry(k.name.clone()).or_default();
+            // Kept in time order even when callers' clocks disagree.
+            let at = log.partition_point(|t| *t <= now);
+            log.insert(at, now);
+        }
+        Ok(None)
     }
 }
