@@ -33,6 +33,8 @@
 #[macro_use]
 mod sql;
 
+#[cfg(feature = "_http")]
+mod http;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "smtp")]
@@ -40,6 +42,17 @@ mod smtp;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "_http")]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "wecom",
+        feature = "dingtalk",
+        feature = "feishu",
+        feature = "sms"
+    )))
+)]
+pub use http::ChannelConfigError;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PgStore;

@@ -1,0 +1,1 @@
+//! The dingtalk fake (to be written).

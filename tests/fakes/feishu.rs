@@ -1,0 +1,1 @@
+//! The feishu fake (to be written).

@@ -1,0 +1,1 @@
+//! The wecom fake (to be written).
