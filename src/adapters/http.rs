@@ -163,7 +163,6 @@ pub(crate) fn fingerprint(secret: &str) -> String {
 /// have reached the provider (a timeout after it was sent, a connection
 /// dropped mid-answer) is [`SendError::Unknown`] unless the channel
 /// deduplicates (`dedupes`), when sending it again is safe.
-#[allow(dead_code)] // used by the adapters as they land
 pub(crate) fn transport_error(channel: Channel, e: reqwest::Error, dedupes: bool) -> SendError {
     // The URL may carry a webhook key or a token: never repeat it.
     let connect = e.is_connect() || e.is_builder();
@@ -191,7 +190,6 @@ pub(crate) fn transport_error(channel: Channel, e: reqwest::Error, dedupes: bool
 }
 
 /// The `Retry-After` (or a provider's reset header) in seconds, if any.
-#[allow(dead_code)] // used by the adapters as they land
 pub(crate) fn retry_after(
     headers: &reqwest::header::HeaderMap,
     names: &[&str],

@@ -34,6 +34,7 @@
 mod sql;
 
 #[cfg(feature = "_http")]
+#[allow(dead_code)] // until every adapter uses each helper
 mod http;
 #[cfg(feature = "postgres")]
 mod postgres;
