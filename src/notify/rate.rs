@@ -166,7 +166,10 @@ pub fn wait_until(
         }
         inside.sort_unstable();
         // The send whose leaving makes room: the (len − max + 1)-th oldest.
-        let free_at = inside[inside.len() - max] + w.length();
+        let Some(oldest) = inside.get(inside.len() - max) else {
+            continue;
+        };
+        let free_at = *oldest + w.length();
         latest = Some(latest.map_or(free_at, |l| l.max(free_at)));
     }
     latest

@@ -185,7 +185,7 @@ pub fn check_rate_keys(keys: &[RateKey]) -> Result<(), StoreError> {
                 "a rate key name must be 1 to 200 bytes of printable ASCII",
             ));
         }
-        if keys[..i].iter().any(|o| o.name == k.name) {
+        if keys.iter().take(i).any(|o| o.name == k.name) {
             return Err(StoreError::new(
                 StoreErrorKind::Rejected,
                 format!("the rate key {} is named twice", k.name),
