@@ -69,6 +69,12 @@ pub struct DeliverOptions {
     pub fan_out: usize,
     /// Unknown messages reconciled per run (default 100).
     pub reconcile: usize,
+    /// Delivered, unread messages asked about per run, on the channels
+    /// whose adapter reports receipts (default 100).
+    pub receipts: usize,
+    /// How long after delivery a message is still asked about (default 3
+    /// days).
+    pub receipt_window: Duration,
 }
 
 impl DeliverOptions {
@@ -80,7 +86,16 @@ impl DeliverOptions {
             lease: Duration::minutes(5),
             fan_out: 1_000,
             reconcile: 100,
+            receipts: 100,
+            receipt_window: Duration::days(3),
         }
+    }
+
+    /// Delivered, unread messages asked about per run (0: none).
+    #[must_use]
+    pub fn receipts(mut self, receipts: usize) -> Self {
+        self.receipts = receipts.min(MAX_CLAIM);
+        self
     }
 
     /// Messages claimed per run.
@@ -119,6 +134,14 @@ pub struct DeliveryReport {
     pub claimed: usize,
     /// Accepted by their channel.
     pub delivered: usize,
+    /// Held back without a try because a rate limit was full
+    /// (`docs/RULES.md` NOTE-10); due again when it has room.
+    pub throttled: usize,
+    /// Delivered messages the channel reported read.
+    pub read: usize,
+    /// Delivered messages the channel reported dropped after accepting
+    /// them (now dead letters).
+    pub dropped: usize,
     /// To be tried again later.
     pub retried: usize,
     /// Given up (dead letters).

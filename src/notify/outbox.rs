@@ -277,7 +277,7 @@ impl StoredMessage {
                 self.status = Status::Delivered;
                 self.delivered_at = Some(*at);
             }
-            (Resolution::NotDelivered { error }, Status::Unknown) => {
+            (Resolution::NotDelivered { error }, Status::Unknown | Status::Delivered) => {
                 self.status = Status::DeadLetter;
                 self.last_error = Some(error.clone());
             }
@@ -340,7 +340,9 @@ pub enum Resolution {
         /// When.
         at: DateTime<Utc>,
     },
-    /// An unknown message was not delivered: it becomes a dead letter.
+    /// An unknown message was not delivered, or a delivered one was
+    /// dropped after the channel accepted it (DingTalk's send result
+    /// lists it as flow-controlled): it becomes a dead letter.
     NotDelivered {
         /// Why.
         error: String,
@@ -480,6 +482,11 @@ pub struct MessageFilter {
     pub statuses: Vec<Status>,
     /// Only from these organisations (all when `None`).
     pub orgs: Option<Vec<OrgId>>,
+    /// Only on these channels (all when empty).
+    pub channels: Vec<Channel>,
+    /// Only those delivered after this time and not (yet) read: what a
+    /// channel with receipts is asked about.
+    pub unread_since: Option<DateTime<Utc>>,
 }
 
 impl MessageFilter {
@@ -492,7 +499,7 @@ impl MessageFilter {
     pub fn status(status: Status) -> Self {
         Self {
             statuses: vec![status],
-            orgs: None,
+            ..Self::default()
         }
     }
 
@@ -510,10 +517,38 @@ impl MessageFilter {
         self
     }
 
+    /// Only on these channels.
+    #[must_use]
+    pub fn on_channels(mut self, channels: Vec<Channel>) -> Self {
+        self.channels = channels;
+        self
+    }
+
+    /// Only delivered after `since` and not read.
+    ///
+    /// ```
+    /// use dangjian::notify::{Channel, MessageFilter, Status};
+    /// use chrono::{TimeZone, Utc};
+    /// let since = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+    /// let f = MessageFilter::status(Status::Delivered)
+    ///     .on_channels(vec![Channel::DingTalk])
+    ///     .unread_since(since);
+    /// assert_eq!(f.unread_since, Some(since));
+    /// ```
+    #[must_use]
+    pub fn unread_since(mut self, since: DateTime<Utc>) -> Self {
+        self.unread_since = Some(since);
+        self
+    }
+
     /// Whether `m` passes.
     pub fn matches(&self, m: &StoredMessage) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&m.status))
             && self.orgs.as_ref().is_none_or(|o| o.contains(&m.org))
+            && (self.channels.is_empty() || self.channels.contains(&m.channel()))
+            && self.unread_since.is_none_or(|since| {
+                m.read_at.is_none() && m.delivered_at.is_some_and(|d| d > since)
+            })
     }
 }
 

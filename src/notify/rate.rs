@@ -134,7 +134,8 @@ impl RateKey {
 /// ignored). `None`: it may go at `now`.
 ///
 /// A window of `max` in `seconds` is full at `now` when `max` sends fall
-/// in `(now − seconds, now]`; the next may then go once the oldest of
+/// after `now − seconds` (a send recorded ahead of `now` by a node whose
+/// clock runs ahead counts too); the next may then go once the oldest of
 /// those leaves it, at that send's time plus the window.
 ///
 /// ```
@@ -155,11 +156,9 @@ pub fn wait_until(
     let mut latest: Option<DateTime<Utc>> = None;
     for w in windows {
         let start = now - w.length();
-        let mut inside: Vec<DateTime<Utc>> = sent
-            .iter()
-            .copied()
-            .filter(|t| *t > start && *t <= now)
-            .collect();
+        // A send recorded later than `now` (another node's clock runs
+        // ahead) counts too: the limit is kept whoever's clock is right.
+        let mut inside: Vec<DateTime<Utc>> = sent.iter().copied().filter(|t| *t > start).collect();
         let max = usize::try_from(w.max).unwrap_or(usize::MAX);
         if inside.len() < max {
             continue;
@@ -206,9 +205,12 @@ mod tests {
         // At 60 s the send at 0 s is out ((0, 60] excludes 0).
         assert_eq!(wait_until(&sent, &w, t(60)), None);
         assert_eq!(wait_until(&sent[..19], &w, t(19)), None);
-        // Sends in the future (another node's clock ahead) count only once
-        // their time has come.
-        assert_eq!(wait_until(&[t(5)], &[Window::per_minute(1)], t(4)), None);
+        // A send recorded ahead of `now` (another node's clock runs ahead)
+        // counts: room once it leaves the window.
+        assert_eq!(
+            wait_until(&[t(5)], &[Window::per_minute(1)], t(4)),
+            Some(t(65))
+        );
     }
 
     #[test]

@@ -194,6 +194,13 @@ impl Session {
     }
 
     /// One dispatcher run (see [`super::NotifyHandle::deliver_due`]).
+    ///
+    /// Each claimed message is checked (an adapter for its channel, a
+    /// send interrupted on a channel that cannot deduplicate), then its
+    /// rate limits are taken in the store: a message over a full limit is
+    /// held back to the time the limit has room, without a try. The rest
+    /// are sent in batches of their adapter's size, each marked sending
+    /// just before its batch goes.
     pub(super) async fn run_dispatcher(
         &self,
         notifiers: &Notifiers,
@@ -207,26 +214,48 @@ impl Session {
         let claimed = store.claim(&opts.owner, now, until, opts.batch).await?;
         report.claimed = claimed.len();
         let margin = opts.lease / 5;
+        let mut batches: std::collections::BTreeMap<Channel, Vec<StoredMessage>> =
+            std::collections::BTreeMap::new();
         for m in claimed {
             if self.clock().now() + margin >= until {
                 report.left += 1;
                 continue;
             }
-            self.deliver_one(m, notifiers, opts, &mut report).await?;
+            let Some(m) = self.ready(m, notifiers, opts, &mut report).await? else {
+                continue;
+            };
+            let channel = m.channel();
+            let size = notifiers.get(channel).map_or(1, |n| n.batch_size().max(1));
+            let batch = batches.entry(channel).or_default();
+            batch.push(m);
+            if batch.len() >= size {
+                let full = std::mem::take(batch);
+                self.send_batch(full, notifiers, opts, until, &mut report)
+                    .await?;
+            }
+        }
+        for (_, batch) in batches {
+            if !batch.is_empty() {
+                self.send_batch(batch, notifiers, opts, until, &mut report)
+                    .await?;
+            }
         }
         self.reconcile(notifiers, opts.reconcile, &mut report)
             .await?;
+        self.receipts(notifiers, opts, &mut report).await?;
         Ok(report)
     }
 
-    async fn deliver_one(
+    /// A claimed message that may be sent now, or `None` when it was
+    /// settled instead (no adapter, an interrupted send that cannot be
+    /// repeated, a full rate limit).
+    async fn ready(
         &self,
         m: StoredMessage,
         notifiers: &Notifiers,
         opts: &DeliverOptions,
         report: &mut DeliveryReport,
-    ) -> Result<(), Error> {
-        let store = self.store();
+    ) -> Result<Option<StoredMessage>, Error> {
         let owner = opts.owner.as_str();
         let policy = self.notifications().retry;
         let Some(notifier) = notifiers.get(m.channel()) else {
@@ -237,7 +266,7 @@ impl Session {
             };
             let outcome = outcome_of(&policy, m.attempts.max(1), &error, self.clock().now());
             self.settle_counted(&m, owner, outcome, report).await?;
-            return Ok(());
+            return Ok(None);
         };
         if m.interrupted && !notifier.deduplicates() {
             // The last holder stopped while sending: it may have gone, and
@@ -246,21 +275,143 @@ impl Session {
                 error: "a dispatcher stopped while sending it".into(),
             };
             self.settle_counted(&m, owner, outcome, report).await?;
-            return Ok(());
+            return Ok(None);
         }
-        if !store.start_sending(m.id, owner).await? {
-            report.left += 1;
-            return Ok(());
+        let keys = notifier.limits(&m.message);
+        if keys.is_empty() {
+            return Ok(Some(m));
         }
-        let attempt = m.attempts.saturating_add(1);
-        let outcome = match notifier.send(&m.message).await {
-            Ok(accepted) => Outcome::Delivered {
-                channel_id: accepted.channel_id,
-                at: self.clock().now(),
-            },
-            Err(error) => outcome_of(&policy, attempt, &error, self.clock().now()),
+        let now = self.clock().timestamp();
+        match self.store().take_rate(&keys, now).await {
+            Ok(None) => Ok(Some(m)),
+            Ok(Some(at)) => {
+                let outcome = Outcome::RetryAt {
+                    at,
+                    error: format!("held back by a rate limit until {at}"),
+                };
+                if self.store().settle(m.id, owner, outcome).await? {
+                    report.throttled += 1;
+                } else {
+                    report.left += 1;
+                }
+                Ok(None)
+            }
+            // The adapter named a malformed key: this message can never go.
+            Err(e) if *e.kind() == StoreErrorKind::Rejected => {
+                let outcome = Outcome::DeadLetter {
+                    error: format!("the adapter's rate limit is malformed: {e}"),
+                };
+                self.settle_counted(&m, owner, outcome, report).await?;
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sends one batch on one channel and settles each message by its own
+    /// result.
+    async fn send_batch(
+        &self,
+        batch: Vec<StoredMessage>,
+        notifiers: &Notifiers,
+        opts: &DeliverOptions,
+        until: DateTime<Utc>,
+        report: &mut DeliveryReport,
+    ) -> Result<(), Error> {
+        let store = self.store();
+        let owner = opts.owner.as_str();
+        let policy = self.notifications().retry;
+        let Some(notifier) = batch.first().and_then(|m| notifiers.get(m.channel())) else {
+            return Ok(());
         };
-        self.settle_counted(&m, owner, outcome, report).await
+        if self.clock().now() + opts.lease / 5 >= until {
+            // Too little of the lease is left to start: the next run (or
+            // another dispatcher once the lease expires) takes them.
+            report.left += batch.len();
+            return Ok(());
+        }
+        let mut started = Vec::with_capacity(batch.len());
+        for m in batch {
+            if store.start_sending(m.id, owner).await? {
+                started.push(m);
+            } else {
+                report.left += 1;
+            }
+        }
+        if started.is_empty() {
+            return Ok(());
+        }
+        let messages: Vec<OutgoingMessage> = started.iter().map(|m| m.message.clone()).collect();
+        let mut results = notifier.send_batch(&messages).await.into_iter();
+        for m in &started {
+            let attempt = m.attempts.saturating_add(1);
+            let outcome = match results.next() {
+                Some(Ok(accepted)) => Outcome::Delivered {
+                    channel_id: accepted.channel_id,
+                    at: self.clock().now(),
+                },
+                Some(Err(error)) => outcome_of(&policy, attempt, &error, self.clock().now()),
+                // An adapter that answered fewer results than messages:
+                // whether the rest went is not known.
+                None => Outcome::Unknown {
+                    error: "the adapter gave no result for this message".into(),
+                },
+            };
+            self.settle_counted(m, owner, outcome, report).await?;
+        }
+        Ok(())
+    }
+
+    /// Asks the channels that report receipts about delivered, unread
+    /// messages of the last `receipt_window`, a page per run, going round.
+    async fn receipts(
+        &self,
+        notifiers: &Notifiers,
+        opts: &DeliverOptions,
+        report: &mut DeliveryReport,
+    ) -> Result<(), Error> {
+        let channels: Vec<Channel> = Channel::ALL
+            .into_iter()
+            .filter(|c| notifiers.get(*c).is_some_and(|n| n.reports_receipts()))
+            .collect();
+        if channels.is_empty() || opts.receipts == 0 {
+            return Ok(());
+        }
+        let since = self.clock().now() - opts.receipt_window;
+        let after = self.receipts_cursor().lock().map_or(None, |c| *c);
+        let filter = MessageFilter::status(Status::Delivered)
+            .on_channels(channels)
+            .unread_since(since);
+        let page = self.store().messages(&filter, after, opts.receipts).await?;
+        let next = if page.len() < opts.receipts {
+            None
+        } else {
+            page.last().map(|m| m.id)
+        };
+        if let Ok(mut c) = self.receipts_cursor().lock() {
+            *c = next;
+        }
+        for m in page {
+            let Some(notifier) = notifiers.get(m.channel()) else {
+                continue;
+            };
+            let resolution = match notifier.status(&m.message, m.channel_id.as_deref()).await {
+                Ok(Some(ChannelStatus::Read { at, .. })) => Resolution::Read { at },
+                Ok(Some(ChannelStatus::NotDelivered { reason })) => Resolution::NotDelivered {
+                    error: format!("dropped after the channel accepted it: {reason}"),
+                },
+                _ => continue,
+            };
+            let read = matches!(resolution, Resolution::Read { .. });
+            if self.store().resolve(m.id, resolution).await?.is_some() {
+                if read {
+                    report.read += 1;
+                } else {
+                    report.dropped += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn settle_counted(

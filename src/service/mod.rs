@@ -125,6 +125,8 @@ pub struct Dangjian {
     clock: Arc<dyn Clock>,
     rules: Arc<RuleBook>,
     notifications: Arc<crate::notify::Notifications>,
+    /// Where this node's receipts pass stopped (see `service::dispatch`).
+    receipts: Arc<std::sync::Mutex<Option<crate::MessageId>>>,
 }
 
 impl std::fmt::Debug for Dangjian {
@@ -197,6 +199,7 @@ impl Builder {
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             rules: Arc::new(self.rules.unwrap_or_default()),
             notifications: Arc::new(self.notifications.unwrap_or_default()),
+            receipts: Arc::default(),
         }
     }
 }
@@ -337,6 +340,11 @@ impl Session {
 
     pub(crate) fn notifications(&self) -> &crate::notify::Notifications {
         &self.dj.notifications
+    }
+
+    /// Where this node's receipts pass stopped.
+    pub(crate) fn receipts_cursor(&self) -> &std::sync::Mutex<Option<crate::MessageId>> {
+        &self.dj.receipts
     }
 }
 

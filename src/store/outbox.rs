@@ -101,8 +101,9 @@ pub trait OutboxStore: Send + Sync {
 
     /// Applies a reconciliation or a person's decision. `None` (and no
     /// change) when the message does not exist or the resolution does not
-    /// apply to its status (only an unknown message is found delivered or
-    /// not, only a delivered one is read, only a dead-lettered or unknown
+    /// apply to its status (only an unknown message is found delivered,
+    /// an unknown or a delivered one not delivered, only a delivered one
+    /// is read, only a dead-lettered or unknown
     /// one is retried).
     async fn resolve(
         &self,

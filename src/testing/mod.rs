@@ -189,6 +189,9 @@ fn checks() -> Vec<Check> {
         outbox::concurrent_enqueues_never_exceed_the_budget,
         outbox::cursor_moves_by_compare_and_set,
         outbox::messages_filter_and_page,
+        outbox::rate_takes_are_all_or_none_and_answer_when_there_is_room,
+        outbox::malformed_rate_keys_are_refused_recording_nothing,
+        outbox::concurrent_rate_takes_never_pass_the_limit,
         dump::empty_store_dumps_empty,
         dump::dump_is_complete_and_deterministic,
     ]

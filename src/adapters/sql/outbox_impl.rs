@@ -297,6 +297,18 @@ macro_rules! sql_outbox_store {
                         }
                         qb.push(")");
                     }
+                    if !filter.channels.is_empty() {
+                        qb.push(" AND channel IN (");
+                        let mut list = qb.separated(", ");
+                        for c in &filter.channels {
+                            list.push_bind($crate::store::document::ChannelDocument::from_domain(*c).as_str());
+                        }
+                        qb.push(")");
+                    }
+                    if let Some(since) = filter.unread_since {
+                        qb.push(" AND read_at IS NULL AND delivered_at > ");
+                        qb.push_bind(since);
+                    }
                     if let Some(ids) = chunk {
                         qb.push(" AND org_id IN (");
                         let mut list = qb.separated(", ");

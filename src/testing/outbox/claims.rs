@@ -310,7 +310,6 @@ pub(crate) async fn each_resolution_applies_only_where_it_may(store: Arc<dyn Sto
         (u4.id, Resolution::Read { at: at(9) }),
         (d.id, Resolution::Retry { at: at(9) }),
         (d.id, Resolution::Delivered { at: at(9) }),
-        (d.id, Resolution::NotDelivered { error: "x".into() }),
         (p.id, Resolution::Delivered { at: at(9) }),
         (p.id, Resolution::Retry { at: at(9) }),
         (l.id, Resolution::NotDelivered { error: "x".into() }),
@@ -326,4 +325,19 @@ pub(crate) async fn each_resolution_applies_only_where_it_may(store: Arc<dyn Sto
         );
     }
     assert_eq!(dump(&*store, &[]).await.unwrap(), before);
+    // A delivered message the channel dropped after accepting it (a
+    // receipt says so) becomes a dead letter, keeping its delivery time.
+    let dropped = store
+        .resolve(
+            d.id,
+            Resolution::NotDelivered {
+                error: "forbidden".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dropped.status, Status::DeadLetter);
+    assert_eq!(dropped.last_error.as_deref(), Some("forbidden"));
+    assert_eq!(get(&store, d.id).await, dropped);
 }

@@ -268,6 +268,8 @@ pub(crate) async fn messages_filter_and_page(store: Arc<dyn Store>) {
         };
         assert!(store.settle(m.id, "a", outcome).await.unwrap());
     }
+    let read = crate::notify::Resolution::Read { at: at(5) };
+    assert!(store.resolve(claimed[0].id, read).await.unwrap().is_some());
     let everything = all(&store).await;
     assert_eq!(everything.len(), 30);
     assert!(everything.windows(2).all(|w| w[0].id < w[1].id));
@@ -282,7 +284,26 @@ pub(crate) async fn messages_filter_and_page(store: Arc<dyn Store>) {
         settled_ones.from_orgs(vec![OrgId::new(3), OrgId::new(1), OrgId::new(3)]),
         MessageFilter::status(Status::Delivered).from_orgs(vec![OrgId::new(99)]),
         MessageFilter::all().from_orgs(vec![]),
+        MessageFilter::all().on_channels(vec![crate::notify::Channel::Email]),
+        MessageFilter::all().on_channels(vec![
+            crate::notify::Channel::Sms,
+            crate::notify::Channel::Email,
+        ]),
+        MessageFilter::status(Status::Delivered).unread_since(at(0)),
+        MessageFilter::all().unread_since(at(1)),
+        MessageFilter::all()
+            .on_channels(vec![crate::notify::Channel::Sms])
+            .unread_since(at(0))
+            .from_orgs(vec![OrgId::new(1), OrgId::new(2)]),
     ];
+    assert_eq!(
+        everything
+            .iter()
+            .filter(|m| MessageFilter::all().unread_since(at(0)).matches(m))
+            .count(),
+        5,
+        "six delivered, one read"
+    );
     for f in &filters {
         let expected: Vec<StoredMessage> = everything
             .iter()

@@ -3,10 +3,12 @@
 //! message to two dispatchers, settles and resolutions exactly as
 //! [`StoredMessage::settled`] and [`StoredMessage::resolved`] say, pruning,
 //! the budget and the fan-out cursor checked in the enqueue's own step,
-//! and listing by filter and page.
+//! listing by filter and page, and rate limits taken all or none
+//! (NOTE-10).
 
 mod claims;
 mod enqueue;
+mod rates;
 
 pub(super) use claims::{
     an_expired_lease_is_reclaimed, claims_respect_due_time_order_and_limit,
@@ -18,6 +20,10 @@ pub(super) use enqueue::{
     cursor_moves_by_compare_and_set, keys_are_unique_within_and_across_batches,
     large_batches_cross_statement_chunks, messages_filter_and_page,
     messages_round_trip_every_field, prune_removes_only_what_was_delivered_before,
+};
+pub(super) use rates::{
+    concurrent_rate_takes_never_pass_the_limit, malformed_rate_keys_are_refused_recording_nothing,
+    rate_takes_are_all_or_none_and_answer_when_there_is_room,
 };
 
 use crate::dues::Money;
