@@ -396,3 +396,113 @@ async fn broadcasts_keep_their_per_channel_counts_with_a_limit() {
     );
     assert_eq!(plan.unreachable.len(), 1);
 }
+
+/// One broadcast, every channel at once: each member on their own first
+/// choice, else the organisation's order, falling back when the member
+/// has no id on a channel; the dry run and the enqueue agree per channel,
+/// and the budget counts what the paid channel costs.
+#[tokio::test]
+async fn one_broadcast_reaches_each_member_on_their_channel_with_fallback() {
+    use dangjian::lifecycle::ImportedStage;
+    use dangjian::member::{Contact, Entry, Registration};
+    let w = common::world_on(Arc::new(MemoryStore::new()), common::d(2024, 6, 3)).await;
+    let order = vec![
+        Channel::WeCom,
+        Channel::DingTalk,
+        Channel::Feishu,
+        Channel::Email,
+        Channel::Sms,
+    ];
+    let notifications = Notifications::default()
+        .channels(order.clone())
+        .org(w.committee, budget("1.00").channels(order));
+    let dj = Dangjian::builder()
+        .store(w.dj.store().clone())
+        .clock(w.clock.clone())
+        .notifications(notifications)
+        .build();
+    let officer = dj.act_as(&w.committee_officer());
+    // (WeCom id, DingTalk id, e-mail, mobile, own order)
+    type Row = (
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Vec<Channel>,
+    );
+    let rows: Vec<Row> = vec![
+        (Some("zhangsan"), Some("ding-zs"), None, None, vec![]), // WeCom
+        (None, Some("ding-ls"), Some("ls@example.com"), None, vec![]), // no WeCom id: DingTalk
+        (
+            Some("wangwu"),
+            None,
+            Some("ww@example.com"),
+            None,
+            vec![Channel::Email],
+        ), // own choice
+        (None, None, None, Some("13800138000"), vec![]),         // SMS only
+        (None, None, None, None, vec![Channel::WeCom]),          // nothing: unreachable
+    ];
+    let mut ids = Vec::new();
+    for (i, (wecom, ding, email, mobile, own)) in rows.into_iter().enumerate() {
+        let mut c = Contact::default();
+        c.im.wecom = wecom.map(str::to_owned);
+        c.im.dingtalk = ding.map(str::to_owned);
+        c.email = email.map(|e| e.parse().unwrap());
+        c.mobile = mobile.map(|m| m.parse().unwrap());
+        c.channels = own;
+        let mut reg = Registration::new(
+            "李四".parse().unwrap(),
+            common::nth_id_number(300 + u32::try_from(i).unwrap()),
+            w.branch_a,
+            Entry::Import(ImportedStage::Full {
+                joined_on: common::d(2000, 7, 1),
+                full_since: common::d(2001, 7, 1),
+            }),
+        );
+        reg.contact = c;
+        let m = officer.members().register(reg).await.unwrap();
+        ids.push(officer.members().approve(m.id()).await.unwrap().id());
+    }
+    let b = Broadcast::new(
+        w.committee,
+        "all-channels",
+        Selection::List(ids.clone()),
+        "请按时参加主题党日活动。",
+    );
+    let plan = officer.notify().dry_run(&b).await.unwrap();
+    assert_eq!(
+        plan.per_channel,
+        vec![
+            (Channel::Email, 1),
+            (Channel::WeCom, 1),
+            (Channel::DingTalk, 1),
+            (Channel::Sms, 1)
+        ]
+    );
+    assert_eq!(plan.unreachable, vec![ids[4]]);
+    assert!(
+        plan.cost > dangjian::dues::Money::ZERO,
+        "the SMS is paid for"
+    );
+    let done = officer.notify().broadcast(b).await.unwrap();
+    assert_eq!(done.recipients(), 4);
+    let stored = dj
+        .store()
+        .messages(&MessageFilter::all(), None, 100)
+        .await
+        .unwrap();
+    let by_member: HashMap<MemberId, (Channel, String)> = stored
+        .iter()
+        .map(|m| (m.member.unwrap(), (m.channel(), m.message.to.clone())))
+        .collect();
+    assert_eq!(by_member[&ids[0]], (Channel::WeCom, "zhangsan".into()));
+    assert_eq!(by_member[&ids[1]], (Channel::DingTalk, "ding-ls".into()));
+    assert_eq!(
+        by_member[&ids[2]],
+        (Channel::Email, "ww@example.com".into())
+    );
+    assert_eq!(by_member[&ids[3]], (Channel::Sms, "13800138000".into()));
+    let charged = dj.store().spent(w.committee, 2024).await.unwrap();
+    assert_eq!(charged, plan.cost);
+}
