@@ -139,7 +139,10 @@ async fn a_stale_timestamp_is_refused_as_a_bad_signature() {
     let ours = Arc::new(FixedClock::new(server_clock.now() - Span::minutes(61)));
     let robot = robot(&fake, &ours).build().unwrap();
     let reason = permanent(robot.send(&msg("k1", "liming", BODY)).await);
-    assert!(reason.contains("310000") && reason.contains("sign not match"), "{reason}");
+    assert!(
+        reason.contains("310000") && reason.contains("sign not match"),
+        "{reason}"
+    );
     assert_eq!(fake.rejections()[0].code, 310000);
     assert!(fake.robot_messages().is_empty());
     // 59 minutes behind is within the hour.
@@ -164,11 +167,18 @@ async fn keywords() {
     let reason = permanent(blind.send(&msg("k1", "liming", "开会了")).await);
     assert!(reason.contains("keywords not in content"), "{reason}");
     // Told: refused before sending.
-    let robot = robot(&fake, &clock).keywords(["党费", "支部"]).build().unwrap();
+    let robot = robot(&fake, &clock)
+        .keywords(["党费", "支部"])
+        .build()
+        .unwrap();
     let before = fake.total_requests();
     let reason = permanent(robot.send(&msg("k2", "liming", "开会了")).await);
     assert!(reason.contains("keywords"), "{reason}");
-    assert_eq!(fake.total_requests(), before, "no request for a text without a keyword");
+    assert_eq!(
+        fake.total_requests(),
+        before,
+        "no request for a text without a keyword"
+    );
     robot.send(&msg("k3", "liming", BODY)).await.unwrap();
     assert_eq!(fake.robot_messages().len(), 1);
 }
@@ -179,7 +189,10 @@ async fn twenty_a_minute() {
     let fake = fake::start(clock.clone(), Setup::default()).await;
     let robot = robot(&fake, &clock).build().unwrap();
     for i in 0..20 {
-        robot.send(&msg(&format!("k{i}"), "liming", BODY)).await.unwrap();
+        robot
+            .send(&msg(&format!("k{i}"), "liming", BODY))
+            .await
+            .unwrap();
         advance(&clock, 1);
     }
     let after = retryable(robot.send(&msg("k20", "liming", BODY)).await);
@@ -204,7 +217,10 @@ async fn the_older_ten_minute_lock() {
         .build()
         .unwrap();
     for i in 0..20 {
-        robot.send(&msg(&format!("k{i}"), "liming", BODY)).await.unwrap();
+        robot
+            .send(&msg(&format!("k{i}"), "liming", BODY))
+            .await
+            .unwrap();
     }
     let after = retryable(robot.send(&msg("k20", "liming", BODY)).await);
     assert_eq!(after, Some(Span::minutes(10)));
@@ -278,13 +294,26 @@ async fn a_robot_timeout_is_unknown() {
 async fn robot_bad_input_is_refused_before_any_request() {
     let clock = clock();
     let fake = fake::start(clock.clone(), Setup::default()).await;
-    for secret in ["", "test0123456789", "SEC", "SEC 0123", "SEC密钥0123", "sec0123456789"] {
+    for secret in [
+        "",
+        "test0123456789",
+        "SEC",
+        "SEC 0123",
+        "SEC密钥0123",
+        "sec0123456789",
+    ] {
         let e = DingTalkRobot::builder(ROBOT_TOKEN, secret)
             .base_url(fake.uri())
             .build()
             .unwrap_err();
         assert!(
-            matches!(e, ChannelConfigError::BadCredential { channel: Channel::DingTalk, .. }),
+            matches!(
+                e,
+                ChannelConfigError::BadCredential {
+                    channel: Channel::DingTalk,
+                    ..
+                }
+            ),
             "{secret:?}: {e:?}"
         );
         if secret.len() > 3 {
@@ -292,8 +321,13 @@ async fn robot_bad_input_is_refused_before_any_request() {
         }
     }
     for token in ["", "a b", "令牌"] {
-        let e = DingTalkRobot::builder(token, ROBOT_SECRET).build().unwrap_err();
-        assert!(matches!(e, ChannelConfigError::BadCredential { .. }), "{e:?}");
+        let e = DingTalkRobot::builder(token, ROBOT_SECRET)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(e, ChannelConfigError::BadCredential { .. }),
+            "{e:?}"
+        );
     }
     let e = DingTalkRobot::builder(ROBOT_TOKEN, ROBOT_SECRET)
         .base_url("http://oapi.dingtalk.com")
@@ -426,7 +460,10 @@ async fn a_refused_app_secret_is_permanent() {
         .build()
         .unwrap();
     let reason = permanent(refused.send(&msg("k1", "u1", BODY)).await);
-    assert!(reason.contains("gettoken") && !reason.contains("wrong-secret"), "{reason}");
+    assert!(
+        reason.contains("gettoken") && !reason.contains("wrong-secret"),
+        "{reason}"
+    );
     assert_eq!(fake.requests(Api::AsyncSend), 0);
     // A busy gettoken is retryable; a broken connection too (nothing sent).
     let good = notice(&fake, &clock).build().unwrap();
@@ -439,21 +476,35 @@ async fn a_refused_app_secret_is_permanent() {
 
 #[tokio::test]
 async fn notice_configuration_is_checked() {
-    for (key, secret) in [("", APP_SECRET), (APP_KEY, ""), ("key with space", APP_SECRET), (APP_KEY, "密钥")] {
-        let e = DingTalkWorkNotice::builder(key, secret, AGENT_ID).build().unwrap_err();
-        assert!(matches!(e, ChannelConfigError::BadCredential { .. }), "{e:?}");
+    for (key, secret) in [
+        ("", APP_SECRET),
+        (APP_KEY, ""),
+        ("key with space", APP_SECRET),
+        (APP_KEY, "密钥"),
+    ] {
+        let e = DingTalkWorkNotice::builder(key, secret, AGENT_ID)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(e, ChannelConfigError::BadCredential { .. }),
+            "{e:?}"
+        );
         if !secret.is_empty() {
             assert!(!e.to_string().contains(secret));
         }
     }
-    let e = DingTalkWorkNotice::builder(APP_KEY, APP_SECRET, 0).build().unwrap_err();
+    let e = DingTalkWorkNotice::builder(APP_KEY, APP_SECRET, 0)
+        .build()
+        .unwrap_err();
     assert!(matches!(e, ChannelConfigError::Invalid(..)), "{e:?}");
     let e = DingTalkWorkNotice::builder(APP_KEY, APP_SECRET, AGENT_ID)
         .base_url("ftp://127.0.0.1")
         .build()
         .unwrap_err();
     assert!(matches!(e, ChannelConfigError::BadUrl { .. }), "{e:?}");
-    let n = DingTalkWorkNotice::builder(APP_KEY, APP_SECRET, AGENT_ID).build().unwrap();
+    let n = DingTalkWorkNotice::builder(APP_KEY, APP_SECRET, AGENT_ID)
+        .build()
+        .unwrap();
     assert!(!format!("{n:?}").contains(APP_SECRET));
 }
 
@@ -546,21 +597,36 @@ async fn send_results_by_member() {
     let task = results[0].as_ref().unwrap().channel_id.clone().unwrap();
     assert!(fake.read("liming", &task));
     let status = |i: usize| notice.status(&messages[i], Some(&task));
-    assert!(matches!(status(0).await.unwrap(), Some(ChannelStatus::Read { .. })));
-    assert!(matches!(status(1).await.unwrap(), Some(ChannelStatus::Delivered { .. })));
+    assert!(matches!(
+        status(0).await.unwrap(),
+        Some(ChannelStatus::Read { .. })
+    ));
+    assert!(matches!(
+        status(1).await.unwrap(),
+        Some(ChannelStatus::Delivered { .. })
+    ));
     let Some(ChannelStatus::NotDelivered { reason }) = status(2).await.unwrap() else {
         panic!()
     };
     assert!(reason.contains("invalid"), "{reason}");
     // Not in the task, or no task id: nothing to say.
-    assert_eq!(notice.status(&msg("k9", "wangwu", BODY), Some(&task)).await.unwrap(), None);
+    assert_eq!(
+        notice
+            .status(&msg("k9", "wangwu", BODY), Some(&task))
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(notice.status(&messages[0], None).await.unwrap(), None);
     // Three members, one request.
     assert_eq!(fake.requests(Api::GetSendResult), 1);
     // Past the cache's 30 s, asked again: zhangsan has read it meanwhile.
     assert!(fake.read("zhangsan", &task));
     advance(&clock, 31);
-    assert!(matches!(status(1).await.unwrap(), Some(ChannelStatus::Read { .. })));
+    assert!(matches!(
+        status(1).await.unwrap(),
+        Some(ChannelStatus::Read { .. })
+    ));
     assert_eq!(fake.requests(Api::GetSendResult), 2);
     // Errors of getsendresult.
     advance(&clock, 31);
@@ -586,13 +652,24 @@ async fn the_same_content_twice_a_day_is_dropped_and_shows() {
     assert_ne!(a.channel_id, b.channel_id);
     let drops = fake.drops();
     assert_eq!(drops.len(), 1);
-    assert_eq!((drops[0].userid.as_str(), drops[0].code), ("liming", 143106));
+    assert_eq!(
+        (drops[0].userid.as_str(), drops[0].code),
+        ("liming", 143106)
+    );
     assert_eq!(fake.deliveries().len(), 1);
     // The send result makes the drop visible.
-    let first_status = notice.status(&first, a.channel_id.as_deref()).await.unwrap();
-    assert!(matches!(first_status, Some(ChannelStatus::Delivered { .. })));
-    let Some(ChannelStatus::NotDelivered { reason }) =
-        notice.status(&again, b.channel_id.as_deref()).await.unwrap()
+    let first_status = notice
+        .status(&first, a.channel_id.as_deref())
+        .await
+        .unwrap();
+    assert!(matches!(
+        first_status,
+        Some(ChannelStatus::Delivered { .. })
+    ));
+    let Some(ChannelStatus::NotDelivered { reason }) = notice
+        .status(&again, b.channel_id.as_deref())
+        .await
+        .unwrap()
     else {
         panic!()
     };
@@ -623,7 +700,10 @@ async fn past_five_hundred_a_day_is_dropped_and_shows() {
     assert_eq!(fake.deliveries().len(), 500);
     assert_eq!(fake.drops()[0].code, 143105);
     let status = notice.status(&over, a.channel_id.as_deref()).await.unwrap();
-    assert!(matches!(status, Some(ChannelStatus::NotDelivered { .. })), "{status:?}");
+    assert!(
+        matches!(status, Some(ChannelStatus::NotDelivered { .. })),
+        "{status:?}"
+    );
     assert_eq!(notice.limits(&over)[0].windows, [Window::per_day(500)]);
 }
 
@@ -690,8 +770,14 @@ async fn notice_bad_input_is_refused_before_any_request() {
     for to in ["", "a,b", "a b", "a\n"] {
         permanent(notice.send(&msg("k2", to, BODY)).await);
     }
-    let results = notice.send_batch(&[msg("k3", "", BODY), msg("k4", "x", &long)]).await;
-    assert!(results.iter().all(|r| matches!(r, Err(SendError::Permanent { .. }))));
+    let results = notice
+        .send_batch(&[msg("k3", "", BODY), msg("k4", "x", &long)])
+        .await;
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Err(SendError::Permanent { .. })))
+    );
     assert_eq!(fake.total_requests(), 0, "not even a token was fetched");
 }
 
@@ -700,9 +786,15 @@ async fn markdown_notices() {
     let clock = clock();
     let fake = fake::start(clock.clone(), Setup::default()).await;
     let notice = notice(&fake, &clock).markdown("党费通知").build().unwrap();
-    notice.send(&msg("k1", "liming", "**请交纳**")).await.unwrap();
+    notice
+        .send(&msg("k1", "liming", "**请交纳**"))
+        .await
+        .unwrap();
     let call = &fake.calls()[0];
-    assert_eq!((call.msgtype.as_str(), call.content.as_str()), ("markdown", "**请交纳**"));
+    assert_eq!(
+        (call.msgtype.as_str(), call.content.as_str()),
+        ("markdown", "**请交纳**")
+    );
 }
 
 #[test]

@@ -88,7 +88,11 @@ pub(crate) async fn exchange(
         return Err(status_error(status.as_u16(), &headers, what, dedupes));
     }
     if bytes.len() > MAX_ANSWER {
-        return Err(no_answer(what, "an answer too long to be DingTalk's", dedupes));
+        return Err(no_answer(
+            what,
+            "an answer too long to be DingTalk's",
+            dedupes,
+        ));
     }
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(v) if v.is_object() => Ok(v),

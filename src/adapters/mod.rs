@@ -47,6 +47,11 @@ mod smtp;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "dingtalk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk")))]
+pub use dingtalk::{
+    DingTalkRobot, DingTalkRobotBuilder, DingTalkWorkNotice, DingTalkWorkNoticeBuilder,
+};
 #[cfg(feature = "_http")]
 #[cfg_attr(
     docsrs,
@@ -58,9 +63,6 @@ mod sqlite;
     )))
 )]
 pub use http::ChannelConfigError;
-#[cfg(feature = "dingtalk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk")))]
-pub use dingtalk::{DingTalkRobot, DingTalkRobotBuilder, DingTalkWorkNotice, DingTalkWorkNoticeBuilder};
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PgStore;

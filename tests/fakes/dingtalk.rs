@@ -642,7 +642,10 @@ impl State {
         if users.is_empty() || users.len() > 100 {
             return self.refuse(api, PARAM_ERROR, "userid_list must list 1 to 100 users");
         }
-        let msgtype = body["msg"]["msgtype"].as_str().unwrap_or_default().to_owned();
+        let msgtype = body["msg"]["msgtype"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let content = match msgtype.as_str() {
             "text" => body["msg"]["text"]["content"].as_str(),
             "markdown" => body["msg"]["markdown"]["text"].as_str(),
@@ -682,8 +685,7 @@ impl State {
             match fate {
                 Fate::Delivered => {
                     *self.per_day.entry((user.clone(), today)).or_default() += 1;
-                    self.contents
-                        .insert((user.clone(), today, content.clone()));
+                    self.contents.insert((user.clone(), today, content.clone()));
                     self.deliveries.push(Delivery {
                         task_id,
                         userid: user.clone(),
@@ -741,7 +743,11 @@ impl State {
                 Fate::Invalid => invalid.push(user),
                 Fate::Forbidden(code) => {
                     forbidden.push(user);
-                    let count = self.per_day.get(&(user.clone(), today)).copied().unwrap_or(0);
+                    let count = self
+                        .per_day
+                        .get(&(user.clone(), today))
+                        .copied()
+                        .unwrap_or(0);
                     list.push(json!({ "code": code.to_string(), "count": count, "userid": user }));
                 }
             }

@@ -1,7 +1,9 @@
 //! 工作通知 (an internal app's work notifications) and their send
 //! results.
 
-use super::{CHANNEL, DEFAULT_BASE, DEFAULT_TIMEOUT, MAX_BODY, errcode, exchange, reason, too_long};
+use super::{
+    CHANNEL, DEFAULT_BASE, DEFAULT_TIMEOUT, MAX_BODY, errcode, exchange, reason, too_long,
+};
 use crate::adapters::http::{self, ChannelConfigError};
 use crate::clock::{Clock, SystemClock};
 use crate::notify::{
@@ -129,11 +131,11 @@ struct Cached {
 
 /// What `getsendresult` said of a task, by member.
 #[derive(Debug, Default)]
-struct SendResult {
-    read: HashSet<String>,
-    unread: HashSet<String>,
+pub(super) struct SendResult {
+    pub(super) read: HashSet<String>,
+    pub(super) unread: HashSet<String>,
     /// Members not delivered to, with DingTalk's reason.
-    not_delivered: HashMap<String, String>,
+    pub(super) not_delivered: HashMap<String, String>,
 }
 
 /// The codes that mean the token must be fetched again.
@@ -227,7 +229,11 @@ impl DingTalkWorkNotice {
             .unwrap_or(7_200)
             .clamp(1, 86_400);
         // Stop using it five minutes early (half its life if shorter).
-        let margin = if expires_in > 600 { 300 } else { expires_in / 2 };
+        let margin = if expires_in > 600 {
+            300
+        } else {
+            expires_in / 2
+        };
         Ok(Token {
             value: value.to_owned(),
             refresh_at: now + chrono::Duration::seconds(expires_in - margin),
@@ -390,7 +396,7 @@ fn check(message: &OutgoingMessage) -> Result<(), SendError> {
 }
 
 /// What an answer of `asyncsend_v2` means.
-fn send_answer(code: i64, answer: &Value) -> Result<Accepted, SendError> {
+pub(super) fn send_answer(code: i64, answer: &Value) -> Result<Accepted, SendError> {
     let why = || reason("asyncsend_v2", code, answer);
     match code {
         0 => {
@@ -444,7 +450,7 @@ fn ids(result: &Value, field: &str) -> Vec<String> {
     }
 }
 
-fn parse_result(result: Option<&Value>) -> SendResult {
+pub(super) fn parse_result(result: Option<&Value>) -> SendResult {
     let mut out = SendResult::default();
     let Some(result) = result else {
         return out;
@@ -453,7 +459,10 @@ fn parse_result(result: Option<&Value>) -> SendResult {
     out.unread = ids(result, "unread_user_id_list").into_iter().collect();
     let lists = [
         ("failed_user_id_list", "failed"),
-        ("invalid_user_id_list", "not a user of the organisation (invalid_user_id_list)"),
+        (
+            "invalid_user_id_list",
+            "not a user of the organisation (invalid_user_id_list)",
+        ),
         (
             "forbidden_user_id_list",
             "dropped by flow control: over the member's daily limit or the same content \
@@ -483,7 +492,7 @@ fn parse_result(result: Option<&Value>) -> SendResult {
 
 /// A member's part of a rate-key name: the user id when it is short
 /// printable ASCII, else a hash of it.
-fn member_key(userid: &str) -> String {
+pub(super) fn member_key(userid: &str) -> String {
     if !userid.is_empty() && userid.len() <= 64 && userid.bytes().all(|b| b.is_ascii_graphic()) {
         userid.to_owned()
     } else {
@@ -556,7 +565,11 @@ impl DingTalkWorkNoticeBuilder {
         if self.agent_id <= 0 {
             return Err(invalid("the agent id must be positive"));
         }
-        if self.markdown.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        if self
+            .markdown
+            .as_deref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
             return Err(invalid("the markdown title is empty"));
         }
         if self.timeout.is_zero() {

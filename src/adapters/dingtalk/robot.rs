@@ -1,6 +1,8 @@
 //! 自定义机器人 (a group's custom robot), signed (加签).
 
-use super::{CHANNEL, DEFAULT_BASE, DEFAULT_TIMEOUT, MAX_BODY, errcode, exchange, reason, too_long};
+use super::{
+    CHANNEL, DEFAULT_BASE, DEFAULT_TIMEOUT, MAX_BODY, errcode, exchange, reason, too_long,
+};
 use crate::adapters::http::{self, ChannelConfigError};
 use crate::clock::{Clock, SystemClock};
 use crate::notify::{Accepted, Channel, Notifier, OutgoingMessage, RateKey, SendError, Window};
@@ -268,7 +270,11 @@ impl DingTalkRobotBuilder {
                 CHANNEL,
             ));
         }
-        if self.markdown.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        if self
+            .markdown
+            .as_deref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
             return Err(ChannelConfigError::Invalid(
                 "the markdown title is empty".into(),
                 CHANNEL,

@@ -1,3 +1,4 @@
+use super::notice::{member_key, parse_result, send_answer};
 use super::robot::{DingTalkRobot, answer, check_secret};
 use super::{errcode, reason};
 use crate::adapters::http::ChannelConfigError;
@@ -23,7 +24,14 @@ fn the_signing_vector() {
 #[test]
 fn secrets_as_dingtalk_issues_them() {
     assert!(check_secret("SECtest0123456789").is_ok());
-    for bad in ["", "SEC", "test0123456789", "SEC test", "SEC\u{7f}x", "SEC密钥"] {
+    for bad in [
+        "",
+        "SEC",
+        "test0123456789",
+        "SEC test",
+        "SEC\u{7f}x",
+        "SEC密钥",
+    ] {
         let e = check_secret(bad).unwrap_err();
         assert!(
             matches!(e, ChannelConfigError::BadCredential { .. }),
@@ -74,4 +82,70 @@ fn errcodes_and_reasons() {
     assert_eq!(r, "robot/send: errcode 310000 (keywords not in content)");
     let long = "x".repeat(1_000);
     assert!(reason("a", 1, &json!({ "errmsg": long })).len() < 250);
+}
+
+#[test]
+fn notice_answers() {
+    let ok = json!({"errcode": 0, "errmsg": "ok", "task_id": 700000001_i64});
+    assert_eq!(
+        send_answer(0, &ok).unwrap().channel_id.as_deref(),
+        Some("700000001")
+    );
+    let as_text = json!({"errcode": 0, "task_id": "42"});
+    assert_eq!(
+        send_answer(0, &as_text).unwrap().channel_id.as_deref(),
+        Some("42")
+    );
+    assert_eq!(
+        send_answer(0, &json!({"errcode": 0})).unwrap().channel_id,
+        None
+    );
+    for code in [143103, 143104] {
+        let Err(SendError::Retryable { retry_after, .. }) = send_answer(code, &json!({})) else {
+            panic!("{code}")
+        };
+        assert_eq!(retry_after, Some(chrono::Duration::seconds(60)));
+    }
+    for code in [-1, 40014, 42001] {
+        assert!(matches!(
+            send_answer(code, &json!({})),
+            Err(SendError::Retryable {
+                retry_after: None,
+                ..
+            })
+        ));
+    }
+    for code in [143105, 143106, 40089, 1] {
+        assert!(matches!(
+            send_answer(code, &json!({})),
+            Err(SendError::Permanent { .. })
+        ));
+    }
+}
+
+#[test]
+fn send_results_are_read_leniently() {
+    let r = parse_result(Some(&json!({
+        "read_user_id_list": ["a"],
+        "unread_user_id_list": "b, c",
+        "invalid_user_id_list": [],
+        "failed_user_id_list": ["d"],
+        "forbidden_user_id_list": ["e"],
+        "forbidden_list": [{"code": "143106", "count": 1, "userid": "f"}, {"code": 1}],
+    })));
+    assert!(r.read.contains("a"));
+    assert!(r.unread.contains("b") && r.unread.contains("c"));
+    assert_eq!(r.not_delivered.len(), 3);
+    assert!(r.not_delivered["e"].contains("forbidden_user_id_list"));
+    assert!(r.not_delivered["f"].contains("143106"));
+    assert!(parse_result(None).read.is_empty());
+}
+
+#[test]
+fn member_keys() {
+    assert_eq!(member_key("manager4585"), "manager4585");
+    let hashed = member_key("李明");
+    assert!(hashed.starts_with('#') && hashed.len() == 17);
+    assert_eq!(hashed, member_key("李明"));
+    assert!(member_key(&"a".repeat(65)).starts_with('#'));
 }
