@@ -20,8 +20,8 @@
 //! |---|---|---|
 //! | `smtp` | `SmtpNotifier` | e-mail over SMTP: `smtp://` (loopback), `smtp+starttls://`, `smtps://` |
 //! | `smtp` | `EmlFolderNotifier` | e-mail as `.eml` files in a folder, without a server |
-//! | `dingtalk` | [`DingTalkRobot`] | 钉钉 custom robot (加签), a group message mentioning the member |
-//! | `dingtalk` | [`DingTalkWorkNotice`] | 钉钉 work notices of an internal app, with read and drop receipts |
+//! | `dingtalk` | `DingTalkRobot` | 钉钉 custom robot (加签), a group message mentioning the member |
+//! | `dingtalk` | `DingTalkWorkNotice` | 钉钉 work notices of an internal app, with read and drop receipts |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dangjian::Error> {
