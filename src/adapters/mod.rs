@@ -20,6 +20,8 @@
 //! |---|---|---|
 //! | `smtp` | `SmtpNotifier` | e-mail over SMTP: `smtp://` (loopback), `smtp+starttls://`, `smtps://` |
 //! | `smtp` | `EmlFolderNotifier` | e-mail as `.eml` files in a folder, without a server |
+//! | `dingtalk` | `DingTalkRobot` | 钉钉 custom robot (加签), a group message mentioning the member |
+//! | `dingtalk` | `DingTalkWorkNotice` | 钉钉 work notices of an internal app, with read and drop receipts |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dangjian::Error> {
@@ -33,6 +35,8 @@
 #[macro_use]
 mod sql;
 
+#[cfg(feature = "dingtalk")]
+mod dingtalk;
 #[cfg(feature = "_http")]
 #[allow(dead_code)] // until every adapter uses each helper
 mod http;
@@ -43,6 +47,11 @@ mod smtp;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "dingtalk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dingtalk")))]
+pub use dingtalk::{
+    DingTalkRobot, DingTalkRobotBuilder, DingTalkWorkNotice, DingTalkWorkNoticeBuilder,
+};
 #[cfg(feature = "_http")]
 #[cfg_attr(
     docsrs,
