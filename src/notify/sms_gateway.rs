@@ -320,11 +320,7 @@ impl FlowControl {
     /// [`FlowControl::new`] when the console says otherwise).
     pub fn tencent() -> Self {
         Self::new(
-            [
-                Window::new(1, 30),
-                Window::per_hour(5),
-                Window::per_day(10),
-            ],
+            [Window::new(1, 30), Window::per_hour(5), Window::per_day(10)],
             false,
         )
     }
@@ -460,8 +456,8 @@ const KNOWN_TLDS: &[&str] = &[
     "com", "cn", "net", "org", "gov", "edu", "mil", "int", "info", "biz", "io", "co", "me", "cc",
     "tv", "top", "xyz", "vip", "club", "site", "online", "shop", "store", "app", "dev", "wang",
     "ltd", "pro", "mobi", "asia", "name", "tech", "link", "fun", "icu", "work", "ren", "xin",
-    "ink", "live", "cloud", "hk", "mo", "tw", "uk", "us", "jp", "kr", "de", "ru", "fr", "sg",
-    "ai", "la", "pw", "ws", "so", "ly", "gl", "gd",
+    "ink", "live", "cloud", "hk", "mo", "tw", "uk", "us", "jp", "kr", "de", "ru", "fr", "sg", "ai",
+    "la", "pw", "ws", "so", "ly", "gl", "gd",
 ];
 
 /// 参数含链接: whether an SMS parameter carries a link, which the

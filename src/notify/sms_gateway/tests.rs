@@ -166,7 +166,13 @@ fn a_mix_groups_by_template_and_parameters() {
     let shapes: Vec<_> = plan
         .calls
         .iter()
-        .map(|(r, _)| (r.template().to_owned(), r.len(), matches!(r, SmsRequest::Batch { .. })))
+        .map(|(r, _)| {
+            (
+                r.template().to_owned(),
+                r.len(),
+                matches!(r, SmsRequest::Batch { .. }),
+            )
+        })
         .collect();
     assert_eq!(
         shapes,
@@ -229,7 +235,9 @@ fn each_number_answers_for_its_own_message() {
         Err(SendError::Retryable { retry_after: Some(d), reason, .. })
             if *d == Duration::seconds(30) && reason.contains("ThirtySecond")
     ));
-    assert!(matches!(&out[2], Err(SendError::Permanent { reason, .. }) if reason.contains("Incorrect")));
+    assert!(
+        matches!(&out[2], Err(SendError::Permanent { reason, .. }) if reason.contains("Incorrect"))
+    );
 }
 
 #[test]
@@ -345,8 +353,18 @@ fn numbers() {
         assert_eq!(mobile_e164(given).as_deref(), Some(e164), "{given}");
     }
     for bad in [
-        "", "+", "12345", "1380013800", "138001380001", "+8612800138000", "+86138", "+0123456789",
-        "1380013800a", "13800+138000", "++8613800138000", "٣٨٠٠١٣٨٠٠٠",
+        "",
+        "+",
+        "12345",
+        "1380013800",
+        "138001380001",
+        "+8612800138000",
+        "+86138",
+        "+0123456789",
+        "1380013800a",
+        "13800+138000",
+        "++8613800138000",
+        "٣٨٠٠١٣٨٠٠٠",
     ] {
         assert_eq!(mobile_e164(bad), None, "{bad}");
     }
