@@ -451,13 +451,15 @@ pub fn mobile_e164(number: &str) -> Option<String> {
 
 /// Top-level domains a bare domain is recognised by without a path
 /// (`a.cn`, `dj.gov.cn`, `t.cn`): the generic ones, China's, and those
-/// common in Chinese links.
+/// common in Chinese links. Those that are also common words or pinyin
+/// (`.wang`, `.ren`, `.xin`, `.fun`) are left out, so a name such as
+/// `Tom.Wang` is not taken for a link; with a path (`x.wang/a`) any
+/// alphabetic TLD counts.
 const KNOWN_TLDS: &[&str] = &[
     "com", "cn", "net", "org", "gov", "edu", "mil", "int", "info", "biz", "io", "co", "me", "cc",
-    "tv", "top", "xyz", "vip", "club", "site", "online", "shop", "store", "app", "dev", "wang",
-    "ltd", "pro", "mobi", "asia", "name", "tech", "link", "fun", "icu", "work", "ren", "xin",
-    "ink", "live", "cloud", "hk", "mo", "tw", "uk", "us", "jp", "kr", "de", "ru", "fr", "sg", "ai",
-    "la", "pw", "ws", "so", "ly", "gl", "gd",
+    "tv", "top", "xyz", "vip", "club", "site", "online", "shop", "store", "app", "dev", "ltd",
+    "mobi", "asia", "tech", "icu", "cloud", "hk", "mo", "tw", "uk", "us", "jp", "kr", "de", "ru",
+    "fr", "sg", "ai",
 ];
 
 /// 参数含链接: whether an SMS parameter carries a link, which the
