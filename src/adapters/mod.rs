@@ -22,6 +22,8 @@
 //! | `smtp` | `EmlFolderNotifier` | e-mail as `.eml` files in a folder, without a server |
 //! | `dingtalk` | `DingTalkRobot` | 钉钉 custom robot (加签), a group message mentioning the member |
 //! | `dingtalk` | `DingTalkWorkNotice` | 钉钉 work notices of an internal app, with read and drop receipts |
+//! | `sms` | `SmsNotifier<AliyunSms>` | SMS through Aliyun dysmsapi (`SendSms` ≤ 1000 numbers, `SendBatchSms` ≤ 100), ACS3-HMAC-SHA256 |
+//! | `sms` | `SmsNotifier<TencentSms>` | SMS through Tencent Cloud `SendSms` 2021-01-11 (≤ 200 numbers, a status per number), TC3-HMAC-SHA256 |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dangjian::Error> {
@@ -42,6 +44,8 @@ mod dingtalk;
 mod http;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "sms")]
+mod sms;
 #[cfg(feature = "smtp")]
 mod smtp;
 #[cfg(feature = "sqlite")]
@@ -66,6 +70,12 @@ pub use http::ChannelConfigError;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PgStore;
+#[cfg(feature = "sms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sms")))]
+pub use sms::{
+    AliyunSms, AliyunSmsConfig, RequestSignature, SigningRequest, TencentSms, TencentSmsConfig,
+    acs3_signature, tc3_signature,
+};
 #[cfg(feature = "smtp")]
 #[cfg_attr(docsrs, doc(cfg(feature = "smtp")))]
 pub use smtp::{EmlFolderNotifier, SmtpConfig, SmtpError, SmtpNotifier, SmtpSecurity};

@@ -112,7 +112,9 @@ pub enum TemplateError {
         /// minijinja's message.
         message: String,
     },
-    /// An SMS parameter carries a link, which providers refuse.
+    /// An SMS parameter carries a link, which providers refuse
+    /// ([`param_carries_url`](super::param_carries_url): a scheme, `www.`
+    /// or a bare domain such as `a.cn`).
     #[error("an SMS may not carry a link (`{variable}`)")]
     LinkInSms {
         /// The variable holding it.
@@ -151,6 +153,27 @@ pub struct ProviderTemplate {
     pub code: String,
     /// The parameters: (name, value), in the template's order.
     pub params: Vec<(String, String)>,
+}
+
+impl ProviderTemplate {
+    /// The name of the first parameter that carries a link
+    /// ([`param_carries_url`](super::param_carries_url)), which no SMS
+    /// provider sends: `None` when there is none.
+    ///
+    /// ```
+    /// use dangjian::notify::ProviderTemplate;
+    /// let t = ProviderTemplate {
+    ///     code: "SMS_0001".into(),
+    ///     params: vec![("name".into(), "张三".into()), ("finding".into(), "见 dj.example.cn/a".into())],
+    /// };
+    /// assert_eq!(t.link_param(), Some("finding"));
+    /// ```
+    pub fn link_param(&self) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(_, v)| super::sms_gateway::param_carries_url(v))
+            .map(|(k, _)| k.as_str())
+    }
 }
 
 fn check(kind: EventKind, channel: Channel, source: &str) -> Result<(), TemplateError> {
@@ -281,10 +304,7 @@ impl Template {
         }
         vars.insert("name".into(), Value::from(recipient));
         if self.channel == Channel::Sms {
-            let link = |s: &str| {
-                let l = s.to_ascii_lowercase();
-                l.contains("http://") || l.contains("https://") || l.contains("www.")
-            };
+            let link = super::sms_gateway::param_carries_url;
             if let Some((k, _)) = vars.iter().find(|(_, v)| v.as_str().is_some_and(link)) {
                 return Err(TemplateError::LinkInSms {
                     variable: k.clone(),
@@ -520,13 +540,22 @@ impl TemplateSet {
                     }
                 }
                 values.insert("name".into(), recipient.to_owned());
-                out.provider = Some(ProviderTemplate {
+                let provider = ProviderTemplate {
                     code: code.clone(),
                     params: params
                         .iter()
                         .map(|p| (p.clone(), values.get(p).cloned().unwrap_or_default()))
                         .collect(),
-                });
+                };
+                // The provider refuses a link in a parameter: refused
+                // here, when the message is planned (and a dry run shows
+                // it), not at the provider.
+                if let Some(variable) = provider.link_param() {
+                    return Err(TemplateError::LinkInSms {
+                        variable: variable.to_owned(),
+                    });
+                }
+                out.provider = Some(provider);
             }
         }
         Ok(out)
