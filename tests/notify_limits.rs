@@ -415,6 +415,7 @@ async fn one_broadcast_reaches_each_member_on_their_channel_with_fallback() {
     ];
     let notifications = Notifications::default()
         .channels(order.clone())
+        .sms(dangjian::notify::SmsSettings::default().broadcast_template("SMS_0100", "content"))
         .org(w.committee, budget("1.00").channels(order));
     let dj = Dangjian::builder()
         .store(w.dj.store().clone())

@@ -122,6 +122,28 @@ pub struct SmsSettings {
     pub signature: String,
     /// The price of one part, in yuan.
     pub price_per_part: Decimal,
+    /// 群发模板: the provider-approved template a broadcast's free text
+    /// goes out as (its code, and the parameter that carries the text;
+    /// `name` carries the recipient's name). A domestic SMS is always an
+    /// approved template, so without one no broadcast goes by SMS: the
+    /// members fall back to their next channel.
+    pub broadcast_template: Option<(String, String)>,
+}
+
+impl SmsSettings {
+    /// With the approved template broadcasts go out as: `code`, with the
+    /// text in the parameter `param`.
+    ///
+    /// ```
+    /// use dangjian::notify::SmsSettings;
+    /// let s = SmsSettings::default().broadcast_template("SMS_0100", "content");
+    /// assert_eq!(s.broadcast_template, Some(("SMS_0100".into(), "content".into())));
+    /// ```
+    #[must_use]
+    pub fn broadcast_template(mut self, code: impl Into<String>, param: impl Into<String>) -> Self {
+        self.broadcast_template = Some((code.into(), param.into()));
+        self
+    }
 }
 
 impl Default for SmsSettings {
@@ -130,6 +152,7 @@ impl Default for SmsSettings {
         Self {
             signature: "【党建】".to_owned(),
             price_per_part: Decimal::new(45, 3),
+            broadcast_template: None,
         }
     }
 }
@@ -209,6 +232,13 @@ impl Notifications {
     #[must_use]
     pub fn org(mut self, org: OrgId, settings: OrgSettings) -> Self {
         self.orgs.insert(org, settings);
+        self
+    }
+
+    /// With these SMS settings (signature, price, the broadcast template).
+    #[must_use]
+    pub fn sms(mut self, sms: SmsSettings) -> Self {
+        self.sms = sms;
         self
     }
 

@@ -164,12 +164,19 @@ impl Session {
         };
         let mut per_channel: BTreeMap<Channel, usize> = BTreeMap::new();
         let mut messages = Vec::with_capacity(members.len());
+        // Free text goes by SMS only as the approved broadcast template.
+        let runs: Vec<Channel> = n
+            .default_channels()
+            .iter()
+            .copied()
+            .filter(|c| *c != Channel::Sms || n.sms.broadcast_template.is_some())
+            .collect();
         for m in &members {
             let Some((channel, to)) = choose_channel(
                 m.contact(),
                 &m.contact().channels,
                 &settings.channels,
-                n.default_channels(),
+                &runs,
             ) else {
                 plan.unreachable.push(m.id());
                 continue;
@@ -184,6 +191,25 @@ impl Session {
             let mut out = OutgoingMessage::new(key, channel, to, name, req.body.clone());
             if channel == Channel::Email {
                 out = out.subject(subject.clone());
+            }
+            if let (Channel::Sms, Some((code, param))) = (channel, &n.sms.broadcast_template) {
+                if let Some(variable) = [("name", name), (param.as_str(), req.body.as_str())]
+                    .iter()
+                    .find(|(_, v)| crate::notify::param_carries_url(v))
+                    .map(|(k, _)| (*k).to_owned())
+                {
+                    return Err(NotifyError::from(crate::notify::TemplateError::LinkInSms {
+                        variable,
+                    })
+                    .into());
+                }
+                out = out.provider_template(crate::notify::ProviderTemplate {
+                    code: code.clone(),
+                    params: vec![
+                        ("name".to_owned(), name.to_owned()),
+                        (param.clone(), req.body.clone()),
+                    ],
+                });
             }
             let cost = message_cost(&out, m.id(), n)?;
             *per_channel.entry(channel).or_default() += 1;

@@ -126,6 +126,7 @@ pub async fn setup_on(store: Arc<dyn Store>, n: u32, settings: OrgSettings) -> S
     let w = world_on(store, d(2024, 6, 3)).await;
     let notifications = Notifications::default()
         .channels(vec![Channel::Email, Channel::Sms])
+        .sms(dangjian::notify::SmsSettings::default().broadcast_template("SMS_0100", "content"))
         .org(w.committee, settings);
     let dj = Dangjian::builder()
         .store(w.dj.store().clone())
