@@ -163,7 +163,13 @@ async fn a_drop_the_limiter_could_not_see_comes_back_as_a_dead_letter() {
     };
     let text = "请参加七一主题党日。";
     let elsewhere = build();
-    let first = dangjian::notify::OutgoingMessage::new("other-system", Channel::DingTalk, "ding-ls", "李四", text);
+    let first = dangjian::notify::OutgoingMessage::new(
+        "other-system",
+        Channel::DingTalk,
+        "ding-ls",
+        "李四",
+        text,
+    );
     use dangjian::notify::Notifier;
     elsewhere.send(&first).await.unwrap();
     let notifiers = Notifiers::new().with(Arc::new(build()));
@@ -174,5 +180,8 @@ async fn a_drop_the_limiter_could_not_see_comes_back_as_a_dead_letter() {
     assert_eq!(fake.drops().len(), 1);
     let m = &w.all().await[0];
     assert_eq!(m.status, Status::DeadLetter);
-    assert!(m.last_error.as_deref().unwrap().contains("dropped after"), "{m:?}");
+    assert!(
+        m.last_error.as_deref().unwrap().contains("dropped after"),
+        "{m:?}"
+    );
 }

@@ -131,6 +131,20 @@ pub struct SmsSettings {
 }
 
 impl SmsSettings {
+    /// With this signature (its 【】 included, as it is counted).
+    #[must_use]
+    pub fn signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// With this price per part, in yuan.
+    #[must_use]
+    pub fn price_per_part(mut self, price: Decimal) -> Self {
+        self.price_per_part = price;
+        self
+    }
+
     /// With the approved template broadcasts go out as: `code`, with the
     /// text in the parameter `param`.
     ///
