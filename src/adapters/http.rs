@@ -189,6 +189,59 @@ pub(crate) fn transport_error(channel: Channel, e: reqwest::Error, dedupes: bool
     }
 }
 
+/// What an answer without a readable provider code means, by its HTTP
+/// status: 429 and 503 are [`SendError::Retryable`] (with the delay of the
+/// first of `delay_headers` present); another 5xx, or a 2xx whose body
+/// cannot be read, may have been acted on, so it is
+/// [`SendError::Unknown`] unless the channel deduplicates (`dedupes`);
+/// any other status is [`SendError::Permanent`].
+pub(crate) fn status_error(
+    channel: Channel,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    delay_headers: &[&str],
+    dedupes: bool,
+) -> SendError {
+    let code = status.as_u16();
+    if code == 429 || code == 503 {
+        return SendError::Retryable {
+            channel,
+            reason: format!("HTTP {code}"),
+            retry_after: retry_after(headers, delay_headers),
+        };
+    }
+    if status.is_server_error() || status.is_success() {
+        let reason = if status.is_success() {
+            format!("HTTP {code} with an answer that could not be read")
+        } else {
+            format!("HTTP {code}")
+        };
+        return if dedupes {
+            SendError::Retryable {
+                channel,
+                reason,
+                retry_after: None,
+            }
+        } else {
+            SendError::Unknown { channel, reason }
+        };
+    }
+    SendError::Permanent {
+        channel,
+        reason: format!("HTTP {code}"),
+    }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, for
+/// repeating a provider's message in an error.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_owned()
+}
+
 /// The `Retry-After` (or a provider's reset header) in seconds, if any.
 pub(crate) fn retry_after(
     headers: &reqwest::header::HeaderMap,

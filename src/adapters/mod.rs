@@ -24,6 +24,10 @@
 //! | `dingtalk` | `DingTalkWorkNotice` | 钉钉 work notices of an internal app, with read and drop receipts |
 //! | `sms` | `SmsNotifier<AliyunSms>` | SMS through Aliyun dysmsapi (`SendSms` ≤ 1000 numbers, `SendBatchSms` ≤ 100), ACS3-HMAC-SHA256 |
 //! | `sms` | `SmsNotifier<TencentSms>` | SMS through Tencent Cloud `SendSms` 2021-01-11 (≤ 200 numbers, a status per number), TC3-HMAC-SHA256 |
+//! | `wecom` | `WeComRobot` | 企业微信 group robot (webhook key), mentioning the member |
+//! | `wecom` | `WeComApp` | 企业微信 app messages to members, up to 1000 per call |
+//! | `feishu` | `FeishuBot` | 飞书 custom bot (signed webhook), mentioning the member |
+//! | `feishu` | `FeishuApp` | 飞书 app messages to a user (open_id, user_id, union_id or e-mail) |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), dangjian::Error> {
@@ -39,6 +43,8 @@ mod sql;
 
 #[cfg(feature = "dingtalk")]
 mod dingtalk;
+#[cfg(feature = "feishu")]
+mod feishu;
 #[cfg(feature = "_http")]
 #[allow(dead_code)] // until every adapter uses each helper
 mod http;
@@ -50,12 +56,17 @@ mod sms;
 mod smtp;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "wecom")]
+mod wecom;
 
 #[cfg(feature = "dingtalk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dingtalk")))]
 pub use dingtalk::{
     DingTalkRobot, DingTalkRobotBuilder, DingTalkWorkNotice, DingTalkWorkNoticeBuilder,
 };
+#[cfg(feature = "feishu")]
+#[cfg_attr(docsrs, doc(cfg(feature = "feishu")))]
+pub use feishu::{FeishuApp, FeishuAppConfig, FeishuBot, FeishuBotConfig, FeishuReceiveIdType};
 #[cfg(feature = "_http")]
 #[cfg_attr(
     docsrs,
@@ -82,6 +93,9 @@ pub use smtp::{EmlFolderNotifier, SmtpConfig, SmtpError, SmtpNotifier, SmtpSecur
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
+#[cfg(feature = "wecom")]
+#[cfg_attr(docsrs, doc(cfg(feature = "wecom")))]
+pub use wecom::{WeComApp, WeComAppConfig, WeComFormat, WeComRobot, WeComRobotConfig};
 
 use crate::store::{MemoryStore, Store, StoreError, StoreErrorKind};
 use std::sync::Arc;

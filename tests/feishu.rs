@@ -1,0 +1,1 @@
+//! Feishu adapters against the local fake (to be written).

@@ -1,0 +1,1 @@
+//! WeCom adapters against the local fake (to be written).
