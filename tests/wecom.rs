@@ -519,6 +519,29 @@ async fn app_batch_groups_by_text_and_81013_fails_only_that_call() {
 }
 
 #[tokio::test]
+async fn app_batch_stops_after_a_call_wecom_refuses_for_now() {
+    let (clock, fake) = setup().await;
+    let app = app(&fake, &clock);
+    let messages: Vec<OutgoingMessage> = (0..2500)
+        .map(|i| msg(&format!("k{i}"), &format!("m{i}"), "同文"))
+        .collect();
+    app.send_batch(&messages[..1000]).await;
+    // The first of the next batch's two calls is throttled: the second
+    // is not tried.
+    fake.fail_next(1, 45009);
+    let results = app.send_batch(&messages[1000..]).await;
+    assert_eq!(
+        fake.message_calls(),
+        2,
+        "1 + 1: the call after a 45009 is not made"
+    );
+    for r in results {
+        assert_eq!(retryable(r).1, Some(Duration::seconds(60)));
+    }
+    assert_eq!(fake.deliveries().len(), 1000);
+}
+
+#[tokio::test]
 async fn app_batch_sends_a_member_named_twice_in_two_calls() {
     let (clock, fake) = setup().await;
     let app = app(&fake, &clock);

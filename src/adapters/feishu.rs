@@ -40,16 +40,17 @@ const RESET_HEADER: &str = "x-ogw-ratelimit-reset";
 /// Every field of a Feishu answer the adapters read. Custom bots answered
 /// `StatusCode` / `StatusMessage` before `code` / `msg`, and some still
 /// send both.
+/// A string field that may be missing or `null` reads as empty.
 #[derive(Debug, Default, Deserialize)]
 struct Reply {
     code: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     msg: String,
     #[serde(rename = "StatusCode")]
     status_code: Option<i64>,
-    #[serde(rename = "StatusMessage", default)]
+    #[serde(rename = "StatusMessage", default, deserialize_with = "lenient")]
     status_message: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     tenant_access_token: String,
     #[serde(default)]
     expire: i64,
@@ -59,8 +60,13 @@ struct Reply {
 
 #[derive(Debug, Default, Deserialize)]
 struct ReplyData {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     message_id: String,
+}
+
+/// A string, or empty for `null`.
+fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 impl Reply {

@@ -81,21 +81,27 @@ fn user_key(id: &str) -> String {
 
 /// Every field of a WeCom answer the adapters read (document/path/91039,
 /// 90236, 91770).
+/// A string field that may be missing or `null` reads as empty.
 #[derive(Debug, Default, Deserialize)]
 struct Reply {
     errcode: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     errmsg: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     access_token: String,
     #[serde(default)]
     expires_in: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     invaliduser: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     unlicenseduser: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     msgid: String,
+}
+
+/// A string, or empty for `null`.
+fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 impl Reply {

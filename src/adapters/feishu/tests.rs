@@ -41,3 +41,13 @@ fn receive_ids() {
     assert_eq!(FeishuApp::receiver_key("ou_1"), "ou_1");
     assert!(FeishuApp::receiver_key("王 五").starts_with('~'));
 }
+
+#[test]
+fn replies_in_either_form_are_read() {
+    let old: Reply = serde_json::from_str(r#"{"StatusCode":0,"StatusMessage":"success"}"#).unwrap();
+    assert_eq!(old.code(), Some(0));
+    let new: Reply =
+        serde_json::from_str(r#"{"code":19021,"msg":null,"data":{"message_id":null}}"#).unwrap();
+    assert_eq!(new.code(), Some(19021));
+    assert_eq!(new.said(19021), "code 19021: ");
+}

@@ -425,16 +425,18 @@ impl Notifier for WeComApp {
     }
 
     async fn send_batch(&self, messages: &[OutgoingMessage]) -> Vec<Result<Accepted, SendError>> {
+        // A message that fails its check keeps that error; every other
+        // one is given its call's outcome below (never left as sent).
         let mut results: Vec<Result<Accepted, SendError>> = messages
             .iter()
-            .map(|m| Self::check(m).map(|()| Accepted::new(None)))
+            .map(|m| Self::check(m).and(Err(permanent("not sent"))))
             .collect();
         // The messages with the same text, in calls of at most 1000
         // distinct members (a member named twice goes to a later call).
         let mut groups: HashMap<&str, Vec<Call>> = HashMap::new();
         let mut order: Vec<&str> = Vec::new();
         for (i, m) in messages.iter().enumerate() {
-            if results.get(i).is_some_and(Result::is_err) {
+            if Self::check(m).is_err() {
                 continue;
             }
             let calls = groups.entry(m.body.as_str()).or_insert_with(|| {
@@ -463,15 +465,23 @@ impl Notifier for WeComApp {
             call.touser.push(m.to.clone());
             call.indices.push(i);
         }
+        // After a call WeCom refused for now (busy, throttled), the rest
+        // are not tried: they get the same answer, having not been sent.
+        let mut halted: Option<SendError> = None;
         for body in order {
             let Some(calls) = groups.remove(body) else {
                 continue;
             };
             for call in calls {
-                let outcome = self
-                    .call(&call.touser, body)
-                    .await
-                    .map(|r| (listed(&r.invaliduser), listed(&r.unlicenseduser), r));
+                let outcome = match &halted {
+                    Some(e) => Err(e.clone()),
+                    None => self.call(&call.touser, body).await,
+                };
+                if let Err(e @ SendError::Retryable { .. }) = &outcome {
+                    halted = Some(e.clone());
+                }
+                let outcome =
+                    outcome.map(|r| (listed(&r.invaliduser), listed(&r.unlicenseduser), r));
                 for &i in &call.indices {
                     let result = match &outcome {
                         Err(e) => Err(e.clone()),

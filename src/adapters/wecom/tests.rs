@@ -56,3 +56,14 @@ fn statuses_without_a_code() {
     assert_eq!(http::clip("党建abc", 4), "党");
     assert_eq!(http::clip("abc", 10), "abc");
 }
+
+#[test]
+fn replies_with_null_strings_are_read() {
+    let r: Reply =
+        serde_json::from_str(r#"{"errcode":0,"errmsg":null,"invaliduser":null,"msgid":"m1"}"#)
+            .unwrap();
+    assert_eq!(
+        (r.errcode, r.errmsg.as_str(), r.msgid.as_str()),
+        (Some(0), "", "m1")
+    );
+}
