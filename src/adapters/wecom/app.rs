@@ -107,7 +107,9 @@ struct Token {
 /// calls of up to 1000 members (`touser: "a|b|c"`): the members WeCom
 /// lists as `invaliduser` or `unlicenseduser` fail alone
 /// ([`SendError::Permanent`]), the others are delivered with the call's
-/// `msgid`. Every call asks for WeCom's duplicate check
+/// `msgid`; after a call WeCom refuses for now (45009, -1, …) the rest of
+/// the batch is not tried and gets the same [`SendError::Retryable`].
+/// Every call asks for WeCom's duplicate check
 /// (`enable_duplicate_check`, 30 minutes), so a retry within that time is
 /// not delivered twice ([`Notifier::deduplicates`] is `true`). WeCom
 /// checks the whole message, recipients included, and for 30 minutes
