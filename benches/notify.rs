@@ -317,5 +317,8 @@ fn enqueue_broadcast(c: &mut Criterion) {
     rt.block_on(drop_pg(&pg_url));
 }
 
-criterion_group!(benches, enqueue_broadcast);
+#[path = "notify/channels.rs"]
+mod channels;
+
+criterion_group!(benches, enqueue_broadcast, channels::dispatch_throughput);
 criterion_main!(benches);

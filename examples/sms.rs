@@ -12,6 +12,8 @@
 //!
 //! Run with `cargo run --example sms --features sms`.
 
+// Formatted with the tests, not with the examples' wider lines.
+#[rustfmt::skip]
 #[path = "../tests/fakes/sms.rs"]
 mod fake;
 #[path = "support/party.rs"]

@@ -83,7 +83,10 @@ async fn one_window(case: &Case, clock: &Arc<FixedClock>, round: u64) -> f64 {
         })
         .collect();
     store.enqueue(Enqueue::new(batch)).await.unwrap();
-    let dj = Dangjian::builder().store(store).clock(clock.clone()).build();
+    let dj = Dangjian::builder()
+        .store(store)
+        .clock(clock.clone())
+        .build();
     let job = dj.act_as(&Actor::system("bench dispatcher"));
     let notifiers = Notifiers::new().with(case.notifier.clone());
     let opts = DeliverOptions::new("bench").batch(1_000);
@@ -92,7 +95,12 @@ async fn one_window(case: &Case, clock: &Arc<FixedClock>, round: u64) -> f64 {
     loop {
         let r = job.notify().deliver_due(&notifiers, &opts).await.unwrap();
         delivered += r.delivered;
-        assert_eq!(r.throttled + r.dead_lettered + r.retried, 0, "{}: {r:?}", case.name);
+        assert_eq!(
+            r.throttled + r.dead_lettered + r.retried,
+            0,
+            "{}: {r:?}",
+            case.name
+        );
         if r.claimed == 0 {
             break;
         }
@@ -127,9 +135,13 @@ async fn cases(clock: &Arc<FixedClock>) -> (Vec<Case>, Vec<Box<dyn std::any::Any
             channel: Channel::WeCom,
             notifier: Arc::new(
                 WeComApp::new(
-                    WeComAppConfig::new(wecom_fake::CORP_ID, wecom_fake::CORP_SECRET, wecom_fake::AGENT_ID)
-                        .base_url(wecom.uri())
-                        .clock(c()),
+                    WeComAppConfig::new(
+                        wecom_fake::CORP_ID,
+                        wecom_fake::CORP_SECRET,
+                        wecom_fake::AGENT_ID,
+                    )
+                    .base_url(wecom.uri())
+                    .clock(c()),
                 )
                 .unwrap(),
             ),
@@ -209,9 +221,13 @@ async fn cases(clock: &Arc<FixedClock>) -> (Vec<Case>, Vec<Box<dyn std::any::Any
             channel: Channel::Sms,
             notifier: Arc::new(dangjian::notify::SmsNotifier::new(
                 AliyunSms::new(
-                    AliyunSmsConfig::new(sms_fake::ALIYUN_KEY_ID, sms_fake::ALIYUN_SECRET, sms_fake::SIGN_NAME)
-                        .base_url(sms.url())
-                        .clock(c()),
+                    AliyunSmsConfig::new(
+                        sms_fake::ALIYUN_KEY_ID,
+                        sms_fake::ALIYUN_SECRET,
+                        sms_fake::SIGN_NAME,
+                    )
+                    .base_url(sms.url())
+                    .clock(c()),
                 )
                 .unwrap(),
             )),
@@ -245,8 +261,12 @@ async fn cases(clock: &Arc<FixedClock>) -> (Vec<Case>, Vec<Box<dyn std::any::Any
             template: "2100001",
         },
     ];
-    let keep: Vec<Box<dyn std::any::Any>> =
-        vec![Box::new(wecom), Box::new(ding), Box::new(feishu), Box::new(sms)];
+    let keep: Vec<Box<dyn std::any::Any>> = vec![
+        Box::new(wecom),
+        Box::new(ding),
+        Box::new(feishu),
+        Box::new(sms),
+    ];
     (cases, keep)
 }
 
@@ -278,7 +298,7 @@ pub fn dispatch_throughput(c: &mut Criterion) {
     }
     g.finish();
     println!("\nshare of each window the library needs (median of 5 windows):");
-    println!("| case | messages | window | library | msgs/s | share |");
+    println!("| case | messages | window | library | messages/s | share |");
     println!("|---|---|---|---|---|---|");
     for case in &cases {
         let mut times: Vec<f64> = (0..5)
@@ -290,10 +310,10 @@ pub fn dispatch_throughput(c: &mut Criterion) {
         times.sort_by(f64::total_cmp);
         let t = times[2];
         println!(
-            "| {} | {} | {:.3} s | {:.1} ms | {:.0} | {:.4} |",
+            "| {} | {} | {:.3} ms | {:.1} ms | {:.0} | {:.4} |",
             case.name,
             case.messages,
-            case.window_seconds,
+            case.window_seconds * 1e3,
             t * 1e3,
             case.messages as f64 / t,
             t / case.window_seconds

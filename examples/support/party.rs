@@ -97,9 +97,7 @@ pub async fn build(dj: &Dangjian) -> Result<Party, Box<dyn Error>> {
             if let Some(m) = person.mobile {
                 reg = reg.mobile(m.parse()?);
             }
-            let mut im = ImIds::default();
-            im.wecom = person.wecom.map(str::to_owned);
-            reg = reg.im(im);
+            reg = reg.im(ImIds { wecom: person.wecom.map(str::to_owned), ..ImIds::default() });
             let registering = if home == partner { &partner_officer } else { &officer };
             let m = registering.members().register(reg).await?;
             let m = registering.members().approve(m.id()).await?;

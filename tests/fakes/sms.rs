@@ -102,6 +102,8 @@ struct State {
     clock: Arc<FixedClock>,
     calls: Vec<Call>,
     accepted: Vec<Delivery>,
+    /// Positions in `accepted` per (provider, number), in time order.
+    by_number: HashMap<(Provider, String), Vec<usize>>,
     seq: u64,
     aliyun_per_minute: usize,
     aliyun_per_day: usize,
@@ -134,6 +136,7 @@ impl SmsFake {
             clock,
             calls: Vec::new(),
             accepted: Vec::new(),
+            by_number: HashMap::new(),
             seq: 0,
             aliyun_per_minute: 1,
             aliyun_per_day: 50,
@@ -464,10 +467,22 @@ impl State {
     }
 
     fn sent_since(&self, provider: Provider, number: &str, since: DateTime<Utc>) -> Vec<&Delivery> {
-        self.accepted
-            .iter()
-            .filter(|d| d.provider == provider && d.number == number && d.at > since)
+        self.by_number
+            .get(&(provider, number.to_owned()))
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.accepted.get(*i))
+            .filter(|d| d.at > since)
             .collect()
+    }
+
+    /// Records an accepted number.
+    fn accept(&mut self, d: Delivery) {
+        self.by_number
+            .entry((d.provider, d.number.clone()))
+            .or_default()
+            .push(self.accepted.len());
+        self.accepted.push(d);
     }
 
     fn call(&mut self, provider: Option<Provider>, action: &str, numbers: usize, code: &str) {
@@ -754,7 +769,7 @@ impl State {
         self.seq += 1;
         let biz = format!("{}^0", 900_619_746_936_498_440u64 + self.seq);
         for (n, sign, params) in recipients {
-            self.accepted.push(Delivery {
+            self.accept(Delivery {
                 provider: Provider::Aliyun,
                 action: action.clone(),
                 number: n,
@@ -985,7 +1000,7 @@ impl State {
                 let serial = format!("2640:{}", 336_917_021_000 + self.seq);
                 status["SerialNo"] = serde_json::Value::String(serial.clone());
                 status["Fee"] = serde_json::json!(1);
-                self.accepted.push(Delivery {
+                self.accept(Delivery {
                     provider: Provider::Tencent,
                     action: action.clone(),
                     number: n.clone(),
