@@ -8,10 +8,16 @@ mod common;
 
 #[path = "fakes/dingtalk.rs"]
 mod dingtalk_fake;
+#[path = "fakes/feishu.rs"]
+mod feishu_fake;
+#[path = "fakes/wecom.rs"]
+mod wecom_fake;
 
 use chrono::Duration;
 use dangjian::access::Actor;
-use dangjian::adapters::DingTalkWorkNotice;
+use dangjian::adapters::{
+    DingTalkWorkNotice, FeishuApp, FeishuAppConfig, WeComApp, WeComAppConfig,
+};
 use dangjian::clock::Clock;
 use dangjian::lifecycle::ImportedStage;
 use dangjian::member::{Contact, Entry, Registration};
@@ -184,4 +190,154 @@ async fn a_drop_the_limiter_could_not_see_comes_back_as_a_dead_letter() {
         m.last_error.as_deref().unwrap().contains("dropped after"),
         "{m:?}"
     );
+}
+
+fn wecom(id: &str) -> Contact {
+    let mut c = Contact::default();
+    c.im.wecom = Some(id.to_owned());
+    c
+}
+
+fn wecom_app(fake: &wecom_fake::Fake, clock: &Arc<dangjian::clock::FixedClock>) -> WeComApp {
+    WeComApp::new(
+        WeComAppConfig::new(
+            wecom_fake::CORP_ID,
+            wecom_fake::CORP_SECRET,
+            wecom_fake::AGENT_ID,
+        )
+        .base_url(fake.uri())
+        .clock(clock.clone()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn wecom_app_never_sends_a_member_past_30_a_minute() {
+    let w = World::new(
+        Arc::new(MemoryStore::new()),
+        Channel::WeCom,
+        vec![wecom("zhangsan")],
+    )
+    .await;
+    let fake = wecom_fake::start(w.w.clock.clone()).await;
+    let notifiers = Notifiers::new().with(Arc::new(wecom_app(&fake, &w.w.clock)));
+    // Straight through the adapter, the 31st in a minute would be
+    // dropped without a word (tests/wecom.rs shows the fake does). Under
+    // the dispatcher it waits.
+    for k in 0..31 {
+        w.broadcast(&format!("n{k}"), w.members.clone(), &format!("第{k}条通知"))
+            .await;
+    }
+    let r = w.deliver(&notifiers, "n1").await;
+    assert_eq!((r.delivered, r.throttled), (30, 1), "{r:?}");
+    assert!(fake.drops().is_empty(), "{:?}", fake.drops());
+    w.w.clock.set(w.w.clock.now() + Duration::seconds(59));
+    assert_eq!(
+        w.deliver(&notifiers, "n1").await.claimed,
+        0,
+        "not before the window has room"
+    );
+    w.w.clock.set(w.w.clock.now() + Duration::seconds(1));
+    let r = w.deliver(&notifiers, "n1").await;
+    assert_eq!(r.delivered, 1, "{r:?}");
+    assert_eq!(fake.delivered_to("zhangsan"), 31);
+    assert!(fake.drops().is_empty());
+}
+
+/// Two OA nodes, each with its own store handle and its own adapter (its
+/// own token), dispatch against the one WeCom at once: together they stay
+/// within each member's 30 a minute, and WeCom drops nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_dispatchers_against_the_wecom_fake_keep_each_members_limit_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("dj.db").display());
+    let open = || async {
+        Arc::new(
+            dangjian::adapters::SqliteStore::connect(&url)
+                .await
+                .unwrap(),
+        ) as Arc<dyn Store>
+    };
+    let ids = ["zhangsan", "lisi", "wangwu"];
+    let w = World::new(
+        open().await,
+        Channel::WeCom,
+        ids.iter().map(|i| wecom(i)).collect(),
+    )
+    .await;
+    let fake = wecom_fake::start(w.w.clock.clone()).await;
+    for k in 0..40 {
+        w.broadcast(&format!("n{k}"), w.members.clone(), &format!("第{k}条通知"))
+            .await;
+    }
+    let t0 = w.w.clock.now();
+    for minute in 0..4 {
+        w.w.clock.set(t0 + Duration::seconds(60 * minute));
+        let mut nodes = Vec::new();
+        for n in 0..2 {
+            let dj = Dangjian::builder()
+                .store(open().await)
+                .clock(w.w.clock.clone())
+                .notifications(Notifications::default().channels(vec![Channel::WeCom]))
+                .build();
+            let notifiers = Notifiers::new().with(Arc::new(wecom_app(&fake, &w.w.clock)));
+            nodes.push(tokio::spawn(async move {
+                let job = dj.act_as(&Actor::system("dispatcher"));
+                let opts = DeliverOptions::new(format!("oa-node-{n}")).batch(7);
+                for _ in 0..12 {
+                    job.notify().deliver_due(&notifiers, &opts).await.unwrap();
+                }
+            }));
+        }
+        for n in nodes {
+            n.await.unwrap();
+        }
+    }
+    assert!(fake.drops().is_empty(), "WeCom dropped {:?}", fake.drops());
+    for id in ids {
+        assert_eq!(fake.delivered_to(id), 40, "{id}");
+        let mut per_minute = std::collections::HashMap::<i64, u32>::new();
+        for d in fake.deliveries().iter().filter(|d| d.user == id) {
+            *per_minute
+                .entry((d.at - t0).num_seconds() / 60)
+                .or_default() += 1;
+        }
+        assert!(
+            per_minute.values().all(|n| *n <= 30),
+            "{id}: {per_minute:?}"
+        );
+        assert_eq!(
+            per_minute.get(&0),
+            Some(&30),
+            "{id}: the first minute is used to the limit"
+        );
+    }
+    let all = w.all().await;
+    assert_eq!(all.len(), 120);
+    assert!(all.iter().all(|m| m.status == Status::Delivered));
+}
+
+#[tokio::test]
+async fn feishu_app_keeps_a_receivers_five_a_second() {
+    let mut c = Contact::default();
+    c.im.feishu = Some("ou_zhangsan".into());
+    let w = World::new(Arc::new(MemoryStore::new()), Channel::Feishu, vec![c]).await;
+    let fake = feishu_fake::start(w.w.clock.clone()).await;
+    let app = FeishuApp::new(
+        FeishuAppConfig::new(feishu_fake::APP_ID, feishu_fake::APP_SECRET)
+            .base_url(fake.uri())
+            .clock(w.w.clock.clone()),
+    )
+    .unwrap();
+    let notifiers = Notifiers::new().with(Arc::new(app));
+    for k in 0..7 {
+        w.broadcast(&format!("f{k}"), w.members.clone(), &format!("第{k}条"))
+            .await;
+    }
+    let r = w.deliver(&notifiers, "n1").await;
+    assert_eq!((r.delivered, r.throttled), (5, 2), "{r:?}");
+    assert!(fake.rejections().is_empty(), "{:?}", fake.rejections());
+    w.w.clock.set(w.w.clock.now() + Duration::seconds(1));
+    assert_eq!(w.deliver(&notifiers, "n1").await.delivered, 2);
+    assert_eq!(fake.deliveries().len(), 7);
 }
