@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, integration, property and doc tests with every
 # feature, against the in-memory store, SQLite files, a real PostgreSQL
-# server and real SMTP sinks; then the e-mail example against the sink.
+# server and real SMTP sinks; then the e-mail example against the sink, and
+# the WeCom and SMS examples against their in-process fakes.
 # CI (.ci/run) calls this same script. Arguments go to `cargo test`
 # (`bash scripts/test.sh --test smtp`).
 #
@@ -45,3 +46,11 @@ if [ -n "${SMTP_MAILDIR:-}" ]; then
     }
     echo "== $((after - before)) message(s) from the e-mail example arrived in the sink's Maildir"
 fi
+
+# The channel examples run against their in-process fakes on 127.0.0.1
+# and fail (exit non-zero) if anything goes wrong.
+for example in wecom sms; do
+    echo "== cargo run --example $example (against its local fake)"
+    out=$(cargo run --quiet --all-features --example "$example")
+    printf '%s\n' "$out" | tail -n 3
+done
