@@ -507,3 +507,78 @@ async fn one_broadcast_reaches_each_member_on_their_channel_with_fallback() {
     let charged = dj.store().spent(w.committee, 2024).await.unwrap();
     assert_eq!(charged, plan.cost);
 }
+
+#[tokio::test]
+async fn a_link_in_a_broadcast_that_goes_by_sms_is_refused_before_anything_is_stored() {
+    let s = memory(6).await;
+    let officer = s.dj.act_as(&s.w.committee_officer());
+    let before = s.all().await.len();
+    for text in [
+        "详情见 https://dj.example.cn/a",
+        "请登录 dj.gov.cn 查看",
+        "请访问www.example.com",
+    ] {
+        let b = Broadcast::new(
+            s.w.committee,
+            "link",
+            Selection::List(s.members.clone()),
+            text,
+        );
+        let e = officer.notify().dry_run(&b).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                dangjian::Error::Notify(dangjian::notify::NotifyError::Template(
+                    dangjian::notify::TemplateError::LinkInSms { .. }
+                ))
+            ),
+            "{text}: {e:?}"
+        );
+        assert!(officer.notify().broadcast(b).await.is_err());
+    }
+    assert_eq!(s.all().await.len(), before, "nothing stored");
+    // Without member 3 (the only one on SMS) the same text goes by e-mail.
+    let others: Vec<MemberId> = s
+        .members
+        .iter()
+        .copied()
+        .filter(|m| *m != s.members[3])
+        .collect();
+    let b = Broadcast::new(
+        s.w.committee,
+        "link2",
+        Selection::List(others),
+        "详情见 https://dj.example.cn/a",
+    );
+    assert!(officer.notify().broadcast(b).await.is_ok());
+}
+
+#[tokio::test]
+async fn without_an_approved_broadcast_template_sms_members_fall_back_or_are_listed() {
+    let s = memory(6).await;
+    let dj = Dangjian::builder()
+        .store(s.dj.store().clone())
+        .clock(s.w.clock.clone())
+        .notifications(
+            Notifications::default()
+                .channels(vec![Channel::Email, Channel::Sms])
+                .org(s.w.committee, budget("1.00")),
+        )
+        .build();
+    let b = Broadcast::new(
+        s.w.committee,
+        "plain",
+        Selection::List(s.members.clone()),
+        "通知",
+    );
+    let plan = dj
+        .act_as(&s.w.committee_officer())
+        .notify()
+        .dry_run(&b)
+        .await
+        .unwrap();
+    assert_eq!(plan.per_channel, vec![(Channel::Email, 4)]);
+    // Member 3 reads only SMS, member 4 nothing: both listed.
+    assert_eq!(plan.unreachable, vec![s.members[3], s.members[4]]);
+    assert_eq!(plan.cost, dangjian::dues::Money::ZERO);
+}
