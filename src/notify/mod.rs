@@ -38,7 +38,9 @@ pub use outbox::{
     Outcome, Resolution, Spend, Status, StoredMessage,
 };
 pub use prefs::{SetChannels, TagMembers};
-pub use rate::{MAX_RATE_KEY, MAX_WINDOW_SECONDS, RateKey, Window, wait_for_all, wait_until};
+pub use rate::{
+    MAX_RATE_KEY, MAX_WINDOW_SECONDS, RateKey, Window, key_part, wait_for_all, wait_until,
+};
 pub use recipients::{Audience, address, choose_channel};
 pub use settings::{BEIJING, Notifications, OrgSettings, QuietHours, SmsSettings};
 pub use sms::{SMS_MAX_CHARS, SMS_PART_CHARS, SMS_SINGLE_CHARS, SmsError, sms_cost, sms_parts};

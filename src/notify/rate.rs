@@ -129,6 +129,34 @@ impl RateKey {
     }
 }
 
+/// A part of a rate-key name made from an outside value (a user id, a
+/// template code): the value itself when it is 1 to 64 bytes of printable
+/// ASCII without `:`, else `#` and the first 16 hex digits of its SHA-256,
+/// so every key name stays well-formed ([`RateKey::name_ok`]).
+///
+/// ```
+/// use dangjian::notify::key_part;
+/// assert_eq!(key_part("zhangsan"), "zhangsan");
+/// assert!(key_part("李明").starts_with('#'));
+/// assert_eq!(key_part("李明"), key_part("李明"));
+/// assert_eq!(key_part("a:b").len(), 17);
+/// ```
+pub fn key_part(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+    if plain {
+        return value.to_owned();
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(value.as_bytes());
+    hash.iter().take(8).fold(String::from("#"), |mut s, b| {
+        use std::fmt::Write;
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 /// 最早可发时间: when one more send under `windows` may go, given the
 /// earlier sends `sent` (any order; those outside every window are
 /// ignored). `None`: it may go at `now`.

@@ -556,23 +556,6 @@ fn host_is_link(run: &str, path_follows: bool) -> bool {
     quad && path_follows
 }
 
-/// A name for a value that may not appear in a rate key as it is.
-fn key_part(value: &str) -> String {
-    let ok = !value.is_empty()
-        && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_graphic() && b != b':');
-    if ok {
-        return value.to_owned();
-    }
-    use sha2::Digest;
-    let hash = sha2::Sha256::digest(value.as_bytes());
-    hash.iter().take(8).fold(String::from("h"), |mut s, b| {
-        use std::fmt::Write;
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 /// 短信通知 (the SMS notifier): any [`SmsGateway`] as a [`Notifier`] on
 /// [`Channel::Sms`].
 ///
@@ -852,14 +835,18 @@ impl<G: SmsGateway> Notifier for SmsNotifier<G> {
         let Ok(r) = ready(0, message) else {
             return Vec::new();
         };
-        let provider = key_part(self.gateway.name());
+        let provider = super::rate::key_part(self.gateway.name());
         let name = if self.flow.per_template {
-            format!("sms.{provider}:{}:{}", key_part(&r.template.code), r.number)
+            format!(
+                "sms.{provider}:{}:{}",
+                super::rate::key_part(&r.template.code),
+                r.number
+            )
         } else {
             format!("sms.{provider}:{}", r.number)
         };
         let name = if name.len() > MAX_RATE_KEY {
-            format!("sms.{}", key_part(&name))
+            format!("sms.{}", super::rate::key_part(&name))
         } else {
             name
         };

@@ -493,11 +493,7 @@ pub(super) fn parse_result(result: Option<&Value>) -> SendResult {
 /// A member's part of a rate-key name: the user id when it is short
 /// printable ASCII, else a hash of it.
 pub(super) fn member_key(userid: &str) -> String {
-    if !userid.is_empty() && userid.len() <= 64 && userid.bytes().all(|b| b.is_ascii_graphic()) {
-        userid.to_owned()
-    } else {
-        format!("#{}", http::fingerprint(userid))
-    }
+    crate::notify::key_part(userid)
 }
 
 impl DingTalkWorkNoticeBuilder {

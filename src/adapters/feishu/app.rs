@@ -393,11 +393,7 @@ impl FeishuApp {
     /// A receiver as a rate key names it: as given when it is printable
     /// ASCII, else a fingerprint.
     pub(super) fn receiver_key(id: &str) -> String {
-        if !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()) {
-            id.to_owned()
-        } else {
-            format!("~{}", http::fingerprint(id))
-        }
+        crate::notify::key_part(id)
     }
 }
 

@@ -39,7 +39,7 @@ fn receive_ids() {
     assert!(!T::Email.accepts("wangwu"));
     assert!(!T::Email.accepts("王五@example.com"));
     assert_eq!(FeishuApp::receiver_key("ou_1"), "ou_1");
-    assert!(FeishuApp::receiver_key("王 五").starts_with('~'));
+    assert!(FeishuApp::receiver_key("王 五").starts_with('#'));
 }
 
 #[test]
