@@ -46,7 +46,7 @@ mod dingtalk;
 #[cfg(feature = "feishu")]
 mod feishu;
 #[cfg(feature = "_http")]
-#[allow(dead_code)] // until every adapter uses each helper
+#[allow(dead_code)] // a build with one channel feature uses only some helpers
 mod http;
 #[cfg(feature = "postgres")]
 mod postgres;
