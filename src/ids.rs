@@ -153,3 +153,27 @@ id_type!(
     MessageId,
     "message"
 );
+
+id_type!(
+    /// 公开事项标识: the id of an item of the disclosure catalogue
+    /// ([`crate::disclosure::Item`]).
+    ///
+    /// ```
+    /// use dangjian::ItemId;
+    /// assert_eq!(ItemId::new(4).to_string(), "item#4");
+    /// ```
+    ItemId,
+    "item"
+);
+
+id_type!(
+    /// 依申请公开申请标识: the id of a member's application for disclosure
+    /// ([`crate::disclosure::Application`]).
+    ///
+    /// ```
+    /// use dangjian::ApplicationId;
+    /// assert_eq!(ApplicationId::new(2).to_string(), "application#2");
+    /// ```
+    ApplicationId,
+    "application"
+);

@@ -14,6 +14,7 @@ pub mod access;
 pub mod adapters;
 pub mod clock;
 pub mod discipline;
+pub mod disclosure;
 pub mod dues;
 pub mod election;
 mod error;
@@ -38,6 +39,6 @@ pub mod testing;
 mod text;
 
 pub use error::{Entity, Error, ErrorKind, Result};
+pub use ids::{ApplicationId, DecisionId, ItemId, MessageId};
 pub use ids::{CaseId, JournalId, MemberId, OrgId, RecordId};
-pub use ids::{DecisionId, MessageId};
 pub use service::{Dangjian, RuleBook, Session};

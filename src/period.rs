@@ -181,3 +181,54 @@ mod tests {
         assert_eq!(cal.working_days_inclusive(d(2024, 10, 5), 0), None);
     }
 }
+
+// TEMPORARY SHIM (replaced by the calendar branch at merge).
+#[allow(missing_docs, clippy::missing_errors_doc)]
+mod shim {
+    use super::*;
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Length {
+        Days(u32),
+        WorkingDays(u32),
+    }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Counting {
+        #[default]
+        Inclusive,
+        CivilCode,
+    }
+    #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+    #[error("calendar")]
+    pub struct CalendarError;
+    impl WorkCalendar {
+        pub fn last_day(
+            &self,
+            start: NaiveDate,
+            len: Length,
+            counting: Counting,
+        ) -> Result<NaiveDate, CalendarError> {
+            match (len, counting) {
+                (Length::WorkingDays(n), Counting::Inclusive) => {
+                    self.working_days_inclusive(start, n).ok_or(CalendarError)
+                }
+                (Length::WorkingDays(n), Counting::CivilCode) => self
+                    .working_days_inclusive(start.succ_opt().ok_or(CalendarError)?, n)
+                    .ok_or(CalendarError),
+                (Length::Days(0), _) => Err(CalendarError),
+                (Length::Days(n), Counting::Inclusive) => start
+                    .checked_add_days(chrono::Days::new(u64::from(n) - 1))
+                    .ok_or(CalendarError),
+                (Length::Days(n), Counting::CivilCode) => self
+                    .next_working_day(
+                        start
+                            .checked_add_days(chrono::Days::new(u64::from(n)))
+                            .ok_or(CalendarError)?,
+                    )
+                    .ok_or(CalendarError),
+            }
+        }
+    }
+}
+pub use shim::{CalendarError, Counting, Length};

@@ -18,6 +18,7 @@
 //! [`document`], so that renaming a domain field never changes stored data.
 
 mod discipline;
+mod disclosure;
 pub mod document;
 mod dues;
 mod effects;
@@ -28,6 +29,7 @@ mod outbox;
 mod votes;
 
 pub use discipline::DisciplineStore;
+pub use disclosure::{DisclosureStore, check_application_update, check_item_update};
 pub use dues::*;
 pub use effects::{
     BadStream, Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MAX_STREAM_LEN, NEW_ID,
@@ -196,6 +198,7 @@ pub trait Store:
     + VoteStore
     + JournalStore
     + DisciplineStore
+    + DisclosureStore
     + OfficeStore
     + OutboxStore
 {

@@ -28,6 +28,8 @@
 //! | `dues_cases` | `record` | [`DepartureCaseDocument`] |
 //! | `orgs` | `kind` | [`OrgKindDocument`] |
 //! | `notify_messages` | `message` | [`OutgoingMessageDocument`] |
+//! | `disclosure_items` | `record` | [`ItemDocument`] |
+//! | `disclosure_applications` | `record` | [`ApplicationDocument`] |
 //!
 //! Leaf values keep the serde form of their domain type, because that form
 //! is a single scalar fixed by the type's own contract: ids are integers,
@@ -57,6 +59,7 @@
 //! ```
 
 mod discipline;
+mod disclosure;
 mod dues;
 mod ledger;
 mod member;
@@ -67,6 +70,7 @@ mod record;
 mod vote;
 
 pub use discipline::{DecisionDocument, MeasureDocument};
+pub use disclosure::{ApplicationDocument, ItemDocument};
 pub use dues::{
     CaseStatusDocument, DepartureCaseDocument, DuesProfileDocument, MonthRangeDocument,
 };

@@ -6,6 +6,7 @@
 //! change.
 
 mod discipline;
+mod disclosure;
 mod dues;
 
 use super::{
@@ -41,6 +42,7 @@ struct Inner {
     votes: votes::VoteState,
     dues: dues::DuesState,
     discipline: discipline::DisciplineState,
+    disclosure: disclosure::DisclosureState,
     offices: offices::OfficeState,
     outbox: outbox::OutboxState,
 }
