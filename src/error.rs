@@ -71,6 +71,10 @@ pub enum Entity {
     RuleVersion,
     /// A message in the notification outbox.
     Message,
+    /// 公开事项: an item of the disclosure catalogue.
+    Item,
+    /// 依申请公开: a member's application for disclosure.
+    Application,
 }
 
 impl fmt::Display for Entity {
@@ -84,6 +88,8 @@ impl fmt::Display for Entity {
             Self::LedgerEntry => "ledger entry",
             Self::RuleVersion => "rule version",
             Self::Message => "message",
+            Self::Item => "disclosure item",
+            Self::Application => "application for disclosure",
         })
     }
 }
@@ -140,6 +146,9 @@ pub enum Error {
     /// A notification was refused (a template, a size, a budget).
     #[error("{0}")]
     Notify(#[from] crate::notify::NotifyError),
+    /// 党务公开: a disclosure rule (a scope, a review, a publicity period).
+    #[error("{0}")]
+    Disclosure(#[from] crate::disclosure::DisclosureError),
     /// 无权: the target is in the actor's scope but the role may not act.
     #[error("{0}")]
     PermissionDenied(Denied),
@@ -193,6 +202,8 @@ impl Error {
             Self::Office(_) => ErrorKind::RuleViolation,
             Self::Notify(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
             Self::Notify(_) => ErrorKind::RuleViolation,
+            Self::Disclosure(e) if e.is_invalid_input() => ErrorKind::InvalidInput,
+            Self::Disclosure(_) => ErrorKind::RuleViolation,
             Self::Import(e) => match &e.error {
                 crate::member::ImportErrorKind::Conflict { .. } => ErrorKind::Conflict,
                 crate::member::ImportErrorKind::DuplicateIdNumber { .. }

@@ -463,6 +463,7 @@ async fn admission_motion_counts_written_opinions() {
         e,
         Err(Error::Election(ElectionError::WrongKind(_)))
     ));
+    w.post_admission_notice(target, 880).await;
     let v = sec
         .votes()
         .open_motion(motion(MotionKind::Admission, target))
@@ -712,7 +713,8 @@ async fn an_online_branch_cannot_vote_on_another_branchs_member() {
             ..
         })
     ));
-    // Branch A itself may.
+    // Branch A itself may, once the notice has run.
+    w.post_admission_notice(target, 880).await;
     let sec = w.dj.act_as(&w.secretary_a());
     sec.votes()
         .open_motion(OpenMotion::new(w.branch_a, MotionKind::Admission, target))

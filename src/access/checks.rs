@@ -327,3 +327,18 @@ pub fn check_dispatch(actor: &Actor) -> Result<(), Denied> {
         .then_some(())
         .ok_or_else(|| deny(actor, Action::Dispatch, "the outbox"))
 }
+
+/// 党务公开: may `actor` propose, review, approve, publish or withdraw the
+/// items of `org`, or answer its applications? A branch or committee
+/// officer whose scope covers it (the office a review or an approval also
+/// needs is checked against the office holders, `docs/RULES.md` DISC-5).
+///
+/// # Errors
+/// [`Denied`] otherwise (members, treasurers, jobs, the platform
+/// administrator: disclosure is the organisation's own act).
+pub fn check_disclose(actor: &Actor, org: OrgId, tree: &OrgTree) -> Result<(), Denied> {
+    let officer = matches!(actor.role, Role::BranchOfficer | Role::CommitteeOfficer);
+    (officer && actor.covers_org(org, tree))
+        .then_some(())
+        .ok_or_else(|| deny(actor, Action::Disclose, org))
+}

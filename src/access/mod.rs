@@ -24,7 +24,8 @@
 mod checks;
 
 pub use checks::{
-    check_append_record, check_cast, check_dispatch, check_manage_dues, check_manage_member,
+    check_append_record, check_cast, check_disclose, check_dispatch, check_manage_dues,
+    check_manage_member,
     check_manage_org, check_notify, check_read_branch_dues, check_read_dues, check_read_member,
     check_read_org, check_read_record, check_read_vote_results, check_run_vote,
 };
@@ -376,6 +377,9 @@ pub enum Action {
     Notify,
     /// 投递: run the notification dispatcher or scan.
     Dispatch,
+    /// 党务公开: propose, review, approve, publish or withdraw the items
+    /// of an organisation, and answer its applications.
+    Disclose,
 }
 
 /// 越权: the refusal, saying who tried what on what.
@@ -418,6 +422,7 @@ impl fmt::Display for Action {
             Self::ManageDues => "record dues for",
             Self::Notify => "send or manage the messages of",
             Self::Dispatch => "run the dispatcher for",
+            Self::Disclose => "run the disclosure of",
         })
     }
 }

@@ -82,6 +82,20 @@ impl LifecycleHandle<'_> {
                 .apply(&request, &ctx)
                 .map_err(|e| super::introducers::refine(e, &introducers))?
         };
+        // 公示: a stored pre-admission notice must have ended, with no
+        // objection open or upheld, before the resolution (DISC-9).
+        if let TransitionRequest::Admit { resolution_on, .. } = &request {
+            self.s
+                .notice_allows(
+                    member,
+                    home,
+                    crate::disclosure::Purpose::PreAdmission,
+                    *resolution_on,
+                    &l.tree,
+                    super::disclosure::IfNone::Allow,
+                )
+                .await?;
+        }
         let to = lifecycle.stage();
         let record = NewRecordEntry {
             member,

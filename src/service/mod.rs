@@ -33,6 +33,7 @@
 
 mod authorize;
 mod broadcast;
+mod disclosure;
 mod discipline;
 mod dispatch;
 mod dues;
@@ -52,6 +53,7 @@ mod votes;
 pub use discipline::DisciplineHandle;
 pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
+pub use disclosure::DisclosureHandle;
 pub use member::MembersHandle;
 pub use notify::{NotifyHandle, ScanReport};
 pub use offices::OfficesHandle;
@@ -88,6 +90,8 @@ pub struct RuleBook {
     pub appraisal: crate::election::AppraisalRules,
     /// Dues (Dues 2008, Dues 2017) and local variants per subtree.
     pub dues: DuesRuleBook,
+    /// 党务公开: reviewers, approvers, publicity periods, applications.
+    pub disclosure: crate::disclosure::DisclosureRules,
 }
 
 impl RuleBook {
@@ -100,6 +104,7 @@ impl RuleBook {
             election: crate::election::national_election_rules(),
             appraisal: crate::election::AppraisalRules::default(),
             dues: DuesRuleBook::national(),
+            disclosure: crate::disclosure::DisclosureRules::national(),
         }
     }
 }
@@ -324,6 +329,12 @@ impl Session {
     /// 通知: the dispatcher, the deadline scan, broadcasts and messages.
     pub fn notify(&self) -> NotifyHandle<'_> {
         NotifyHandle { s: self }
+    }
+
+    /// 党务公开: the disclosure catalogue, publicity notices, applications
+    /// and the published feed.
+    pub fn disclosure(&self) -> DisclosureHandle<'_> {
+        DisclosureHandle { s: self }
     }
 
     pub(crate) fn store(&self) -> &dyn Store {

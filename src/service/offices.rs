@@ -202,6 +202,18 @@ impl OfficesHandle<'_> {
         if !person.lifecycle.stage_on(from).is_some_and(|s| s.is_full()) {
             return Err(OfficeError::NotFullMember(req.member).into());
         }
+        // 任前公示: a stored pre-appointment notice about the appointee must
+        // have ended, with no objection open or upheld (DISC-9).
+        self.s
+            .notice_allows(
+                req.member,
+                req.org,
+                crate::disclosure::Purpose::PreAppointment,
+                from,
+                &l.tree,
+                super::disclosure::IfNone::Allow,
+            )
+            .await?;
         let rules = self
             .s
             .rules()

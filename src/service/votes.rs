@@ -182,6 +182,21 @@ impl VotesHandle<'_> {
                 ElectionError::WrongKind("an admission is about a development target").into(),
             );
         }
+        // 公示: the admission vote waits for the day after a published
+        // pre-admission notice ends, with no objection open or upheld
+        // (DISC-9).
+        if req.kind == MotionKind::Admission {
+            self.s
+                .notice_allows(
+                    req.subject,
+                    person.home(),
+                    crate::disclosure::Purpose::PreAdmission,
+                    self.s.clock().today(),
+                    &l.tree,
+                    super::disclosure::IfNone::Refuse,
+                )
+                .await?;
+        }
         let roll = self.draw_roll(&l, req.org, true).await?;
         let motion = Motion::about_member(req.kind, req.subject, person.home(), &roll)?;
         let new = NewVote {

@@ -57,6 +57,61 @@ impl World {
         Actor::branch_officer(MemberId::new(903), self.elsewhere)
     }
 
+    /// Posts a pre-admission notice (公示) about `subject` (of branch A or
+    /// B) from the general branch above them, as its secretary (member `n`
+    /// of branch B, appointed for the purpose, so branch A's roll does not
+    /// change): proposed, reviewed, approved and published 20 days before
+    /// today, for the shortest period the rule allows, so that it has
+    /// ended today.
+    pub async fn post_admission_notice(&self, subject: MemberId, n: u32) -> dangjian::ItemId {
+        let branch = self.general;
+        use dangjian::disclosure::{
+            Approve, Checks, Content, ItemKind, Plan, Propose, Publicity, Publish, Purpose,
+            Reach, ReviewItem, Scope, Title,
+        };
+        use dangjian::clock::Clock as _;
+        use dangjian::office::{Appoint, Post};
+        let today = self.clock.today();
+        let posted = today - chrono::Days::new(20);
+        let secretary = self.full_member(self.branch_b, n).await.id();
+        self.dj
+            .act_as(&self.committee_officer())
+            .offices()
+            .appoint(Appoint::new(branch, secretary, Post::Secretary).from(posted))
+            .await
+            .unwrap();
+        let rule = self
+            .dj
+            .rules()
+            .disclosure
+            .publicity
+            .rule(Purpose::PreAdmission, posted)
+            .unwrap()
+            .rules;
+        let last = rule.earliest_end(posted, &self.dj.rules().calendar).unwrap();
+        self.clock.set_date(posted);
+        let sec = self.dj.act_as(&Actor::committee_officer(secretary, branch));
+        let plan = Plan::new(Scope::OwnOrganisation, [Reach::BranchMeeting], posted)
+            .unwrap()
+            .until(last)
+            .unwrap();
+        let req = Propose::disclosable(
+            branch,
+            ItemKind::ElectionsAdmissionsAppraisal,
+            Title::new("发展党员公示").unwrap(),
+            Content::new("拟接收为预备党员，公示期间如有意见请反映。").unwrap(),
+            plan,
+        )
+        .notice(Publicity::new(Purpose::PreAdmission, [subject]).unwrap());
+        let item = sec.disclosure().propose(req).await.unwrap();
+        let d = sec.disclosure();
+        d.review(ReviewItem::new(item.id(), Checks::passed())).await.unwrap();
+        d.approve(Approve::new(item.id())).await.unwrap();
+        d.publish(Publish::new(item.id())).await.unwrap();
+        self.clock.set_date(today);
+        item.id()
+    }
+
     /// Registers and approves a full member of `home`.
     pub async fn full_member(&self, home: OrgId, n: u32) -> Member {
         let reg = Registration::new(

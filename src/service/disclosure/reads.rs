@@ -1,0 +1,191 @@
+//! What each reader sees: an officer's catalogue of their organisations
+//! (placeholders for classified items included), and the published items
+//! a reader's scope covers, as data and as an Atom feed.
+
+use super::DisclosureHandle;
+use crate::access::{self, Role, Scope as ActorScope};
+use crate::disclosure::{Application, FeedInfo, Item, Reader, atom_feed, reaches};
+use crate::error::Entity;
+use crate::lifecycle::Stage;
+use crate::org::OrgTree;
+use crate::service::authorize::Target;
+use crate::service::{Page, PageRequest};
+use crate::{ApplicationId, Error, ItemId, OrgId};
+
+impl DisclosureHandle<'_> {
+    /// The reader the actor is, on `today`.
+    pub(super) async fn reader(&self) -> Result<Reader, Error> {
+        let actor = &self.s.actor;
+        Ok(match (actor.role(), actor.scope()) {
+            (Role::Public, _) => Reader::Public,
+            (_, ActorScope::All) => Reader::All,
+            (_, ActorScope::Subtree(root)) => Reader::Subtree(root),
+            (_, ActorScope::Member(id)) => match self.s.store().get_member(id).await? {
+                None => Reader::Public,
+                Some(m) => {
+                    let today = self.s.clock().today();
+                    let party_member = matches!(
+                        m.lifecycle.stage_on(today),
+                        Some(Stage::Probationary | Stage::Full)
+                    );
+                    let p = m.memberships.placement();
+                    let mut orgs = vec![p.home];
+                    orgs.extend(p.mobile_location);
+                    orgs.extend(p.dual);
+                    orgs.extend(p.online);
+                    Reader::Person {
+                        id,
+                        party_member,
+                        orgs,
+                    }
+                }
+            },
+            (_, ActorScope::Public) => Reader::Public,
+        })
+    }
+
+    fn manages(&self, org: OrgId, tree: &OrgTree) -> bool {
+        access::check_read_org(&self.s.actor, org, tree).is_ok()
+    }
+
+    /// 查看事项: one item. An officer whose scope covers its organisation
+    /// sees it at any stage (a classified item as its placeholder); any
+    /// other reader sees it only while it is published to a scope that
+    /// covers them.
+    ///
+    /// # Errors
+    /// `NotFound` for an item missing, or one the actor may not see.
+    pub async fn get(&self, id: ItemId) -> Result<Item, Error> {
+        let item = self
+            .s
+            .store()
+            .item(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Item, id))?;
+        let tree = self.s.store().org_tree().await?;
+        if self.manages(item.org(), &tree) {
+            return Ok(item);
+        }
+        let reader = self.reader().await?;
+        if reaches(&item, &reader, &tree, self.s.clock().today()) {
+            return Ok(item);
+        }
+        Err(Error::not_found(Entity::Item, id))
+    }
+
+    /// 公开目录: every item of `org`'s subtree, at every stage and class,
+    /// ordered by id.
+    ///
+    /// # Errors
+    /// `NotFound` for an organisation outside the scope;
+    /// `PermissionDenied` for an actor who does not read organisations.
+    pub async fn list(&self, org: OrgId, page: PageRequest) -> Result<Page<Item>, Error> {
+        let l = self
+            .s
+            .authorize(Target::Org(org), |l| {
+                access::check_read_org(&self.s.actor, org, &l.tree)
+            })
+            .await?;
+        let orgs = l.tree.subtree(org);
+        let items = self.s.store().items_of(&orgs).await?;
+        Ok(page.keyset(items, |i| i.id().get()))
+    }
+
+    /// 已公开事项: the items published to a scope that covers the actor,
+    /// up today, ordered by id. The public sees the society scope only;
+    /// a member, the items of society, the whole party (if a party
+    /// member), their own organisations and those naming them; an officer,
+    /// what their subtree covers (see [`crate::disclosure::reaches`]).
+    ///
+    /// # Errors
+    /// Store failures only.
+    pub async fn published(&self, page: PageRequest) -> Result<Page<Item>, Error> {
+        let items = self.visible().await?;
+        Ok(page.keyset(items, |i| i.id().get()))
+    }
+
+    async fn visible(&self) -> Result<Vec<Item>, Error> {
+        let reader = self.reader().await?;
+        let tree = self.s.store().org_tree().await?;
+        let today = self.s.clock().today();
+        let mut items = self.s.store().published_items().await?;
+        items.retain(|i| reaches(i, &reader, &tree, today));
+        Ok(items)
+    }
+
+    /// 公开栏订阅: the Atom feed of what [`DisclosureHandle::published`]
+    /// shows the actor, limited to items with an online channel (the party
+    /// intranet or the internet; for the public, the internet only),
+    /// newest first.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor};
+    /// use dangjian::disclosure::FeedInfo;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let info = FeedInfo::new("urn:dangjian:feed:public", "党务公开", "中共某县委");
+    /// let xml = dj.act_as(&Actor::public()).disclosure().feed(&info).await?;
+    /// assert!(xml.starts_with("<?xml"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// Store failures only.
+    pub async fn feed(&self, info: &FeedInfo) -> Result<String, Error> {
+        let public = self.s.actor.role() == Role::Public;
+        let mut items = self.visible().await?;
+        items.retain(|i| {
+            i.publication().is_some_and(|(plan, _)| {
+                plan.channels().iter().any(|c| {
+                    c.is_online() && (!public || *c == crate::disclosure::Reach::PublicInternet)
+                })
+            })
+        });
+        items.sort_by(|a, b| {
+            let at = |i: &Item| i.publication().map(|(_, s)| s.at);
+            at(b).cmp(&at(a)).then(b.id().cmp(&a.id()))
+        });
+        let refs: Vec<&Item> = items.iter().collect();
+        Ok(atom_feed(info, &refs, self.s.clock().timestamp()))
+    }
+
+    /// 申请: one application: its applicant, or an officer whose scope
+    /// covers the organisation asked.
+    ///
+    /// # Errors
+    /// `NotFound` otherwise.
+    pub async fn application(&self, id: ApplicationId) -> Result<Application, Error> {
+        let a = self
+            .s
+            .store()
+            .application(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Application, id))?;
+        let tree = self.s.store().org_tree().await?;
+        if self.s.actor.member_id() == Some(a.applicant()) || self.manages(a.org(), &tree) {
+            return Ok(a);
+        }
+        Err(Error::not_found(Entity::Application, id))
+    }
+
+    /// 申请列表: the applications to `org`'s subtree, ordered by id.
+    ///
+    /// # Errors
+    /// `NotFound` for an organisation outside the scope;
+    /// `PermissionDenied` for an actor who does not read organisations.
+    pub async fn applications(
+        &self,
+        org: OrgId,
+        page: PageRequest,
+    ) -> Result<Page<Application>, Error> {
+        let l = self
+            .s
+            .authorize(Target::Org(org), |l| {
+                access::check_read_org(&self.s.actor, org, &l.tree)
+            })
+            .await?;
+        let orgs = l.tree.subtree(org);
+        let apps = self.s.store().applications_of(&orgs).await?;
+        Ok(page.keyset(apps, |a| a.id().get()))
+    }
+}
