@@ -25,9 +25,8 @@ mod checks;
 
 pub use checks::{
     check_append_record, check_cast, check_disclose, check_dispatch, check_manage_dues,
-    check_manage_member,
-    check_manage_org, check_notify, check_read_branch_dues, check_read_dues, check_read_member,
-    check_read_org, check_read_record, check_read_vote_results, check_run_vote,
+    check_manage_member, check_manage_org, check_notify, check_read_branch_dues, check_read_dues,
+    check_read_member, check_read_org, check_read_record, check_read_vote_results, check_run_vote,
 };
 
 use crate::org::OrgTree;

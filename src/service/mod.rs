@@ -33,8 +33,8 @@
 
 mod authorize;
 mod broadcast;
-mod disclosure;
 mod discipline;
+mod disclosure;
 mod dispatch;
 mod dues;
 mod introducers;
@@ -51,9 +51,9 @@ mod roster;
 mod votes;
 
 pub use discipline::DisciplineHandle;
+pub use disclosure::DisclosureHandle;
 pub use dues::DuesHandle;
 pub use lifecycle::LifecycleHandle;
-pub use disclosure::DisclosureHandle;
 pub use member::MembersHandle;
 pub use notify::{NotifyHandle, ScanReport};
 pub use offices::OfficesHandle;

@@ -65,11 +65,11 @@ impl World {
     /// ended today.
     pub async fn post_admission_notice(&self, subject: MemberId, n: u32) -> dangjian::ItemId {
         let branch = self.general;
-        use dangjian::disclosure::{
-            Approve, Checks, Content, ItemKind, Plan, Propose, Publicity, Publish, Purpose,
-            Reach, ReviewItem, Scope, Title,
-        };
         use dangjian::clock::Clock as _;
+        use dangjian::disclosure::{
+            Approve, Checks, Content, ItemKind, Plan, Propose, Publicity, Publish, Purpose, Reach,
+            ReviewItem, Scope, Title,
+        };
         use dangjian::office::{Appoint, Post};
         let today = self.clock.today();
         let posted = today - chrono::Days::new(20);
@@ -88,7 +88,9 @@ impl World {
             .rule(Purpose::PreAdmission, posted)
             .unwrap()
             .rules;
-        let last = rule.earliest_end(posted, &self.dj.rules().calendar).unwrap();
+        let last = rule
+            .earliest_end(posted, &self.dj.rules().calendar)
+            .unwrap();
         self.clock.set_date(posted);
         let sec = self.dj.act_as(&Actor::committee_officer(secretary, branch));
         let plan = Plan::new(Scope::OwnOrganisation, [Reach::BranchMeeting], posted)
@@ -105,7 +107,9 @@ impl World {
         .notice(Publicity::new(Purpose::PreAdmission, [subject]).unwrap());
         let item = sec.disclosure().propose(req).await.unwrap();
         let d = sec.disclosure();
-        d.review(ReviewItem::new(item.id(), Checks::passed())).await.unwrap();
+        d.review(ReviewItem::new(item.id(), Checks::passed()))
+            .await
+            .unwrap();
         d.approve(Approve::new(item.id())).await.unwrap();
         d.publish(Publish::new(item.id())).await.unwrap();
         self.clock.set_date(today);

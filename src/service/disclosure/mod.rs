@@ -18,9 +18,9 @@ use super::Session;
 use super::authorize::Target;
 use crate::access;
 use crate::disclosure::{
-    Application, Apply, Approve, DecideApplication, DisclosureError, ExtendApplication,
-    Item, NewApplication, NewItem, Official, Propose, Publish, RecordObjection,
-    ResolveObjection, ReviewItem, Stamp, Withdraw,
+    Application, Apply, Approve, DecideApplication, DisclosureError, ExtendApplication, Item,
+    NewApplication, NewItem, Official, Propose, Publish, RecordObjection, ResolveObjection,
+    ReviewItem, Stamp, Withdraw,
 };
 use crate::error::Entity;
 use crate::org::OrgTree;
@@ -75,11 +75,7 @@ impl DisclosureHandle<'_> {
     }
 
     /// The official the actor is in `org` with one of `posts` today.
-    async fn official(
-        &self,
-        org: OrgId,
-        posts: &[crate::office::Post],
-    ) -> Result<Official, Error> {
+    async fn official(&self, org: OrgId, posts: &[crate::office::Post]) -> Result<Official, Error> {
         let member = self
             .s
             .actor
@@ -175,9 +171,9 @@ impl DisclosureHandle<'_> {
     /// wrong stage, an approval from the wrong level).
     pub async fn approve(&self, req: Approve) -> Result<Item, Error> {
         let (item, tree) = self.item_run(req.item).await?;
-        let d = item
-            .disclosable()
-            .ok_or(DisclosureError::NotDisclosable { class: item.class() })?;
+        let d = item.disclosable().ok_or(DisclosureError::NotDisclosable {
+            class: item.class(),
+        })?;
         let upward = d.beyond_authority();
         let posts = self.s.rules().disclosure.approver_posts.clone();
         let approver = if upward {

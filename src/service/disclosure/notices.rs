@@ -63,7 +63,7 @@ impl Session {
         }
         Err(newest
             .unwrap_or(DisclosureError::NoNotice { subject, purpose })
-        .into())
+            .into())
     }
 }
 
