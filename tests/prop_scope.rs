@@ -53,6 +53,8 @@ fn outside(w: &World, p: &Picks) -> Ids {
         member: pick(&members, p.member),
         vote: pick(&[w.foreign.vote, w.missing.vote, VoteId::new(2)], p.vote),
         case: pick(&[w.foreign.case, w.missing.case, CaseId::new(2)], p.case),
+        item: pick(&[w.foreign.item, w.missing.item], p.case),
+        application: pick(&[w.foreign.application, w.missing.application], p.vote),
     }
 }
 

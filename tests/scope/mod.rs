@@ -7,6 +7,11 @@
 use chrono::NaiveDate;
 use dangjian::access::Actor;
 use dangjian::clock::FixedClock;
+use dangjian::disclosure::{
+    Apply, Approve, Checks, Content, DecideApplication, Decision, ExtendApplication, Finding,
+    ItemKind, Plan, Propose, Publish, Purpose, Reach, RecordObjection, ResolveObjection,
+    ReviewItem, Scope, Title, Withdraw,
+};
 use dangjian::dues::{
     AssessMonth, CaseDecision, DecideCase, DeclareIncome, EntryId, Income, Month, MonthRange,
     PaymentRequest, ReliefKind, ReliefRequest, Reversal, SelfDepartureCase,
@@ -24,7 +29,7 @@ use dangjian::org::{BranchForm, MoveOrg, NewOrganisation, OnlineTheme, OrgKind, 
 use dangjian::record::{AppendActivity, Appendable};
 use dangjian::service::PageRequest;
 use dangjian::store::{DuesStore, MemoryStore};
-use dangjian::{CaseId, Dangjian, Error, MemberId, OrgId, Session};
+use dangjian::{ApplicationId, CaseId, Dangjian, Error, ItemId, MemberId, OrgId, Session};
 use std::sync::Arc;
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -39,6 +44,8 @@ pub struct Ids {
     pub member: MemberId,
     pub vote: VoteId,
     pub case: CaseId,
+    pub item: ItemId,
+    pub application: ApplicationId,
 }
 
 pub struct World {
@@ -138,6 +145,29 @@ pub async fn world() -> World {
         )])
         .await
         .unwrap();
+    // An item of branch B and an application to it by a member of B.
+    let item = secretary_b
+        .disclosure()
+        .propose(Propose::disclosable(
+            b.id,
+            ItemKind::Dues,
+            Title::new("党费收缴情况").unwrap(),
+            Content::new("应收3人").unwrap(),
+            Plan::new(
+                Scope::OwnOrganisation,
+                [Reach::BranchMeeting],
+                d(2024, 6, 3),
+            )
+            .unwrap(),
+        ))
+        .await
+        .unwrap();
+    let application = dj
+        .act_as(&Actor::member(mb))
+        .disclosure()
+        .apply(Apply::new(b.id, Content::new("请公开").unwrap()))
+        .await
+        .unwrap();
     World {
         dj,
         store,
@@ -151,6 +181,8 @@ pub async fn world() -> World {
             member: mb,
             vote: vote.id(),
             case: cases[0].id,
+            item: item.id(),
+            application: application.id(),
         },
         missing: Ids {
             org: OrgId::new(9_999),
@@ -158,6 +190,8 @@ pub async fn world() -> World {
             member: MemberId::new(9_999),
             vote: VoteId::new(9_999),
             case: CaseId::new(9_999),
+            item: ItemId::new(9_999),
+            application: ApplicationId::new(9_999),
         },
     }
 }
@@ -207,7 +241,7 @@ impl Default for Probe {
 }
 
 /// The number of handle methods [`every_method`] calls.
-pub const METHODS: usize = 61;
+pub const METHODS: usize = 76;
 
 /// Every handle method, called with `ids`; each result reduced to its
 /// error (or "ok").
@@ -562,7 +596,100 @@ pub async fn every_method(
                 .set_channels(SetChannels::new(m, vec![Channel::Email]))
                 .await),
         ),
+        (
+            "disclosure.propose",
+            ok(s.disclosure()
+                .propose(Propose::disclosable(
+                    ids.org,
+                    ItemKind::Other,
+                    Title::new("事项").unwrap(),
+                    text(),
+                    Plan::new(Scope::OwnOrganisation, [Reach::BranchMeeting], on).unwrap(),
+                ))
+                .await),
+        ),
+        (
+            "disclosure.review",
+            ok(s.disclosure()
+                .review(ReviewItem::new(ids.item, Checks::passed()))
+                .await),
+        ),
+        (
+            "disclosure.approve",
+            ok(s.disclosure().approve(Approve::new(ids.item)).await),
+        ),
+        (
+            "disclosure.publish",
+            ok(s.disclosure().publish(Publish::new(ids.item)).await),
+        ),
+        (
+            "disclosure.withdraw",
+            ok(s.disclosure()
+                .withdraw(Withdraw::new(ids.item, text()))
+                .await),
+        ),
+        (
+            "disclosure.object",
+            ok(s.disclosure()
+                .object(RecordObjection::new(ids.item, on, text()))
+                .await),
+        ),
+        (
+            "disclosure.resolve_objection",
+            ok(s.disclosure()
+                .resolve_objection(ResolveObjection::new(
+                    ids.item,
+                    1,
+                    Finding::Dismissed,
+                    text(),
+                ))
+                .await),
+        ),
+        ("disclosure.get", ok(s.disclosure().get(ids.item).await)),
+        (
+            "disclosure.list",
+            ok(s.disclosure().list(ids.org, PageRequest::default()).await),
+        ),
+        (
+            "disclosure.apply",
+            // The online branch: never on branch A's home line (a member
+            // may apply to the committee above their own branch).
+            ok(s.disclosure().apply(Apply::new(ids.online, text())).await),
+        ),
+        (
+            "disclosure.application",
+            ok(s.disclosure().application(ids.application).await),
+        ),
+        (
+            "disclosure.applications",
+            ok(s.disclosure()
+                .applications(ids.org, PageRequest::default())
+                .await),
+        ),
+        (
+            "disclosure.extend",
+            ok(s.disclosure()
+                .extend(ExtendApplication::new(ids.application, text()))
+                .await),
+        ),
+        (
+            "disclosure.decide",
+            ok(s.disclosure()
+                .decide(DecideApplication::new(
+                    ids.application,
+                    Decision::Granted { item: None },
+                ))
+                .await),
+        ),
+        (
+            "disclosure.may_proceed",
+            ok(s.disclosure().may_proceed(m, Purpose::PreAdmission).await),
+        ),
     ]
+}
+
+fn text() -> Content {
+    Content::new("说明").unwrap()
 }
 
 pub fn ok<T>(r: Result<T, Error>) -> Result<(), Error> {

@@ -294,7 +294,9 @@ impl DisclosureHandle<'_> {
                     role: self.s.actor.role(),
                     scope: self.s.actor.scope(),
                     action: access::Action::Disclose,
-                    target: req.org.to_string(),
+                    // Never the organisation asked: a refusal names
+                    // nothing the caller gave that may lie outside.
+                    target: "an application for disclosure".into(),
                 }));
             }
         };
