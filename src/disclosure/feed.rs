@@ -20,9 +20,17 @@ pub struct FeedInfo {
     pub link: Option<String>,
     /// The organisation publishing it, as the author.
     pub author: String,
+    /// The most entries the feed carries, newest first (default
+    /// [`FeedInfo::DEFAULT_ENTRIES`], at most [`FeedInfo::MAX_ENTRIES`]).
+    pub entries: usize,
 }
 
 impl FeedInfo {
+    /// The entries a feed carries unless told otherwise.
+    pub const DEFAULT_ENTRIES: usize = 50;
+    /// The most entries a feed carries.
+    pub const MAX_ENTRIES: usize = 1_000;
+
     /// A feed named `id` with `title`, by `author`.
     pub fn new(id: impl Into<String>, title: impl Into<String>, author: impl Into<String>) -> Self {
         Self {
@@ -30,7 +38,14 @@ impl FeedInfo {
             title: title.into(),
             link: None,
             author: author.into(),
+            entries: Self::DEFAULT_ENTRIES,
         }
+    }
+
+    /// Carries at most `n` entries (1 to [`FeedInfo::MAX_ENTRIES`]).
+    pub fn entries(mut self, n: usize) -> Self {
+        self.entries = n.clamp(1, Self::MAX_ENTRIES);
+        self
     }
 
     /// The portal page it mirrors.

@@ -128,7 +128,7 @@ mockall::mock! {
         async fn update_item(&self, item: crate::disclosure::Item, effects: Effects) -> Result<crate::disclosure::Item, StoreError>;
         async fn item(&self, id: crate::ItemId) -> Result<Option<crate::disclosure::Item>, StoreError>;
         async fn items_of(&self, orgs: &[OrgId]) -> Result<Vec<crate::disclosure::Item>, StoreError>;
-        async fn published_items(&self) -> Result<Vec<crate::disclosure::Item>, StoreError>;
+        async fn published_items(&self, read: crate::store::PublishedRead) -> Result<Vec<crate::disclosure::Item>, StoreError>;
         async fn notices_about(&self, member: MemberId) -> Result<Vec<crate::disclosure::Item>, StoreError>;
         async fn insert_application(&self, new: crate::disclosure::NewApplication, effects: Effects) -> Result<crate::disclosure::Application, StoreError>;
         async fn update_application(&self, application: crate::disclosure::Application, effects: Effects) -> Result<crate::disclosure::Application, StoreError>;

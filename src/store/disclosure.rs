@@ -49,9 +49,11 @@ pub trait DisclosureStore: Send + Sync {
     /// Every item of `orgs`, ordered by id.
     async fn items_of(&self, orgs: &[OrgId]) -> Result<Vec<Item>, StoreError>;
 
-    /// Every item now at the published stage (not withdrawn), ordered by
-    /// id.
-    async fn published_items(&self) -> Result<Vec<Item>, StoreError>;
+    /// The items now at the published stage (not withdrawn) with ids
+    /// strictly between `read.after` and `read.before`, at most
+    /// `read.limit` of them, from the lowest id up, or from the highest
+    /// down when `read.newest_first`.
+    async fn published_items(&self, read: PublishedRead) -> Result<Vec<Item>, StoreError>;
 
     /// The publicity notices naming `member` as a subject, ordered by id.
     async fn notices_about(&self, member: MemberId) -> Result<Vec<Item>, StoreError>;
@@ -77,6 +79,67 @@ pub trait DisclosureStore: Send + Sync {
 
     /// Every application to `orgs`, ordered by id.
     async fn applications_of(&self, orgs: &[OrgId]) -> Result<Vec<Application>, StoreError>;
+}
+
+/// Which published items to read ([`DisclosureStore::published_items`]).
+///
+/// ```
+/// use dangjian::store::PublishedRead;
+/// use dangjian::ItemId;
+/// let first = PublishedRead::oldest_first(100);
+/// let next = PublishedRead::oldest_first(100).after(ItemId::new(100));
+/// let latest = PublishedRead::newest_first(50);
+/// assert!(latest.newest_first && !first.newest_first);
+/// assert_eq!(next.after, Some(ItemId::new(100)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PublishedRead {
+    /// Only ids above this one.
+    pub after: Option<ItemId>,
+    /// Only ids below this one.
+    pub before: Option<ItemId>,
+    /// From the highest id down.
+    pub newest_first: bool,
+    /// At most this many (at least 1).
+    pub limit: usize,
+}
+
+impl PublishedRead {
+    /// Up to `limit` items from the lowest id up.
+    pub fn oldest_first(limit: usize) -> Self {
+        Self {
+            after: None,
+            before: None,
+            newest_first: false,
+            limit: limit.max(1),
+        }
+    }
+
+    /// Up to `limit` items from the highest id down.
+    pub fn newest_first(limit: usize) -> Self {
+        Self {
+            newest_first: true,
+            ..Self::oldest_first(limit)
+        }
+    }
+
+    /// Only ids above `id`.
+    pub fn after(mut self, id: ItemId) -> Self {
+        self.after = Some(id);
+        self
+    }
+
+    /// Only ids below `id`.
+    pub fn before(mut self, id: ItemId) -> Self {
+        self.before = Some(id);
+        self
+    }
+
+    /// Whether `id` lies in the range.
+    pub fn admits(&self, id: ItemId) -> bool {
+        self.after.is_none_or(|a| id > a) && self.before.is_none_or(|b| id < b)
+    }
 }
 
 /// What a store checks before replacing `old` with `new` (the rules of

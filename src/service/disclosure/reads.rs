@@ -4,13 +4,17 @@
 
 use super::DisclosureHandle;
 use crate::access::{self, Role, Scope as ActorScope};
-use crate::disclosure::{Application, FeedInfo, Item, Reader, atom_feed, reaches};
+use crate::disclosure::{Application, FeedInfo, Item, Reach, Reader, atom_feed, reaches};
+use crate::store::PublishedRead;
 use crate::error::Entity;
 use crate::lifecycle::Stage;
 use crate::org::OrgTree;
 use crate::service::authorize::Target;
 use crate::service::{Page, PageRequest};
 use crate::{ApplicationId, Error, ItemId, OrgId};
+
+/// How many published items one store read returns.
+const BATCH: usize = 512;
 
 impl DisclosureHandle<'_> {
     /// The reader the actor is, on `today`.
@@ -100,23 +104,57 @@ impl DisclosureHandle<'_> {
     /// # Errors
     /// Store failures only.
     pub async fn published(&self, page: PageRequest) -> Result<Page<Item>, Error> {
-        let items = self.visible().await?;
+        let mut read = PublishedRead::oldest_first(BATCH);
+        if let Some(after) = page.after_key() {
+            read = read.after(ItemId::new(after));
+        }
+        let items = self
+            .scan(read, page.limit().saturating_add(1), |_| true)
+            .await?;
         Ok(page.keyset(items, |i| i.id().get()))
     }
 
-    async fn visible(&self) -> Result<Vec<Item>, Error> {
+    /// Up to `want` published items from `read` on that reach the actor
+    /// and pass `keep`, reading the store a batch at a time.
+    async fn scan(
+        &self,
+        mut read: PublishedRead,
+        want: usize,
+        keep: impl Fn(&Item) -> bool,
+    ) -> Result<Vec<Item>, Error> {
         let reader = self.reader().await?;
         let tree = self.s.store().org_tree().await?;
         let today = self.s.clock().today();
-        let mut items = self.s.store().published_items().await?;
-        items.retain(|i| reaches(i, &reader, &tree, today));
-        Ok(items)
+        let mut out = Vec::new();
+        loop {
+            let batch = self.s.store().published_items(read).await?;
+            let full = batch.len() >= read.limit;
+            let last = batch.last().map(Item::id);
+            for i in batch {
+                if reaches(&i, &reader, &tree, today) && keep(&i) {
+                    out.push(i);
+                    if out.len() >= want {
+                        return Ok(out);
+                    }
+                }
+            }
+            match last {
+                Some(id) if full => {
+                    read = if read.newest_first {
+                        read.before(id)
+                    } else {
+                        read.after(id)
+                    };
+                }
+                _ => return Ok(out),
+            }
+        }
     }
 
-    /// 公开栏订阅: the Atom feed of what [`DisclosureHandle::published`]
-    /// shows the actor, limited to items with an online channel (the party
-    /// intranet or the internet; for the public, the internet only),
-    /// newest first.
+    /// 公开栏订阅: the Atom feed of the newest items (by id, at most
+    /// [`FeedInfo::entries`]) that [`DisclosureHandle::published`] shows
+    /// the actor, limited to items with an online channel (the party
+    /// intranet or the internet; for the public, the internet only).
     ///
     /// ```
     /// # use dangjian::{Dangjian, access::Actor};
@@ -133,18 +171,16 @@ impl DisclosureHandle<'_> {
     /// Store failures only.
     pub async fn feed(&self, info: &FeedInfo) -> Result<String, Error> {
         let public = self.s.actor.role() == Role::Public;
-        let mut items = self.visible().await?;
-        items.retain(|i| {
+        let online = |i: &Item| {
             i.publication().is_some_and(|(plan, _)| {
-                plan.channels().iter().any(|c| {
-                    c.is_online() && (!public || *c == crate::disclosure::Reach::PublicInternet)
-                })
+                plan.channels()
+                    .iter()
+                    .any(|c| c.is_online() && (!public || *c == Reach::PublicInternet))
             })
-        });
-        items.sort_by(|a, b| {
-            let at = |i: &Item| i.publication().map(|(_, s)| s.at);
-            at(b).cmp(&at(a)).then(b.id().cmp(&a.id()))
-        });
+        };
+        let items = self
+            .scan(PublishedRead::newest_first(BATCH), info.entries, online)
+            .await?;
         let refs: Vec<&Item> = items.iter().collect();
         Ok(atom_feed(info, &refs, self.s.clock().timestamp()))
     }

@@ -3,12 +3,13 @@
 use super::MemoryStore;
 use crate::disclosure::{Application, Item, NewApplication, NewItem, Stage};
 use crate::store::{
-    DisclosureStore, Effects, StoreError, StoreErrorKind, check_application_update,
+    DisclosureStore, PublishedRead, Effects, StoreError, StoreErrorKind, check_application_update,
     check_item_update,
 };
 use crate::{ApplicationId, ItemId, MemberId, OrgId};
 use async_trait::async_trait;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 /// Items and applications in memory.
 #[derive(Default)]
@@ -67,15 +68,26 @@ impl DisclosureStore for MemoryStore {
             .collect())
     }
 
-    async fn published_items(&self) -> Result<Vec<Item>, StoreError> {
+    async fn published_items(&self, read: PublishedRead) -> Result<Vec<Item>, StoreError> {
         let inner = self.read()?;
-        Ok(inner
-            .disclosure
-            .items
-            .values()
-            .filter(|i| matches!(i.stage(), Some(Stage::Published { .. })))
-            .cloned()
-            .collect())
+        let published = |i: &&Item| matches!(i.stage(), Some(Stage::Published { .. }));
+        let state = &inner.disclosure;
+        let lo = read.after.map_or(Bound::Unbounded, Bound::Excluded);
+        let hi = read.before.map_or(Bound::Unbounded, Bound::Excluded);
+        if read.after.zip(read.before).is_some_and(|(a, b)| a >= b) {
+            return Ok(Vec::new());
+        }
+        let range = state.items.range((lo, hi)).map(|(_, i)| i);
+        Ok(if read.newest_first {
+            range
+                .rev()
+                .filter(published)
+                .take(read.limit)
+                .cloned()
+                .collect()
+        } else {
+            range.filter(published).take(read.limit).cloned().collect()
+        })
     }
 
     async fn notices_about(&self, member: MemberId) -> Result<Vec<Item>, StoreError> {
