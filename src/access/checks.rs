@@ -331,7 +331,7 @@ pub fn check_dispatch(actor: &Actor) -> Result<(), Denied> {
 /// 党务公开: may `actor` propose, review, approve, publish or withdraw the
 /// items of `org`, or answer its applications? A branch or committee
 /// officer whose scope covers it (the office a review or an approval also
-/// needs is checked against the office holders, `docs/RULES.md` DISC-5).
+/// needs is checked against the office holders, `docs/RULES.md` DISC-7).
 ///
 /// # Errors
 /// [`Denied`] otherwise (members, treasurers, jobs, the platform

@@ -1,7 +1,7 @@
 //! 依申请公开 (a member's request for disclosure): the organisation
 //! decides within the place's deadline (a local rule: 3 working days,
 //! extendable to 10), and a refusal is given in writing with its reason.
-//! `docs/RULES.md` DISC-7.
+//! `docs/RULES.md` DISC-9.
 
 use super::item::Content;
 use super::workflow::Stamp;

@@ -11,7 +11,7 @@ use std::fmt;
 /// 公开内容类别 (what an item is about): the grassroots catalogue of
 /// Disclosure 2017 Art. 10 and the items the county practice publishes
 /// (pre-appointment notices, commendations, performance summaries).
-/// `docs/RULES.md` DISC-2.
+/// `docs/RULES.md` DISC-4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -209,7 +209,7 @@ impl From<Content> for String {
 /// 公开范围 (the scope an item is approved for), by relevance: society,
 /// the whole party, the organisation's own region, department or unit, or
 /// named organisations and people. [Disclosure 2017 Art. 13, inferred;
-/// `docs/RULES.md` DISC-3]
+/// `docs/RULES.md` DISC-5]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -335,7 +335,7 @@ impl From<Audience> for AudienceParts {
 /// 公开形式 (a channel, by how far it reaches): an individual notice, a
 /// branch meeting, the party intranet, a public board (党务公开栏), the
 /// public internet (website, new media). A channel may reach less than the
-/// approved scope, never more. `docs/RULES.md` DISC-4.
+/// approved scope, never more. `docs/RULES.md` DISC-5, DISC-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

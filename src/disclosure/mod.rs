@@ -23,7 +23,7 @@
 //! The pure parts live here; the service is
 //! [`crate::service::DisclosureHandle`] (`session.disclosure()`), and the
 //! storage [`crate::store::DisclosureStore`]. `docs/RULES.md` DISC-1 …
-//! DISC-12.
+//! DISC-14.
 
 mod application;
 mod error;
@@ -70,7 +70,7 @@ use serde::{Deserialize, Serialize};
 /// organisation reviews (保密审查) and the secretary approves; the
 /// publicity rules of [`PublicityRules::national`]; applications decided
 /// within 3 working days, 10 when extended ([`ApplicationRules`]).
-/// `docs/RULES.md` DISC-5 … DISC-8.
+/// `docs/RULES.md` DISC-7, DISC-9 … DISC-12.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

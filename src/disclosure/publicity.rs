@@ -1,7 +1,7 @@
 //! 公示 (publicity periods): how long a notice must stay up, by what it
 //! announces and the day it was posted, whether a posted range satisfies
 //! the rule, and the objections that hold up the next step.
-//! `docs/RULES.md` DISC-8 … DISC-11.
+//! `docs/RULES.md` DISC-10 … DISC-13.
 
 use super::DisclosureError;
 use super::item::Content;
@@ -66,7 +66,7 @@ impl fmt::Display for Purpose {
 /// `counting` is the reading of the start ([`Counting::Inclusive`], the
 /// default: the posting day is day 1, as notices are posted as ranges;
 /// [`Counting::CivilCode`]: counted from the next day, a last day on a rest
-/// day moving on). `docs/RULES.md` DISC-8, P-1.
+/// day moving on). `docs/RULES.md` DISC-10, P-5.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -197,7 +197,7 @@ impl PublicityRule {
 ///   days, or 5 to 7 days: [`PublicityRules::with_pre_admission`]);
 /// - commendation: at least 5 working days (a place rule).
 ///
-/// `docs/RULES.md` DISC-8.
+/// `docs/RULES.md` DISC-10 … DISC-12.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicityRules {

@@ -1,6 +1,6 @@
 //! 谁能看到 (who a published item reaches): decided by its scope alone,
 //! on the day, for a reader built from the actor.
-//! `docs/RULES.md` DISC-3, DISC-12.
+//! `docs/RULES.md` DISC-5, DISC-14.
 
 use super::Item;
 use super::item::Scope;

@@ -7,7 +7,7 @@
 //! holds its content and nothing to publish it with; a classified item
 //! holds no content at all. The stage that publishes carries the review and
 //! the approval it came through, so "published without a review" cannot be
-//! built. `docs/RULES.md` DISC-1, DISC-5, DISC-6.
+//! built. `docs/RULES.md` DISC-2, DISC-3, DISC-7.
 
 use super::item::{Content, Plan, Title};
 use super::publicity::Publicity;

@@ -83,7 +83,7 @@ impl LifecycleHandle<'_> {
                 .map_err(|e| super::introducers::refine(e, &introducers))?
         };
         // 公示: a stored pre-admission notice must have ended, with no
-        // objection open or upheld, before the resolution (DISC-9).
+        // objection open or upheld, before the resolution (DISC-13).
         if let TransitionRequest::Admit { resolution_on, .. } = &request {
             self.s
                 .notice_allows(

@@ -203,7 +203,7 @@ impl OfficesHandle<'_> {
             return Err(OfficeError::NotFullMember(req.member).into());
         }
         // 任前公示: a stored pre-appointment notice about the appointee must
-        // have ended, with no objection open or upheld (DISC-9).
+        // have ended, with no objection open or upheld (DISC-13).
         self.s
             .notice_allows(
                 req.member,

@@ -184,7 +184,7 @@ impl VotesHandle<'_> {
         }
         // 公示: the admission vote waits for the day after a published
         // pre-admission notice ends, with no objection open or upheld
-        // (DISC-9).
+        // (DISC-13).
         if req.kind == MotionKind::Admission {
             self.s
                 .notice_allows(

@@ -1,5 +1,5 @@
 //! 党务公开存储 (disclosure storage): catalogue items and members'
-//! applications. `docs/RULES.md` DISC-1 … DISC-12.
+//! applications. `docs/RULES.md` DISC-1 … DISC-14.
 
 use super::{Effects, StoreError};
 use crate::disclosure::{Application, Item, NewApplication, NewItem};

@@ -1,7 +1,7 @@
 //! 党务公开 (the disclosure handle): proposals through review and
 //! approval to publication, publicity notices and their objections,
 //! members' applications, and what each reader sees
-//! (`docs/RULES.md` DISC-1 … DISC-12).
+//! (`docs/RULES.md` DISC-1 … DISC-14).
 //!
 //! Every write is done by an officer whose scope covers the item's
 //! organisation; the review and the approval also need the office: the

@@ -1,5 +1,5 @@
 //! The steps a publicity notice holds up: the admission vote and the
-//! admission, the appointment (`docs/RULES.md` DISC-9, DISC-10).
+//! admission, the appointment (`docs/RULES.md` DISC-10 … DISC-13).
 
 use super::DisclosureHandle;
 use crate::access;
