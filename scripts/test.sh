@@ -2,7 +2,8 @@
 # The whole test suite: unit, integration, property and doc tests with every
 # feature, against the in-memory store, SQLite files, a real PostgreSQL
 # server and real SMTP sinks; then the e-mail example against the sink, and
-# the WeCom and SMS examples against their in-process fakes.
+# the WeCom and SMS examples against their in-process fakes, and the
+# disclosure example.
 # CI (.ci/run) calls this same script. Arguments go to `cargo test`
 # (`bash scripts/test.sh --test smtp`).
 #
@@ -49,7 +50,7 @@ fi
 
 # The channel examples run against their in-process fakes on 127.0.0.1
 # and fail (exit non-zero) if anything goes wrong.
-for example in wecom sms; do
+for example in wecom sms disclosure; do
     echo "== cargo run --example $example (against its local fake)"
     out=$(cargo run --quiet --all-features --example "$example")
     printf '%s\n' "$out" | tail -n 3
