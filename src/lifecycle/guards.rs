@@ -295,7 +295,11 @@ fn check_notice(
     let period = rules.notice;
     let last_day = period
         .last_day(posted_on, ctx.calendar)
-        .ok_or(TransitionError::NoticeUncountable { posted_on, period })?;
+        .map_err(|cause| TransitionError::NoticeUncountable {
+            posted_on,
+            period,
+            cause,
+        })?;
     if last_day >= resolution_on {
         return Err(TransitionError::NoticeNotEnded {
             posted_on,

@@ -16,7 +16,9 @@
 //! use dangjian::period::WorkCalendar;
 //! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 //! let rules = national_rules();
-//! let calendar = WorkCalendar::default();
+//! // The dates are of 2018, before the shipped holiday tables (2020–2026):
+//! // this example asks for plain Monday–Friday.
+//! let calendar = WorkCalendar::weekdays_only();
 //! // Members 1 and 2 are full members; nobody else is known.
 //! let stages = |id: MemberId, _on: NaiveDate| (id.get() <= 2).then_some(Stage::Full);
 //! let ctx = TransitionContext {
@@ -115,7 +117,7 @@ pub struct TransitionContext<'a> {
 /// use dangjian::lifecycle::*;
 /// use dangjian::period::WorkCalendar;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let (rules, calendar) = (national_rules(), WorkCalendar::default());
+/// let (rules, calendar) = (national_rules(), WorkCalendar::china());
 /// let nobody = |_: MemberId, _: NaiveDate| None;
 /// let ctx = TransitionContext {
 ///     birth_date: d(1980, 1, 1), subject: MemberId::new(5), today: d(2024, 6, 1),
