@@ -248,10 +248,24 @@ impl WorkCalendar {
         years: impl IntoIterator<Item = CalendarYear>,
     ) -> Result<Self, CalendarError> {
         let mut cal = Self::empty(false);
-        for year in years {
-            cal.add_year(year)?;
+        for table in years {
+            Self::check_national(&table)?;
+            cal.tables.insert(table.year, table);
         }
+        cal.index = Self::fold(&cal.tables, &cal.regional)?;
         Ok(cal)
+    }
+
+    /// The checks of a national table on its own.
+    fn check_national(table: &CalendarYear) -> Result<(), CalendarError> {
+        table.validate()?;
+        match &table.region {
+            Some(region) => Err(CalendarError::RegionalTable {
+                year: table.year,
+                region: region.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// 仅周一至周五: Monday to Friday are working days, every year; no
@@ -347,13 +361,7 @@ impl WorkCalendar {
     /// one loaded table (or regional layer) and a working day in another.
     /// The calendar is unchanged on an error.
     pub fn add_year(&mut self, table: CalendarYear) -> Result<(), CalendarError> {
-        table.validate()?;
-        if let Some(region) = &table.region {
-            return Err(CalendarError::RegionalTable {
-                year: table.year,
-                region: region.clone(),
-            });
-        }
+        Self::check_national(&table)?;
         let mut tables = self.tables.clone();
         tables.insert(table.year, table);
         let index = Self::fold(&tables, &self.regional)?;
@@ -513,7 +521,11 @@ impl WorkCalendar {
     /// [`CalendarError::RangeReversed`] when `from` is after `to`;
     /// [`CalendarError::NotCovered`] for the first date in a year without a
     /// table, unless the calendar falls back to Monday–Friday.
-    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, CalendarError> {
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, CalendarError> {
         if from > to {
             return Err(CalendarError::RangeReversed { from, to });
         }
@@ -558,7 +570,16 @@ impl WorkCalendar {
     pub(super) fn nth_working_day_from(&self, from: NaiveDate, n: u32) -> Option<NaiveDate> {
         let lo = day_number(from);
         let target = self.count_before(lo) + i64::from(n);
-        let (mut lo, mut hi) = (lo, day_number(NaiveDate::MAX));
+        // Most periods end within twice their length plus the longest
+        // break; search there first, else up to chrono's last date.
+        let near = lo + 2 * i64::from(n) + 40;
+        let last = day_number(NaiveDate::MAX);
+        let mut hi = if near < last && self.count_before(near + 1) >= target {
+            near
+        } else {
+            last
+        };
+        let mut lo = lo;
         if self.count_before(hi + 1) < target {
             return None;
         }

@@ -25,9 +25,7 @@ pub enum CalendarError {
     /// 无节假日安排: `date` lies in a year without a holiday table, and the
     /// calendar was not asked to fall back to Monday–Friday there
     /// (`docs/RULES.md` P-7).
-    #[error(
-        "{date} is in {year}, a year without a holiday table (working days there are unknown)"
-    )]
+    #[error("{date} is in {year}, a year without a holiday table (working days there are unknown)")]
     NotCovered {
         /// The first date of the question that is not covered.
         date: NaiveDate,
@@ -96,7 +94,9 @@ pub enum CalendarError {
     },
     /// 非地方表格: a table without a `region` given to
     /// [`super::WorkCalendar::with_regional`].
-    #[error("the table for {year} names no region; add a national table with WorkCalendar::add_year")]
+    #[error(
+        "the table for {year} names no region; add a national table with WorkCalendar::add_year"
+    )]
     NotRegional {
         /// The table's year.
         year: i32,

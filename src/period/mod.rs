@@ -116,5 +116,4 @@ mod months {
         assert_eq!(add_months(d(2023, 8, 31), 6), Some(d(2024, 2, 29)));
         assert_eq!(add_years(d(2020, 2, 29), 1), Some(d(2021, 2, 28)));
     }
-
 }

@@ -35,7 +35,10 @@ fn check_year(year: i32, holidays: &[(NaiveDate, NaiveDate)], working: &[NaiveDa
         assert!(!cal.is_working_day(day).unwrap(), "{day} is a holiday");
     }
     for &day in working {
-        assert!(matches!(day.weekday(), Weekday::Sat | Weekday::Sun), "{day}");
+        assert!(
+            matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+            "{day}"
+        );
         assert!(cal.is_working_day(day).unwrap(), "{day} is worked");
     }
     // Each year cites its notice: a title naming the year, the date of
@@ -45,8 +48,17 @@ fn check_year(year: i32, holidays: &[(NaiveDate, NaiveDate)], working: &[NaiveDa
     for n in &t.notices {
         assert!(n.title.contains(&format!("{year}年")), "{}", n.title);
         assert!(n.issued.year() == year - 1 || n.issued.year() == year);
-        assert!(n.urls.len() >= 2, "{}: the official page and a copy", n.title);
-        assert!(n.urls.first().unwrap().contains("www.gov.cn/zhengce/content/"));
+        assert!(
+            n.urls.len() >= 2,
+            "{}: the official page and a copy",
+            n.title
+        );
+        assert!(
+            n.urls
+                .first()
+                .unwrap()
+                .contains("www.gov.cn/zhengce/content/")
+        );
     }
 }
 
@@ -76,7 +88,10 @@ fn shipped_2020_with_the_spring_festival_extension() {
     let numbers: Vec<_> = t.notices.iter().map(|n| n.number.as_deref()).collect();
     assert_eq!(
         numbers,
-        [Some("国办发明电〔2019〕16号"), Some("国办发明电〔2020〕1号")]
+        [
+            Some("国办发明电〔2019〕16号"),
+            Some("国办发明电〔2020〕1号")
+        ]
     );
     // The extension swallowed Saturday 1 February; 19 January stays.
     assert!(!cal.is_working_day(d(2020, 2, 1)).unwrap());
@@ -355,8 +370,14 @@ fn working_days_between_is_inclusive() {
         cal.working_days_between(d(2026, 1, 1), d(2026, 12, 31)),
         Ok(248)
     );
-    assert_eq!(cal.working_days_between(d(2026, 3, 9), d(2026, 3, 9)), Ok(1));
-    assert_eq!(cal.working_days_between(d(2026, 3, 7), d(2026, 3, 8)), Ok(0));
+    assert_eq!(
+        cal.working_days_between(d(2026, 3, 9), d(2026, 3, 9)),
+        Ok(1)
+    );
+    assert_eq!(
+        cal.working_days_between(d(2026, 3, 7), d(2026, 3, 8)),
+        Ok(0)
+    );
     assert_eq!(
         cal.working_days_between(d(2026, 3, 9), d(2026, 3, 13)),
         Ok(5)
@@ -489,12 +510,13 @@ fn zero_and_overflow_are_errors() {
     ));
     // Far but representable: by arithmetic, at once.
     let far = cal
-        .last_day(d(2000, 1, 3), Length::WorkingDays(5_000_000), Counting::Inclusive)
+        .last_day(
+            d(2000, 1, 3),
+            Length::WorkingDays(5_000_000),
+            Counting::Inclusive,
+        )
         .unwrap();
-    assert_eq!(
-        cal.working_days_between(d(2000, 1, 3), far),
-        Ok(5_000_000)
-    );
+    assert_eq!(cal.working_days_between(d(2000, 1, 3), far), Ok(5_000_000));
     assert_eq!(Counting::PUBLICITY, Counting::Inclusive);
     assert_eq!(Counting::DEADLINE, Counting::CivilCode);
 }
@@ -504,9 +526,7 @@ fn zero_and_overflow_are_errors() {
 const HEAD: &str = "year = 2027\n";
 
 fn holiday(from: &str, to: &str, working: &str) -> String {
-    format!(
-        "[[holiday]]\nname = \"示例\"\nfrom = {from}\nto = {to}\nworking_days = [{working}]\n"
-    )
+    format!("[[holiday]]\nname = \"示例\"\nfrom = {from}\nto = {to}\nworking_days = [{working}]\n")
 }
 
 fn refused(text: &str) -> CalendarError {
@@ -548,7 +568,10 @@ fn a_table_is_checked() {
         }
     );
     assert_eq!(
-        refused(&format!("{HEAD}{}", holiday("2027-01-03", "2027-01-01", ""))),
+        refused(&format!(
+            "{HEAD}{}",
+            holiday("2027-01-03", "2027-01-01", "")
+        )),
         CalendarError::RangeReversed {
             from: d(2027, 1, 3),
             to: d(2027, 1, 1)
@@ -556,18 +579,27 @@ fn a_table_is_checked() {
     );
     // A month into the neighbouring years is allowed, not more.
     assert!(
-        CalendarYear::from_toml(&format!("{HEAD}{}", holiday("2026-12-01", "2028-01-31", "")))
-            .is_ok()
+        CalendarYear::from_toml(&format!(
+            "{HEAD}{}",
+            holiday("2026-12-01", "2028-01-31", "")
+        ))
+        .is_ok()
     );
     assert_eq!(
-        refused(&format!("{HEAD}{}", holiday("2026-11-30", "2027-01-01", ""))),
+        refused(&format!(
+            "{HEAD}{}",
+            holiday("2026-11-30", "2027-01-01", "")
+        )),
         CalendarError::DateOutsideYear {
             year: 2027,
             date: d(2026, 11, 30)
         }
     );
     assert_eq!(
-        refused(&format!("{HEAD}{}", holiday("2027-12-31", "2028-02-01", ""))),
+        refused(&format!(
+            "{HEAD}{}",
+            holiday("2027-12-31", "2028-02-01", "")
+        )),
         CalendarError::DateOutsideYear {
             year: 2027,
             date: d(2028, 2, 1)
@@ -611,7 +643,8 @@ fn bad_toml_is_refused() {
         );
     }
     // Dates may also be written as strings.
-    let t = table("year = 2027\n[[holiday]]\nname = \"x\"\nfrom = \"2027-01-01\"\nto = 2027-01-01\n");
+    let t =
+        table("year = 2027\n[[holiday]]\nname = \"x\"\nfrom = \"2027-01-01\"\nto = 2027-01-01\n");
     assert_eq!(t.holidays.first().map(|h| h.from), Some(d(2027, 1, 1)));
 }
 

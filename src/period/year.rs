@@ -210,8 +210,8 @@ impl CalendarYear {
 /// over as a one-entry map) or from a string (`"2026-01-01"`, as in JSON).
 mod date {
     use chrono::NaiveDate;
-    use serde::de::{self, Deserializer, MapAccess, Visitor};
     use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, Visitor};
     use std::fmt;
 
     struct DateVisitor;
