@@ -512,7 +512,8 @@ impl WorkCalendar {
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     /// let cal = WorkCalendar::china();
     /// // 国庆 2025: 1–8 October off, Sunday 28 September and Saturday 11 October worked.
-    /// assert_eq!(cal.working_days_between(d(2025, 9, 27), d(2025, 10, 12))?, 5);
+    /// // 28, 29, 30 September, 9, 10, 11 October.
+    /// assert_eq!(cal.working_days_between(d(2025, 9, 27), d(2025, 10, 12))?, 6);
     /// assert_eq!(cal.working_days_between(d(2026, 1, 1), d(2026, 12, 31))?, 248);
     /// # Ok::<(), dangjian::period::CalendarError>(())
     /// ```
