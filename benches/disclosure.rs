@@ -63,8 +63,14 @@ fn official(org: OrgId) -> Official {
         ),
         None,
     )];
-    Official::check(MemberId::new(1), org, &[Post::Secretary], &h, date(2026, 3, 2))
-        .unwrap_or_else(|e| panic!("{e}"))
+    Official::check(
+        MemberId::new(1),
+        org,
+        &[Post::Secretary],
+        &h,
+        date(2026, 3, 2),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn item(n: usize, org: OrgId, other: OrgId) -> (NewItem, Option<(Scope, bool)>) {
@@ -72,7 +78,10 @@ fn item(n: usize, org: OrgId, other: OrgId) -> (NewItem, Option<(Scope, bool)>) 
     let text = Content::new(&format!("事项{n}的内容：收支、决议与结果。"))
         .unwrap_or_else(|e| panic!("{e}"));
     let (scope, channels): (Scope, Vec<Reach>) = match n % 20 {
-        0..=4 => (Scope::Society, vec![Reach::PublicBoard, Reach::PublicInternet]),
+        0..=4 => (
+            Scope::Society,
+            vec![Reach::PublicBoard, Reach::PublicInternet],
+        ),
         5..=9 => (Scope::WholeParty, vec![Reach::PartyIntranet]),
         10..=14 => (Scope::OwnOrganisation, vec![Reach::BranchMeeting]),
         15 | 16 => (
@@ -86,7 +95,8 @@ fn item(n: usize, org: OrgId, other: OrgId) -> (NewItem, Option<(Scope, bool)>) 
         }
         _ => (Scope::Society, vec![Reach::PublicInternet]),
     };
-    let plan = Plan::new(scope.clone(), channels, date(2026, 3, 2)).unwrap_or_else(|e| panic!("{e}"));
+    let plan =
+        Plan::new(scope.clone(), channels, date(2026, 3, 2)).unwrap_or_else(|e| panic!("{e}"));
     let req = Propose::disclosable(org, ItemKind::Dues, title, text, plan);
     let new = NewItem::propose(req, stamp(2), None).unwrap_or_else(|e| panic!("{e}"));
     // 18: proposed only; 19: withdrawn after publication.
@@ -109,7 +119,12 @@ async fn build() -> County {
                 Some(p) => new.under(p),
                 None => new,
             };
-            admin.orgs().create(new).await.unwrap_or_else(|e| panic!("{e}")).id
+            admin
+                .orgs()
+                .create(new)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .id
         }
     };
     let county = mk("中共某县委".into(), OrgKind::GrassrootsCommittee, None).await;
@@ -120,16 +135,29 @@ async fn build() -> County {
     let mut branches = Vec::new();
     for b in 0..BRANCHES {
         let parent = generals[b % GENERAL];
-        branches.push(mk(format!("第{b}党支部"), OrgKind::Branch(BranchForm::Physical), Some(parent)).await);
+        branches.push(
+            mk(
+                format!("第{b}党支部"),
+                OrgKind::Branch(BranchForm::Physical),
+                Some(parent),
+            )
+            .await,
+        );
     }
     let tree = store.org_tree().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(tree.len(), 1 + GENERAL + BRANCHES);
-    let orgs: Vec<OrgId> = std::iter::once(county).chain(generals.iter().copied()).chain(branches.iter().copied()).collect();
+    let orgs: Vec<OrgId> = std::iter::once(county)
+        .chain(generals.iter().copied())
+        .chain(branches.iter().copied())
+        .collect();
     for n in 0..ITEMS {
         let org = orgs[n % orgs.len()];
         let other = orgs[(n * 7 + 3) % orgs.len()];
         let (new, publish) = item(n, org, other);
-        let stored = store.insert_item(new, Effects::none()).await.unwrap_or_else(|e| panic!("{e}"));
+        let stored = store
+            .insert_item(new, Effects::none())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         if let Some((_, withdraw)) = publish {
             let mut i: Item = stored
                 .review(official(org), Checks::passed(), None, stamp(2))
@@ -137,52 +165,115 @@ async fn build() -> County {
                 .and_then(|i| i.publish(None, None, stamp(4)))
                 .unwrap_or_else(|e| panic!("{e}"));
             if withdraw {
-                i = i.withdraw(Content::new("撤回").unwrap_or_else(|e| panic!("{e}")), stamp(5)).unwrap_or_else(|e| panic!("{e}"));
+                i = i
+                    .withdraw(
+                        Content::new("撤回").unwrap_or_else(|e| panic!("{e}")),
+                        stamp(5),
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
             }
-            store.update_item(i, Effects::none()).await.unwrap_or_else(|e| panic!("{e}"));
+            store
+                .update_item(i, Effects::none())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         }
     }
     let reg = Registration::new(
         "张三".parse().unwrap_or_else(|e| panic!("{e}")),
-        "11010519491231002X".parse().unwrap_or_else(|e| panic!("{e}")),
+        "11010519491231002X"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
         branches[0],
-        Entry::Import(ImportedStage::Full { joined_on: date(2000, 7, 1), full_since: date(2001, 7, 1) }),
+        Entry::Import(ImportedStage::Full {
+            joined_on: date(2000, 7, 1),
+            full_since: date(2001, 7, 1),
+        }),
     );
-    let member = admin.members().register_approved(reg).await.unwrap_or_else(|e| panic!("{e}")).id();
-    County { dj, general: generals[0], member }
+    let member = admin
+        .members()
+        .register_approved(reg)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .id();
+    County {
+        dj,
+        general: generals[0],
+        member,
+    }
 }
 
 fn feeds(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap_or_else(|e| panic!("{e}"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     let county = rt.block_on(build());
-    let info = FeedInfo::new("https://dj.example.cn/feeds/public", "党务公开", "中共某县委");
+    let info = FeedInfo::new(
+        "https://dj.example.cn/feeds/public",
+        "党务公开",
+        "中共某县委",
+    );
     let mut group = c.benchmark_group("disclosure_feed_county");
     group.sample_size(20);
     let readers = [
         ("public", Actor::public()),
         ("member", Actor::member(county.member)),
-        ("general_branch_officer", Actor::committee_officer(None, county.general)),
+        (
+            "general_branch_officer",
+            Actor::committee_officer(None, county.general),
+        ),
     ];
     for (name, actor) in readers {
         let session = county.dj.act_as(&actor);
-        let n = rt.block_on(session.disclosure().feed(&info)).unwrap_or_else(|e| panic!("{e}")).matches("<entry>").count();
+        let n = rt
+            .block_on(session.disclosure().feed(&info))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .matches("<entry>")
+            .count();
         println!("{name}: {n} entries in the feed");
         group.bench_function(name, |b| {
-            b.to_async(&rt).iter(|| async { black_box(session.disclosure().feed(&info).await.unwrap_or_default().len()) })
+            b.to_async(&rt).iter(|| async {
+                black_box(
+                    session
+                        .disclosure()
+                        .feed(&info)
+                        .await
+                        .unwrap_or_default()
+                        .len(),
+                )
+            })
         });
     }
     // The pure filter alone, over the stored items (no clone, no XML).
     let store = county.dj.store().clone();
-    let items = rt.block_on(store.published_items(PublishedRead::oldest_first(ITEMS))).unwrap_or_else(|e| panic!("{e}"));
-    let tree = rt.block_on(store.org_tree()).unwrap_or_else(|e| panic!("{e}"));
+    let items = rt
+        .block_on(store.published_items(PublishedRead::oldest_first(ITEMS)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let tree = rt
+        .block_on(store.org_tree())
+        .unwrap_or_else(|e| panic!("{e}"));
     group.bench_function("reaches_filter_public", |b| {
-        b.iter(|| items.iter().filter(|i| reaches(i, &Reader::Public, &tree, date(2026, 3, 10))).count())
+        b.iter(|| {
+            items
+                .iter()
+                .filter(|i| reaches(i, &Reader::Public, &tree, date(2026, 3, 10)))
+                .count()
+        })
     });
     // The largest feed a portal may ask for (1,000 entries), for a member.
     let session = county.dj.act_as(&Actor::member(county.member));
     let big = info.clone().entries(FeedInfo::MAX_ENTRIES);
     group.bench_function("member_1000_entries", |b| {
-        b.to_async(&rt).iter(|| async { black_box(session.disclosure().feed(&big).await.unwrap_or_default().len()) })
+        b.to_async(&rt).iter(|| async {
+            black_box(
+                session
+                    .disclosure()
+                    .feed(&big)
+                    .await
+                    .unwrap_or_default()
+                    .len(),
+            )
+        })
     });
     group.finish();
 }

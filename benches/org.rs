@@ -122,7 +122,7 @@ async fn build() -> County {
     }
     let tree = store.org_tree().await.unwrap_or_else(|e| panic!("{e}"));
     let rules = lifecycle::national_rules();
-    let calendar = WorkCalendar::default();
+    let calendar = WorkCalendar::china();
     let none = |_: MemberId, _: NaiveDate| None;
     let mut members = Vec::new();
     for n in 0..MEMBERS {

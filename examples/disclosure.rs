@@ -39,10 +39,17 @@ fn text(s: &str) -> Result<Content, Box<dyn Error>> {
 }
 
 /// A full member of `home`, with the `seq`-th test identity number.
-async fn member(admin: &Session, name: &str, seq: u32, home: OrgId, stage: ImportedStage) -> Result<MemberId, Box<dyn Error>> {
+async fn member(
+    admin: &Session,
+    name: &str,
+    seq: u32,
+    home: OrgId,
+    stage: ImportedStage,
+) -> Result<MemberId, Box<dyn Error>> {
     let first17 = format!("11010519800101{seq:03}");
     let check = dangjian::member::check_character(&first17).ok_or("no check character")?;
-    let reg = Registration::new(name.parse()?, format!("{first17}{check}").parse()?, home, Entry::Import(stage));
+    let reg =
+        Registration::new(name.parse()?, format!("{first17}{check}").parse()?, home, Entry::Import(stage));
     Ok(admin.members().register_approved(reg).await?.id())
 }
 
@@ -51,13 +58,23 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let clock = Arc::new(FixedClock::on_date(d(2026, 2, 9)?));
     let dj = Dangjian::builder().clock(clock.clone()).build();
     let admin = dj.act_as(&Actor::platform_admin());
-    let committee = admin.orgs().create(NewOrganisation::new("中共某某科技公司委员会".parse()?, OrgKind::GrassrootsCommittee)).await?.id;
-    let branch = admin
+    let committee = admin
         .orgs()
-        .create(NewOrganisation::new("研发第一党支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(committee))
+        .create(NewOrganisation::new("中共某某科技公司委员会".parse()?, OrgKind::GrassrootsCommittee))
         .await?
         .id;
-    let full = || ImportedStage::Full { joined_on: NaiveDate::from_ymd_opt(2005, 7, 1).unwrap_or_default(), full_since: NaiveDate::from_ymd_opt(2006, 7, 1).unwrap_or_default() };
+    let branch = admin
+        .orgs()
+        .create(
+            NewOrganisation::new("研发第一党支部".parse()?, OrgKind::Branch(BranchForm::Physical))
+                .under(committee),
+        )
+        .await?
+        .id;
+    let full = || ImportedStage::Full {
+        joined_on: NaiveDate::from_ymd_opt(2005, 7, 1).unwrap_or_default(),
+        full_since: NaiveDate::from_ymd_opt(2006, 7, 1).unwrap_or_default(),
+    };
     let li = member(&admin, "李明", 1, branch, full()).await?;
     let wang = member(&admin, "王芳", 2, branch, full()).await?;
     for (i, name) in ["张建国", "赵丽", "孙伟", "周强", "吴敏"].iter().enumerate() {
@@ -102,10 +119,19 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Err(e) => println!("   refused: {e}"),
         Ok(_) => return Err("a classified item with content was accepted".into()),
     }
-    let secret = h.propose(Propose::classified(branch, ItemKind::Other, Title::new("某涉密事项的办理情况")?)).await?;
-    println!("   kept as a placeholder: {} ({:?}), content: {:?}", secret.title(), secret.class(), secret.content());
+    let secret =
+        h.propose(Propose::classified(branch, ItemKind::Other, Title::new("某涉密事项的办理情况")?)).await?;
+    println!(
+        "   kept as a placeholder: {} ({:?}), content: {:?}",
+        secret.title(),
+        secret.class(),
+        secret.content()
+    );
     let seen = dj.act_as(&Actor::public()).disclosure().get(secret.id()).await;
-    println!("   the public asks for it: {}", seen.err().map_or_else(|| "shown!".to_owned(), |e| e.to_string()));
+    println!(
+        "   the public asks for it: {}",
+        seen.err().map_or_else(|| "shown!".to_owned(), |e| e.to_string())
+    );
 
     println!("\n3. A pre-admission notice over 春节 2026");
     let posted = d(2026, 2, 12)?;
@@ -143,15 +169,26 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Err(DjError::Disclosure(e)) => println!("   {next}: still refused: {e}"),
         other => return Err(format!("the objection did not hold the vote: {other:?}").into()),
     }
-    h.resolve_objection(ResolveObjection::new(notice, 1, Finding::Dismissed, text("经支部核查，反映情况不属实")?)).await?;
+    h.resolve_objection(ResolveObjection::new(
+        notice,
+        1,
+        Finding::Dismissed,
+        text("经支部核查，反映情况不属实")?,
+    ))
+    .await?;
     let vote = secretary.votes().open_motion(motion()).await?;
     println!("   {next}: objection dismissed; the admission vote opens: {}", vote.id());
 
     println!("\n4. The public feed");
-    let info = FeedInfo::new("https://dj.example.cn/feeds/public", "党务公开", "中共某某科技公司委员会").link("https://dj.example.cn/gk");
+    let info = FeedInfo::new("https://dj.example.cn/feeds/public", "党务公开", "中共某某科技公司委员会")
+        .link("https://dj.example.cn/gk");
     let xml = dj.act_as(&Actor::public()).disclosure().feed(&info).await?;
     println!("{xml}");
     let public = dj.act_as(&Actor::public()).disclosure().published(PageRequest::default()).await?;
-    println!("\nThe public sees {} item(s); the branch's officers list {}.", public.items.len(), h.list(branch, PageRequest::default()).await?.items.len());
+    println!(
+        "\nThe public sees {} item(s); the branch's officers list {}.",
+        public.items.len(),
+        h.list(branch, PageRequest::default()).await?.items.len()
+    );
     Ok(())
 }

@@ -274,7 +274,7 @@ fn run(
         rules.notice = NoticePeriod::Days(7);
     }
     let rules = Versioned::single("development-2014", d(2014, 6, 10), rules);
-    let calendar = WorkCalendar::default();
+    let calendar = WorkCalendar::weekdays_only();
     let lookup = |id: MemberId, _on: NaiveDate| {
         usize::try_from(id.get())
             .ok()

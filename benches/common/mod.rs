@@ -132,7 +132,7 @@ pub async fn county_orgs(store: &dyn Store) -> County {
 pub fn county_members(tree: &OrgTree, county: &County, n: u32, mobile: bool) -> Vec<NewMember> {
     let today = date(2024, 6, 1);
     let rules = lifecycle::national_rules();
-    let calendar = WorkCalendar::default();
+    let calendar = WorkCalendar::china();
     let none = |_: MemberId, _: NaiveDate| None;
     (0..n)
         .map(|i| {

@@ -20,8 +20,10 @@ use serde::{Deserialize, Serialize};
 /// use dangjian::period::WorkCalendar;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let rules = ApplicationRules::default();
-/// // Received Friday 2024-06-07: three working days, the start not counted.
-/// assert_eq!(rules.first_deadline(d(2024, 6, 7), &WorkCalendar::default())?, d(2024, 6, 12));
+/// // Received Friday 2024-06-07: three working days, the start not
+/// // counted; Monday 10 June is 端午.
+/// assert_eq!(rules.first_deadline(d(2024, 6, 7), &WorkCalendar::china())?, d(2024, 6, 13));
+/// assert_eq!(rules.first_deadline(d(2024, 6, 7), &WorkCalendar::weekdays_only())?, d(2024, 6, 12));
 /// # Ok::<(), dangjian::disclosure::DisclosureError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -73,7 +73,7 @@ impl fmt::Display for Purpose {
 /// use dangjian::disclosure::PublicityRule;
 /// use dangjian::period::{Length, WorkCalendar};
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let cal = WorkCalendar::default();
+/// let cal = WorkCalendar::china();
 /// let rule = PublicityRule::at_least(Length::WorkingDays(5));
 /// // Posted Monday 9 March 2026: five working days end Friday 13 March.
 /// assert_eq!(rule.earliest_end(d(2026, 3, 9), &cal)?, d(2026, 3, 13));
@@ -90,9 +90,13 @@ pub struct PublicityRule {
     /// rules; 5–7 days for admissions in some places).
     #[serde(default)]
     pub max: Option<Length>,
-    /// The reading of the start.
-    #[serde(default)]
+    /// The reading of the start (default [`Counting::PUBLICITY`]).
+    #[serde(default = "publicity_counting")]
     pub counting: Counting,
+}
+
+fn publicity_counting() -> Counting {
+    Counting::PUBLICITY
 }
 
 impl PublicityRule {

@@ -13,8 +13,10 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
+/// Monday to Friday: the rules here are tested apart from the holiday
+/// tables (which `tests/disclosure.rs` uses).
 fn cal() -> WorkCalendar {
-    WorkCalendar::default()
+    WorkCalendar::weekdays_only()
 }
 
 /// 10:00 China time on `on`.

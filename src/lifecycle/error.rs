@@ -200,13 +200,18 @@ pub enum TransitionError {
         /// The resolution date.
         resolution_on: NaiveDate,
     },
-    /// 公示期无法计算: a zero-length period or one past the calendar's end.
-    #[error("a notice of {period:?} posted on {posted_on} has no last day")]
+    /// 公示期无法计算: a zero-length period, one past the calendar's end,
+    /// or one in working days in a year the work calendar has no holiday
+    /// table for (`docs/RULES.md` P-7); `cause` says which.
+    #[error("a notice of {period:?} posted on {posted_on} has no last day: {cause}")]
     NoticeUncountable {
         /// The posting date.
         posted_on: NaiveDate,
         /// The configured period.
         period: NoticePeriod,
+        /// Why the calendar gave no last day.
+        #[source]
+        cause: crate::period::CalendarError,
     },
     /// 审批早于决议: approved before the branch resolution.
     /// [Development 2014 Art. 20–21]

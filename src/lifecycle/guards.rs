@@ -293,9 +293,13 @@ fn check_notice(
     ctx: &TransitionContext<'_>,
 ) -> Result<(), TransitionError> {
     let period = rules.notice;
-    let last_day = period
-        .last_day(posted_on, ctx.calendar)
-        .ok_or(TransitionError::NoticeUncountable { posted_on, period })?;
+    let last_day = period.last_day(posted_on, ctx.calendar).map_err(|cause| {
+        TransitionError::NoticeUncountable {
+            posted_on,
+            period,
+            cause,
+        }
+    })?;
     if last_day >= resolution_on {
         return Err(TransitionError::NoticeNotEnded {
             posted_on,

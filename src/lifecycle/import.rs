@@ -293,7 +293,7 @@ impl Lifecycle {
     /// use dangjian::lifecycle::*;
     /// use dangjian::period::WorkCalendar;
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    /// let (rules, calendar) = (national_rules(), WorkCalendar::default());
+    /// let (rules, calendar) = (national_rules(), WorkCalendar::china());
     /// let nobody = |_: MemberId, _: NaiveDate| None;
     /// let ctx = TransitionContext {
     ///     birth_date: d(1980, 1, 1), subject: MemberId::new(5), today: d(2024, 6, 1),

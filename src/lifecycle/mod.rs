@@ -16,7 +16,9 @@
 //! use dangjian::period::WorkCalendar;
 //! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 //! let rules = national_rules();
-//! let calendar = WorkCalendar::default();
+//! // The dates are of 2018, before the shipped holiday tables (2020–2026):
+//! // this example asks for plain Monday–Friday.
+//! let calendar = WorkCalendar::weekdays_only();
 //! // Members 1 and 2 are full members; nobody else is known.
 //! let stages = |id: MemberId, _on: NaiveDate| (id.get() <= 2).then_some(Stage::Full);
 //! let ctx = TransitionContext {
@@ -86,7 +88,7 @@ use serde::{Deserialize, Serialize};
 /// 办理环境 (transition context): everything a guard needs from outside —
 /// the subject, today from the injected clock, the rule versions, the work
 /// calendar, and a way to look up another member's stage on a date (for
-/// introducers). [`docs/RULES.md` P-1 … P-6, DEV-1 … DEV-13]
+/// introducers). [`docs/RULES.md` P-1 … P-7, DEV-1 … DEV-13]
 pub struct TransitionContext<'a> {
     /// 出生日期: the subject's birth date (from the identity number).
     pub birth_date: NaiveDate,
@@ -96,7 +98,11 @@ pub struct TransitionContext<'a> {
     pub today: NaiveDate,
     /// 规则版本: chosen by each step's date.
     pub rules: &'a Versioned<DevelopmentRules>,
-    /// 工作日历: for notice periods in working days.
+    /// 工作日历: for notice periods in working days. The services pass the
+    /// calendar of the member's home organisation
+    /// ([`crate::period::Calendars::for_org`]); a notice in working days on
+    /// dates it does not cover is refused
+    /// ([`TransitionError::NoticeUncountable`], `docs/RULES.md` P-7).
     pub calendar: &'a WorkCalendar,
     /// 他人阶段: another member's stage on a date; `None` for an unknown
     /// member.
@@ -115,7 +121,7 @@ pub struct TransitionContext<'a> {
 /// use dangjian::lifecycle::*;
 /// use dangjian::period::WorkCalendar;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let (rules, calendar) = (national_rules(), WorkCalendar::default());
+/// let (rules, calendar) = (national_rules(), WorkCalendar::china());
 /// let nobody = |_: MemberId, _: NaiveDate| None;
 /// let ctx = TransitionContext {
 ///     birth_date: d(1980, 1, 1), subject: MemberId::new(5), today: d(2024, 6, 1),

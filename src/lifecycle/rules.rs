@@ -1,25 +1,34 @@
 //! 发展党员规则 (development rules): the numbers the lifecycle guards use,
 //! as data with an effective date (`docs/RULES.md` DEV-2 … DEV-11).
 
-use crate::period::WorkCalendar;
+use crate::period::{CalendarError, Counting, Length, WorkCalendar};
 use crate::rules::Versioned;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// 公示期 (public notice before admission), counted from the day the notice
-/// is posted, inclusive. **Configurable**: most provinces use 5 working days
-/// or 7 days. [`docs/RULES.md` P-5, DEV-8; Development 2014]
+/// is posted, inclusive ([`Counting::Inclusive`]). **Configurable**: most
+/// provinces use 5 working days or 7 days. [`docs/RULES.md` P-5, DEV-8;
+/// Development 2014]
 ///
 /// ```
 /// use chrono::NaiveDate;
 /// use dangjian::lifecycle::NoticePeriod;
-/// use dangjian::period::WorkCalendar;
+/// use dangjian::period::{CalendarError, WorkCalendar};
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let cal = WorkCalendar::default();
-/// // Posted Tuesday 2018-10-09: seven days end Monday 10-15 …
-/// assert_eq!(NoticePeriod::Days(7).last_day(d(2018, 10, 9), &cal), Some(d(2018, 10, 15)));
-/// // … and so do five working days (the weekend does not count).
-/// assert_eq!(NoticePeriod::WorkingDays(5).last_day(d(2018, 10, 9), &cal), Some(d(2018, 10, 15)));
+/// let cal = WorkCalendar::china();
+/// // Posted Tuesday 2024-10-08, after 国庆: seven days end Monday 10-14 …
+/// assert_eq!(NoticePeriod::Days(7).last_day(d(2024, 10, 8), &cal)?, d(2024, 10, 14));
+/// // … five working days end Saturday 10-12, an adjusted working day …
+/// assert_eq!(NoticePeriod::WorkingDays(5).last_day(d(2024, 10, 8), &cal)?, d(2024, 10, 12));
+/// // … and posted the Monday before, they run past the holiday to Friday 10-11.
+/// assert_eq!(NoticePeriod::WorkingDays(5).last_day(d(2024, 9, 30), &cal)?, d(2024, 10, 11));
+/// // The shipped calendar has no table for 2019.
+/// assert!(matches!(
+///     NoticePeriod::WorkingDays(5).last_day(d(2019, 10, 8), &cal),
+///     Err(CalendarError::NotCovered { year: 2019, .. })
+/// ));
+/// # Ok::<(), CalendarError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,14 +41,29 @@ pub enum NoticePeriod {
 }
 
 impl NoticePeriod {
-    /// 公示期满日: the last day of a notice posted on `posted_on`. `None`
-    /// for a period of zero days, or past the end of the calendar.
-    pub fn last_day(self, posted_on: NaiveDate, calendar: &WorkCalendar) -> Option<NaiveDate> {
-        match self {
-            Self::Days(n) => n
-                .checked_sub(1)
-                .and_then(|extra| posted_on.checked_add_days(Days::new(u64::from(extra)))),
-            Self::WorkingDays(n) => calendar.working_days_inclusive(posted_on, n),
+    /// 公示期满日: the last day of a notice posted on `posted_on`, the
+    /// posting day included ([`WorkCalendar::last_day`] with
+    /// [`Counting::Inclusive`]).
+    ///
+    /// # Errors
+    /// [`CalendarError::ZeroLength`] for a period of zero;
+    /// [`CalendarError::NotCovered`] for working days in a year the calendar
+    /// has no table for; [`CalendarError::DateOverflow`] past the end of
+    /// the calendar.
+    pub fn last_day(
+        self,
+        posted_on: NaiveDate,
+        calendar: &WorkCalendar,
+    ) -> Result<NaiveDate, CalendarError> {
+        calendar.last_day(posted_on, self.into(), Counting::Inclusive)
+    }
+}
+
+impl From<NoticePeriod> for Length {
+    fn from(period: NoticePeriod) -> Self {
+        match period {
+            NoticePeriod::Days(n) => Length::Days(n),
+            NoticePeriod::WorkingDays(n) => Length::WorkingDays(n),
         }
     }
 }

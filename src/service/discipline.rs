@@ -122,7 +122,9 @@ impl DisciplineHandle<'_> {
             })),
         };
         let exit = if measure == Measure::Expulsion {
-            let (exited, stage_entry) = self.expel(&m, decided_on)?;
+            let rules = self.s.rules();
+            let calendar = rules.calendar.for_org(home, &l.tree);
+            let (exited, stage_entry) = self.expel(&m, decided_on, calendar)?;
             effects = effects.with_record(entry(stage_entry));
             Some(exited)
         } else {
@@ -132,8 +134,14 @@ impl DisciplineHandle<'_> {
         Ok(stored)
     }
 
-    /// The member with the exit applied, and its stage-change entry.
-    fn expel(&self, m: &Member, on: chrono::NaiveDate) -> Result<(Member, Activity), Error> {
+    /// The member with the exit applied, and its stage-change entry;
+    /// `calendar` is the one of the member's home organisation.
+    fn expel(
+        &self,
+        m: &Member,
+        on: chrono::NaiveDate,
+        calendar: &crate::period::WorkCalendar,
+    ) -> Result<(Member, Activity), Error> {
         let rules = self.s.rules();
         let none = |_: MemberId, _: chrono::NaiveDate| None;
         let ctx = TransitionContext {
@@ -141,7 +149,7 @@ impl DisciplineHandle<'_> {
             subject: m.id,
             today: self.s.clock().today(),
             rules: &rules.development,
-            calendar: &rules.calendar,
+            calendar,
             introducer_stage: &none,
         };
         let request = TransitionRequest::Exit {

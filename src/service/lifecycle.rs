@@ -75,7 +75,7 @@ impl LifecycleHandle<'_> {
                 subject: member,
                 today: self.s.clock().today(),
                 rules: &rules.development,
-                calendar: &rules.calendar,
+                calendar: rules.calendar.for_org(home, &l.tree),
                 introducer_stage: &stage_of,
             };
             m.lifecycle

@@ -513,7 +513,7 @@ impl MembersHandle<'_> {
             subject: MemberId::new(0),
             today,
             rules: &rules.development,
-            calendar: &rules.calendar,
+            calendar: rules.calendar.for_org(reg.home, &l.tree),
             introducer_stage: &stage_of,
         };
         let (lifecycle, since) = match reg.entry {

@@ -67,7 +67,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::dues::DuesRuleBook;
 use crate::lifecycle::DevelopmentRules;
 use crate::org::StructureRules;
-use crate::period::WorkCalendar;
+use crate::period::{Calendars, WorkCalendar};
 use crate::rules::Versioned;
 use crate::store::{MemoryStore, Store};
 use std::sync::Arc;
@@ -82,8 +82,15 @@ pub struct RuleBook {
     pub development: Versioned<DevelopmentRules>,
     /// Organisation structure thresholds (Branch 2018).
     pub structure: Versioned<StructureRules>,
-    /// Working days, holidays and adjusted weekends.
-    pub calendar: WorkCalendar,
+    /// 工作日历: working days, holidays and adjusted weekends, one calendar
+    /// per organisation subtree (`docs/RULES.md` P-6, P-7). Default:
+    /// `Calendars::new(WorkCalendar::china())`, the State Council's tables
+    /// for 2020–2026 everywhere, strict (a working-day question about
+    /// another year is refused, never guessed). Add a year with
+    /// `WorkCalendar::add_year`, give a region's subtree its own calendar
+    /// with [`Calendars::with_subtree`], or choose
+    /// `WorkCalendar::weekdays_only` explicitly.
+    pub calendar: Calendars,
     /// 选举计票规则 (Election 2020; the 1990 rules as the earlier version).
     pub election: Versioned<crate::election::ElectionRules>,
     /// 民主评议 (the 优秀 cap, the anonymous minimum group).
@@ -100,7 +107,7 @@ impl RuleBook {
         Self {
             development: crate::lifecycle::national_rules(),
             structure: crate::org::national_structure_rules(),
-            calendar: WorkCalendar::default(),
+            calendar: Calendars::new(WorkCalendar::china()),
             election: crate::election::national_election_rules(),
             appraisal: crate::election::AppraisalRules::default(),
             dues: DuesRuleBook::national(),

@@ -29,9 +29,7 @@ mod outbox;
 mod votes;
 
 pub use discipline::DisciplineStore;
-pub use disclosure::{
-    DisclosureStore, PublishedRead, check_application_update, check_item_update,
-};
+pub use disclosure::{DisclosureStore, PublishedRead, check_application_update, check_item_update};
 pub use dues::*;
 pub use effects::{
     BadStream, Effects, JournalEntry, JournalStore, MAX_JOURNAL_PAGE, MAX_STREAM_LEN, NEW_ID,

@@ -77,7 +77,7 @@ pub async fn two_branches(store: &Arc<dyn Store>) -> (OrgId, OrgId, OrgId) {
 pub async fn new_member(store: &Arc<dyn Store>, home: OrgId, n: u32) -> NewMember {
     let tree = store.org_tree().await.unwrap();
     let rules = lifecycle::national_rules();
-    let calendar = WorkCalendar::default();
+    let calendar = WorkCalendar::china();
     let none = |_: MemberId, _: chrono::NaiveDate| None;
     let id_number = nth_id_number(n);
     let ctx = TransitionContext {

@@ -88,9 +88,9 @@ impl World {
             .rule(Purpose::PreAdmission, posted)
             .unwrap()
             .rules;
-        let last = rule
-            .earliest_end(posted, &self.dj.rules().calendar)
-            .unwrap();
+        let tree = self.dj.store().org_tree().await.unwrap();
+        let cal = self.dj.rules().calendar.for_org(branch, &tree);
+        let last = rule.earliest_end(posted, cal).unwrap();
         self.clock.set_date(posted);
         let sec = self.dj.act_as(&Actor::committee_officer(secretary, branch));
         let plan = Plan::new(Scope::OwnOrganisation, [Reach::BranchMeeting], posted)

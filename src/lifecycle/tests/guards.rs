@@ -1,6 +1,7 @@
 //! Each guard on both sides of its boundary.
 
 use super::*;
+use crate::period::CalendarError;
 
 // ---- application -------------------------------------------------------
 
@@ -337,8 +338,11 @@ fn notice_of_5_working_days_must_end_before_the_resolution() {
             resolution_on: d(2018, 10, 15)
         }
     );
-    // A holiday on Wednesday pushes the end to Tuesday 10-16.
-    fx.calendar.add_holiday(d(2018, 10, 10));
+    // A holiday on Wednesday (an illustrative 2018 table) pushes the end
+    // to Tuesday 10-16.
+    let table = "year = 2018\n[[holiday]]\nname = \"示例\"\nfrom = 2018-10-10\nto = 2018-10-10\n";
+    let table = crate::period::CalendarYear::from_toml(table).unwrap();
+    fx.calendar.add_year(table).unwrap();
     assert!(matches!(
         refused(&lc, &admit(), &fx.ctx()),
         TransitionError::NoticeNotEnded { last_day, .. } if last_day == d(2018, 10, 16)
@@ -346,8 +350,30 @@ fn notice_of_5_working_days_must_end_before_the_resolution() {
     let zero = Fx::with_notice(NoticePeriod::Days(0));
     assert!(matches!(
         refused(&zero.target(), &admit(), &zero.ctx()),
-        TransitionError::NoticeUncountable { .. }
+        TransitionError::NoticeUncountable {
+            cause: CalendarError::ZeroLength { .. },
+            ..
+        }
     ));
+    // The shipped calendar has no table for 2018: the notice in working
+    // days cannot be counted, and the error says so.
+    let mut strict = Fx::with_notice(NoticePeriod::WorkingDays(5));
+    strict.calendar = WorkCalendar::china();
+    assert_eq!(
+        refused(&strict.target(), &admit(), &strict.ctx()),
+        TransitionError::NoticeUncountable {
+            posted_on: d(2018, 10, 9),
+            period: NoticePeriod::WorkingDays(5),
+            cause: CalendarError::NotCovered {
+                date: d(2018, 10, 9),
+                year: 2018
+            },
+        }
+    );
+    // A notice in days needs no calendar.
+    let mut days = Fx::with_notice(NoticePeriod::Days(7));
+    days.calendar = WorkCalendar::china();
+    assert!(days.target().apply(&admit(), &days.ctx()).is_ok());
 }
 
 #[test]

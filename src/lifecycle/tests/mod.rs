@@ -35,7 +35,7 @@ impl Fx {
     fn new() -> Self {
         Self {
             rules: national_rules(),
-            calendar: WorkCalendar::default(),
+            calendar: WorkCalendar::weekdays_only(),
             birth: d(1990, 5, 20),
             today: d(2024, 6, 1),
         }

@@ -5,7 +5,7 @@ use super::{ImportError, ImportErrorKind, PlannedRow, RosterRow};
 use crate::lifecycle::{DevelopmentRules, Stage};
 use crate::member::{IdNumber, Member};
 use crate::org::OrgTree;
-use crate::period::WorkCalendar;
+use crate::period::Calendars;
 use crate::rules::Versioned;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ use std::collections::HashMap;
 /// use dangjian::lifecycle::{national_rules, ImportedStage};
 /// use dangjian::member::{plan_import_each, IdNumber, ImportErrorKind, RosterRow};
 /// use dangjian::org::{BranchForm, OrgKind, OrgTree, Organisation};
-/// use dangjian::period::WorkCalendar;
+/// use dangjian::period::{Calendars, WorkCalendar};
 /// use dangjian::OrgId;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let org = |id, kind, parent| Organisation {
@@ -42,7 +42,7 @@ use std::collections::HashMap;
 /// let row = RosterRow::new("张三".parse()?, "11010519491231002X".parse()?, OrgId::new(2), d(2001, 3, 1), full);
 /// let rows = [row.clone(), row];
 /// let nothing = |_: &IdNumber| None;
-/// let each = plan_import_each(&rows, &tree, &national_rules(), &WorkCalendar::default(), d(2024, 6, 1), &nothing);
+/// let each = plan_import_each(&rows, &tree, &national_rules(), &Calendars::new(WorkCalendar::china()), d(2024, 6, 1), &nothing);
 /// assert!(each[0].is_ok());
 /// assert_eq!(each[1].as_ref().unwrap_err().error, ImportErrorKind::DuplicateIdNumber { first_row: 0 });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -53,7 +53,7 @@ pub fn plan_import_each(
     rows: &[RosterRow],
     tree: &OrgTree,
     rules: &Versioned<DevelopmentRules>,
-    calendar: &WorkCalendar,
+    calendars: &Calendars,
     today: NaiveDate,
     existing: &dyn Fn(&IdNumber) -> Option<Member>,
 ) -> Vec<Result<PlannedRow, ImportError>> {
@@ -77,7 +77,7 @@ pub fn plan_import_each(
     let env = Env {
         tree,
         rules,
-        calendar,
+        calendars,
         today,
         existing,
         index,

@@ -9,7 +9,7 @@ use crate::lifecycle::{
 };
 use crate::member::{IdNumber, Identity, Member, Memberships, NewMember, RegistrationStatus};
 use crate::org::OrgTree;
-use crate::period::WorkCalendar;
+use crate::period::Calendars;
 use crate::rules::Versioned;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +31,8 @@ pub(super) struct Planned {
 pub(super) struct Env<'a> {
     pub(super) tree: &'a OrgTree,
     pub(super) rules: &'a Versioned<DevelopmentRules>,
-    pub(super) calendar: &'a WorkCalendar,
+    /// The calendars; each row uses its home organisation's.
+    pub(super) calendars: &'a Calendars,
     pub(super) today: NaiveDate,
     pub(super) existing: &'a dyn Fn(&IdNumber) -> Option<Member>,
     pub(super) index: HashMap<&'a str, usize>,
@@ -39,15 +40,16 @@ pub(super) struct Env<'a> {
 
 /// 导入计划 (plan an import): checks every row and says, for each, whether
 /// it is a new record or already stored unchanged. `existing` finds a
-/// stored record by identity number. Pure: the service writes the plan (see
-/// [`crate::service::MembersHandle::import`]).
+/// stored record by identity number. Each row is checked with the working
+/// calendar of its home organisation ([`Calendars::for_org`]). Pure: the
+/// service writes the plan (see [`crate::service::MembersHandle::import`]).
 ///
 /// ```
 /// use chrono::NaiveDate;
 /// use dangjian::lifecycle::{national_rules, ImportedStage, Introducer};
 /// use dangjian::member::{plan_import, IdNumber, ImportErrorKind, Member, RosterRow};
 /// use dangjian::org::{BranchForm, OrgKind, OrgTree, Organisation};
-/// use dangjian::period::WorkCalendar;
+/// use dangjian::period::{Calendars, WorkCalendar};
 /// use dangjian::{MemberId, OrgId};
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let org = |id, kind, parent| Organisation {
@@ -57,7 +59,7 @@ pub(super) struct Env<'a> {
 ///     org(1, OrgKind::GrassrootsCommittee, None),
 ///     org(2, OrgKind::Branch(BranchForm::Physical), Some(OrgId::new(1))),
 /// ])?;
-/// let (rules, calendar, today) = (national_rules(), WorkCalendar::default(), d(2024, 6, 1));
+/// let (rules, calendar, today) = (national_rules(), Calendars::new(WorkCalendar::china()), d(2024, 6, 1));
 /// let full: IdNumber = "11010519491231002X".parse()?;
 /// let rows = vec![
 ///     RosterRow::new("张三".parse()?, full.clone(), OrgId::new(2), d(2001, 3, 1),
@@ -100,14 +102,14 @@ pub fn plan_import(
     rows: &[RosterRow],
     tree: &OrgTree,
     rules: &Versioned<DevelopmentRules>,
-    calendar: &WorkCalendar,
+    calendars: &Calendars,
     today: NaiveDate,
     existing: &dyn Fn(&IdNumber) -> Option<Member>,
 ) -> Result<ImportPlan, ImportError> {
     let env = Env {
         tree,
         rules,
-        calendar,
+        calendars,
         today,
         existing,
         index: index_rows(rows)?,
@@ -206,7 +208,7 @@ impl Env<'_> {
             subject: subject.unwrap_or(MemberId::new(0)),
             today: self.today,
             rules: self.rules,
-            calendar: self.calendar,
+            calendar: self.calendars.for_org(row.home(), self.tree),
             introducer_stage: &stage_of,
         };
         let lifecycle = Lifecycle::import_with(stage, details, row.guard_override.clone(), &ctx)?;

@@ -8,7 +8,7 @@ use crate::lifecycle::{
 use crate::member::identity::check_character;
 use crate::member::{IdNumber, Member, MembershipError, OccupationCategory, RegistrationStatus};
 use crate::org::{BranchForm, OnlineTheme, OrgKind, OrgTree, Organisation};
-use crate::period::{WorkCalendar, add_months};
+use crate::period::{Calendars, WorkCalendar, add_months};
 use crate::{MemberId, OrgId};
 use chrono::NaiveDate;
 
@@ -100,7 +100,7 @@ pub(super) fn plan_with(rows: &[RosterRow], stored: &[Member]) -> Result<ImportP
         rows,
         &tree(),
         &national_rules(),
-        &WorkCalendar::default(),
+        &Calendars::new(WorkCalendar::china()),
         TODAY,
         &lookup,
     )

@@ -40,8 +40,9 @@ impl DisclosureHandle<'_> {
         Stamp::new(self.s.actor.acted_by(), self.s.clock().timestamp())
     }
 
-    fn calendar(&self, _org: OrgId, _tree: &OrgTree) -> &WorkCalendar {
-        &self.s.rules().calendar
+    /// The working calendar of `org` (its subtree's, or the default).
+    fn calendar(&self, org: OrgId, tree: &OrgTree) -> &WorkCalendar {
+        self.s.rules().calendar.for_org(org, tree)
     }
 
     /// The tree, after the actor is checked as an officer covering `org`.

@@ -5,12 +5,12 @@
 use super::DisclosureHandle;
 use crate::access::{self, Role, Scope as ActorScope};
 use crate::disclosure::{Application, FeedInfo, Item, Reach, Reader, atom_feed, reaches};
-use crate::store::PublishedRead;
 use crate::error::Entity;
 use crate::lifecycle::Stage;
 use crate::org::OrgTree;
 use crate::service::authorize::Target;
 use crate::service::{Page, PageRequest};
+use crate::store::PublishedRead;
 use crate::{ApplicationId, Error, ItemId, OrgId};
 
 /// How many published items one store read returns.

@@ -3,7 +3,7 @@
 use super::MemoryStore;
 use crate::disclosure::{Application, Item, NewApplication, NewItem, Stage};
 use crate::store::{
-    DisclosureStore, PublishedRead, Effects, StoreError, StoreErrorKind, check_application_update,
+    DisclosureStore, Effects, PublishedRead, StoreError, StoreErrorKind, check_application_update,
     check_item_update,
 };
 use crate::{ApplicationId, ItemId, MemberId, OrgId};

@@ -207,7 +207,7 @@ fn a_stored_record_that_differs_is_a_conflict() {
     // A stored record that went on (here: transferred out) is not
     // overwritten.
     let mut later = stored.clone();
-    let (rules, calendar) = (national_rules(), WorkCalendar::default());
+    let (rules, calendar) = (national_rules(), WorkCalendar::china());
     let ctx = ctx_for(OLD, &rules, &calendar);
     let exit = crate::lifecycle::TransitionRequest::Exit {
         on: d(2024, 1, 1),
