@@ -122,6 +122,19 @@ mockall::mock! {
         async fn record_decision(&self, decision: crate::discipline::NewDecision, exit: Option<Member>, effects: Effects) -> Result<(crate::discipline::Decision, Option<Member>, Vec<RecordEntry>), StoreError>;
         async fn decisions_of(&self, members: &[MemberId]) -> Result<Vec<crate::discipline::Decision>, StoreError>;
     }
+    #[async_trait]
+    impl crate::store::DisclosureStore for Db {
+        async fn insert_item(&self, new: crate::disclosure::NewItem, effects: Effects) -> Result<crate::disclosure::Item, StoreError>;
+        async fn update_item(&self, item: crate::disclosure::Item, effects: Effects) -> Result<crate::disclosure::Item, StoreError>;
+        async fn item(&self, id: crate::ItemId) -> Result<Option<crate::disclosure::Item>, StoreError>;
+        async fn items_of(&self, orgs: &[OrgId]) -> Result<Vec<crate::disclosure::Item>, StoreError>;
+        async fn published_items(&self) -> Result<Vec<crate::disclosure::Item>, StoreError>;
+        async fn notices_about(&self, member: MemberId) -> Result<Vec<crate::disclosure::Item>, StoreError>;
+        async fn insert_application(&self, new: crate::disclosure::NewApplication, effects: Effects) -> Result<crate::disclosure::Application, StoreError>;
+        async fn update_application(&self, application: crate::disclosure::Application, effects: Effects) -> Result<crate::disclosure::Application, StoreError>;
+        async fn application(&self, id: crate::ApplicationId) -> Result<Option<crate::disclosure::Application>, StoreError>;
+        async fn applications_of(&self, orgs: &[OrgId]) -> Result<Vec<crate::disclosure::Application>, StoreError>;
+    }
 }
 
 impl crate::store::Store for MockDb {}
