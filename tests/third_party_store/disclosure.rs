@@ -29,7 +29,9 @@ fn check_item(old: &Item, new: &Item) -> Result<(), StoreError> {
         && old.proposed() == new.proposed()
         && new.history().get(..old.history().len()) == Some(old.history());
     if !fixed {
-        return Err(rejected("the organisation, kind, title, proposal or history changed"));
+        return Err(rejected(
+            "the organisation, kind, title, proposal or history changed",
+        ));
     }
     if old.class() != Class::Disclosable && new.class() != old.class() {
         return Err(rejected(format!("a {} item keeps its class", old.class())));
@@ -48,7 +50,9 @@ fn check_application(old: &Application, new: &Application) -> Result<(), StoreEr
     if fixed {
         Ok(())
     } else {
-        Err(rejected("the organisation, applicant, content or day changed"))
+        Err(rejected(
+            "the organisation, applicant, content or day changed",
+        ))
     }
 }
 
@@ -145,12 +149,21 @@ impl DisclosureStore for PlainStore {
 
     async fn application(&self, id: ApplicationId) -> Result<Option<Application>, StoreError> {
         let s = self.state();
-        Ok(s.disclosure.applications.iter().find(|a| a.id() == id).cloned())
+        Ok(s.disclosure
+            .applications
+            .iter()
+            .find(|a| a.id() == id)
+            .cloned())
     }
 
     async fn applications_of(&self, orgs: &[OrgId]) -> Result<Vec<Application>, StoreError> {
         let s = self.state();
         let of = |a: &&Application| orgs.contains(&a.org());
-        Ok(s.disclosure.applications.iter().filter(of).cloned().collect())
+        Ok(s.disclosure
+            .applications
+            .iter()
+            .filter(of)
+            .cloned()
+            .collect())
     }
 }
