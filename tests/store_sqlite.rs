@@ -234,7 +234,10 @@ async fn content_dropped_by_a_classified_review_leaves_the_files() {
 
     let placeholder = Propose::classified(a, ItemKind::Other, Title::new("X").unwrap());
     let placeholder = NewItem::propose(placeholder, stamp(2), None).unwrap();
-    let x = store.insert_item(placeholder, Effects::none()).await.unwrap();
+    let x = store
+        .insert_item(placeholder, Effects::none())
+        .await
+        .unwrap();
     assert!(x.content().is_none());
 
     let long = format!("{MARKER} {}", "机密内容。".repeat(1_500));
@@ -248,7 +251,10 @@ async fn content_dropped_by_a_classified_review_leaves_the_files() {
             plan,
         );
         let item = store
-            .insert_item(NewItem::propose(req, stamp(2), None).unwrap(), Effects::none())
+            .insert_item(
+                NewItem::propose(req, stamp(2), None).unwrap(),
+                Effects::none(),
+            )
             .await
             .unwrap();
         // The check can see the content while it is stored.
@@ -271,5 +277,13 @@ async fn content_dropped_by_a_classified_review_leaves_the_files() {
             "the dropped content is still in these files"
         );
     }
-    assert!(store.item(x.id()).await.unwrap().unwrap().content().is_none());
+    assert!(
+        store
+            .item(x.id())
+            .await
+            .unwrap()
+            .unwrap()
+            .content()
+            .is_none()
+    );
 }
