@@ -468,7 +468,7 @@ pub(super) async fn applications_round_trip_under_their_version(store: Arc<dyn S
         .await
         .unwrap_err();
     assert_eq!(err.kind(), &StoreErrorKind::NotFound, "{err}");
-    let changes: [(&str, fn(&mut serde_json::Value)); 4] = [
+    let changes: [(&str, Edit); 4] = [
         ("organisation", |v| v["org"] = 1.into()),
         ("applicant", |v| v["applicant"] = 13.into()),
         ("content", |v| v["about"] = "别的内容".into()),
@@ -485,6 +485,9 @@ pub(super) async fn applications_round_trip_under_their_version(store: Arc<dyn S
     assert_eq!(store.application(second.id()).await.unwrap(), Some(second));
     assert_eq!(audit(&store).await, ["applied", "decided"]);
 }
+
+/// A change to a value's serde form.
+type Edit = fn(&mut serde_json::Value);
 
 fn tampered_application(
     a: &Application,
