@@ -439,3 +439,152 @@ fn outgoing_messages() {
     assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
     assert!(err.message().contains("notify_messages row 3"), "{err}");
 }
+
+/// The members' secretary (member 7) of `org`, as an official.
+fn secretary(org: OrgId) -> dangjian::disclosure::Official {
+    use dangjian::office::{NewOfficeHolder, OfficeHolder, OfficeId, Post, Source};
+    let holding = NewOfficeHolder::new(
+        org,
+        MemberId::new(7),
+        Post::Secretary,
+        Source::Appointed { by: org },
+        d(2024, 1, 1),
+        d(2029, 1, 1),
+    );
+    let held = OfficeHolder::from_parts(OfficeId::new(1), holding, None);
+    dangjian::disclosure::Official::check(
+        MemberId::new(7),
+        org,
+        &[Post::Secretary],
+        &[held],
+        d(2026, 3, 2),
+    )
+    .unwrap()
+}
+
+fn stamp_on(day: u32) -> dangjian::disclosure::Stamp {
+    use chrono::TimeZone;
+    dangjian::disclosure::Stamp::new(
+        Some(ActedBy::Member(MemberId::new(7))),
+        chrono::Utc.with_ymd_and_hms(2026, 3, day, 2, 0, 0).unwrap(),
+    )
+}
+
+/// 党务公开 (DISC-1 … DISC-11): a published pre-admission notice with an
+/// objection recorded and dismissed, and an item its review found
+/// classified, which keeps no content.
+fn disclosure_items() -> (dangjian::disclosure::Item, dangjian::disclosure::Item) {
+    use dangjian::disclosure::{
+        Checks, Content, Finding, ItemKind, NewItem, Plan, Propose, Publicity, PublicityRule,
+        Purpose, Reach, Scope, Secrecy, Title,
+    };
+    use dangjian::period::{Length, WorkCalendar};
+    let org = OrgId::new(2);
+    let plan = Plan::new(
+        Scope::OwnOrganisation,
+        [Reach::BranchMeeting, Reach::IndividualNotice],
+        d(2026, 3, 9),
+    )
+    .unwrap()
+    .until(d(2026, 3, 15))
+    .unwrap();
+    let notice = Publicity::new(Purpose::PreAdmission, [MemberId::new(101)]).unwrap();
+    let req = Propose::disclosable(
+        org,
+        ItemKind::ElectionsAdmissionsAppraisal,
+        Title::new("发展党员公示").unwrap(),
+        Content::new("拟将王磊同志列为发展对象。").unwrap(),
+        plan,
+    )
+    .notice(notice);
+    let rule = PublicityRule::at_least(Length::Days(5));
+    let cal = WorkCalendar::weekdays_only();
+    let new = NewItem::propose(req, stamp_on(2), Some((&rule, &cal))).unwrap();
+    let published = new
+        .into_item(dangjian::ItemId::new(3))
+        .review(secretary(org), Checks::passed(), None, stamp_on(3))
+        .unwrap()
+        .approve(secretary(org), false, stamp_on(4))
+        .unwrap()
+        .publish(None, Some((&rule, &cal)), stamp_on(9))
+        .unwrap()
+        .record_objection(
+            d(2026, 3, 10),
+            Content::new("反映其工作作风问题").unwrap(),
+            stamp_on(10),
+        )
+        .unwrap()
+        .resolve_objection(
+            1,
+            Finding::Dismissed,
+            Content::new("经核查不属实").unwrap(),
+            stamp_on(12),
+        )
+        .unwrap();
+    let req = Propose::disclosable(
+        org,
+        ItemKind::Other,
+        Title::new("某事项").unwrap(),
+        Content::new("此内容经审查涉密").unwrap(),
+        Plan::new(Scope::WholeParty, [Reach::PartyIntranet], d(2026, 3, 9)).unwrap(),
+    );
+    let checks = Checks {
+        secrecy: Secrecy::Classified,
+        ..Checks::passed()
+    };
+    let classified = NewItem::propose(req, stamp_on(2), None)
+        .unwrap()
+        .into_item(dangjian::ItemId::new(4))
+        .review(secretary(org), checks, None, stamp_on(3))
+        .unwrap();
+    (published, classified)
+}
+
+#[test]
+fn disclosure_items_and_applications() {
+    use dangjian::disclosure::{
+        Application, ApplicationRules, Content, Decision, Item, NewApplication,
+    };
+    use dangjian::store::document::{ApplicationDocument, ItemDocument};
+    let enc = |i: &Item| pretty(&ItemDocument::from_domain(i));
+    let (published, classified) = disclosure_items();
+    golden_eq::<ItemDocument>("disclosure_item_published", published, enc);
+    golden_eq::<ItemDocument>("disclosure_item_classified", classified, enc);
+    assert!(!file("disclosure_item_classified").contains("此内容经审查涉密"));
+    // A published stage without its review is refused as corrupt.
+    let json = file("disclosure_item_published");
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["item"]["history"] = serde_json::json!([]);
+    let err =
+        document::decode_domain::<ItemDocument>(&v.to_string(), "disclosure_items", 3).unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("disclosure_items row 3"), "{err}");
+
+    let rules = ApplicationRules::default();
+    let cal = dangjian::period::WorkCalendar::weekdays_only();
+    let new = NewApplication {
+        org: OrgId::new(2),
+        applicant: MemberId::new(11),
+        about: Content::new("请公开本支部 2025 年党费使用情况").unwrap(),
+        received_on: d(2026, 3, 2),
+    };
+    let decided = Application::from_new(dangjian::ApplicationId::new(5), new)
+        .extend(
+            Content::new("需向上级核实").unwrap(),
+            stamp_on(3),
+            &rules,
+            &cal,
+        )
+        .unwrap()
+        .decide(
+            Decision::Granted {
+                item: Some(dangjian::ItemId::new(3)),
+            },
+            stamp_on(9),
+            &rules,
+            &cal,
+        )
+        .unwrap();
+    let enc = |a: &Application| pretty(&ApplicationDocument::from_domain(a));
+    golden_eq::<ApplicationDocument>("disclosure_application_decided", decided, enc);
+}

@@ -55,6 +55,10 @@ fn main() {
             ballot_table_has_no_voter_column_and_no_sequential_key,
         ),
         async_trial(
+            "sqlite::content_dropped_by_a_classified_review_leaves_the_files",
+            content_dropped_by_a_classified_review_leaves_the_files,
+        ),
+        async_trial(
             "sqlite::closing_releases_the_file_and_later_calls_fail_cleanly",
             closing_releases_the_file_and_later_calls_fail_cleanly,
         ),
@@ -172,4 +176,114 @@ async fn closing_releases_the_file_and_later_calls_fail_cleanly() {
     assert_eq!(page.items, vec![c]);
     assert_eq!(reopened.store().org_tree().await.unwrap().len(), 1);
     reopened.close().await.unwrap();
+}
+
+/// The database file, its WAL and its shared-memory index, as bytes
+/// (each empty when absent).
+fn raw_files(url: &str) -> Vec<(String, Vec<u8>)> {
+    let path = url.trim_start_matches("sqlite://");
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| {
+            let name = format!("{path}{suffix}");
+            let bytes = std::fs::read(&name).unwrap_or_default();
+            (name, bytes)
+        })
+        .collect()
+}
+
+fn files_holding(files: &[(String, Vec<u8>)], marker: &[u8]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(_, bytes)| bytes.windows(marker.len()).any(|w| w == marker))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// 涉密信息不公开, down to the bytes: an item proposed with content that its
+/// review finds classified keeps a placeholder only, and after the review
+/// the content is in none of the SQLite files (the file, the WAL, the
+/// shared-memory index), for a short content and for one long enough to
+/// spill onto overflow pages. A classified item proposed as such never had
+/// content to leave behind.
+async fn content_dropped_by_a_classified_review_leaves_the_files() {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use dangjian::disclosure::{
+        Checks, Content, ItemKind, NewItem, Official, Plan, Propose, Reach, Scope, Secrecy, Stamp,
+        Title,
+    };
+    use dangjian::office::{NewOfficeHolder, OfficeHolder, OfficeId, Post, Source};
+    const MARKER: &str = "SECRET-CONTENT-MARKER";
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_url(&dir);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    let (_, a, _) = testing::two_branches(&store).await;
+    let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let stamp = |d| Stamp::new(None, Utc.with_ymd_and_hms(2026, 3, d, 2, 0, 0).unwrap());
+    let secretary = dangjian::MemberId::new(7);
+    let holding = NewOfficeHolder::new(
+        a,
+        secretary,
+        Post::Secretary,
+        Source::Appointed { by: a },
+        day(1),
+        day(31),
+    );
+    let held = OfficeHolder::from_parts(OfficeId::new(1), holding, None);
+    let reviewer = Official::check(secretary, a, &[Post::Secretary], &[held], day(3)).unwrap();
+
+    let placeholder = Propose::classified(a, ItemKind::Other, Title::new("X").unwrap());
+    let placeholder = NewItem::propose(placeholder, stamp(2), None).unwrap();
+    let x = store
+        .insert_item(placeholder, Effects::none())
+        .await
+        .unwrap();
+    assert!(x.content().is_none());
+
+    let long = format!("{MARKER} {}", "机密内容。".repeat(1_500));
+    for content in [MARKER.to_owned(), long] {
+        let plan = Plan::new(Scope::OwnOrganisation, [Reach::BranchMeeting], day(9)).unwrap();
+        let req = Propose::disclosable(
+            a,
+            ItemKind::Other,
+            Title::new("某事项").unwrap(),
+            Content::new(&content).unwrap(),
+            plan,
+        );
+        let item = store
+            .insert_item(
+                NewItem::propose(req, stamp(2), None).unwrap(),
+                Effects::none(),
+            )
+            .await
+            .unwrap();
+        // The check can see the content while it is stored.
+        assert!(
+            !files_holding(&raw_files(&url), MARKER.as_bytes()).is_empty(),
+            "the marker is stored before the review"
+        );
+        let checks = Checks {
+            secrecy: Secrecy::Classified,
+            ..Checks::passed()
+        };
+        let reviewed = item
+            .review(reviewer.clone(), checks, None, stamp(3))
+            .unwrap();
+        let stored = store.update_item(reviewed, Effects::none()).await.unwrap();
+        assert!(stored.content().is_none());
+        assert_eq!(
+            files_holding(&raw_files(&url), MARKER.as_bytes()),
+            Vec::<String>::new(),
+            "the dropped content is still in these files"
+        );
+    }
+    assert!(
+        store
+            .item(x.id())
+            .await
+            .unwrap()
+            .unwrap()
+            .content()
+            .is_none()
+    );
 }

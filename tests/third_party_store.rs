@@ -6,6 +6,8 @@
 //!
 //! `cargo test --features testing --test third_party_store`
 
+#[path = "third_party_store/disclosure.rs"]
+mod disclosure;
 #[path = "third_party_store/outbox.rs"]
 mod outbox;
 
@@ -61,6 +63,7 @@ struct State {
     decisions: Vec<Decision>,
     offices: Vec<OfficeHolder>,
     outbox: outbox::Outbox,
+    disclosure: disclosure::Disclosure,
 }
 
 struct Vote {

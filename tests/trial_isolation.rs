@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use dangjian::MessageId;
 use dangjian::access::Placement;
+use dangjian::disclosure::{Application, Item, NewApplication, NewItem};
 use dangjian::dues::{
     DuesProfile, LedgerEntry, NewLedgerEntry, NewPayment, PaymentOutcome, SelfDepartureCase,
 };
@@ -22,7 +23,7 @@ use dangjian::store::{
 };
 use dangjian::store::{JournalEntry, JournalStore, Stream};
 use dangjian::testing::{self, Arguments, Trial};
-use dangjian::{CaseId, JournalId, MemberId, OrgId};
+use dangjian::{ApplicationId, CaseId, ItemId, JournalId, MemberId, OrgId};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -428,5 +429,50 @@ impl dangjian::store::OutboxStore for Broken {
     }
     async fn cursor(&self, name: &str) -> Result<Option<JournalId>, StoreError> {
         self.0.cursor(name).await
+    }
+}
+
+#[async_trait]
+impl dangjian::store::DisclosureStore for Broken {
+    async fn insert_item(&self, new: NewItem, effects: Effects) -> Result<Item, StoreError> {
+        self.0.insert_item(new, effects).await
+    }
+    async fn update_item(&self, item: Item, effects: Effects) -> Result<Item, StoreError> {
+        self.0.update_item(item, effects).await
+    }
+    async fn item(&self, id: ItemId) -> Result<Option<Item>, StoreError> {
+        self.0.item(id).await
+    }
+    async fn items_of(&self, orgs: &[OrgId]) -> Result<Vec<Item>, StoreError> {
+        self.0.items_of(orgs).await
+    }
+    async fn published_items(
+        &self,
+        read: dangjian::store::PublishedRead,
+    ) -> Result<Vec<Item>, StoreError> {
+        self.0.published_items(read).await
+    }
+    async fn notices_about(&self, member: MemberId) -> Result<Vec<Item>, StoreError> {
+        self.0.notices_about(member).await
+    }
+    async fn insert_application(
+        &self,
+        new: NewApplication,
+        effects: Effects,
+    ) -> Result<Application, StoreError> {
+        self.0.insert_application(new, effects).await
+    }
+    async fn update_application(
+        &self,
+        application: Application,
+        effects: Effects,
+    ) -> Result<Application, StoreError> {
+        self.0.update_application(application, effects).await
+    }
+    async fn application(&self, id: ApplicationId) -> Result<Option<Application>, StoreError> {
+        self.0.application(id).await
+    }
+    async fn applications_of(&self, orgs: &[OrgId]) -> Result<Vec<Application>, StoreError> {
+        self.0.applications_of(orgs).await
     }
 }

@@ -73,6 +73,13 @@ impl PgStore {
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool.begin().await.map_err(map_err)
     }
+
+    /// After a write that dropped an item's content (a review found it
+    /// classified): nothing. PostgreSQL keeps the replaced row version until
+    /// a vacuum reuses its space, and its write-ahead log keeps it until the
+    /// segment is recycled; neither is under the library's control (see
+    /// `docs/ADAPTERS.md`, "Dropped content").
+    async fn after_content_dropped(&self) {}
 }
 
 sql_store!(PgStore, Postgres);
@@ -80,6 +87,7 @@ sql_vote_store!(PgStore, Postgres, " FOR UPDATE");
 sql_dues_store!(PgStore, Postgres, rust_decimal::Decimal);
 sql_dues_batch!(PgStore, Postgres, rust_decimal::Decimal, " FOR UPDATE");
 sql_discipline_store!(PgStore, Postgres);
+sql_disclosure_store!(PgStore, Postgres);
 sql_office_store!(PgStore, Postgres);
 sql_outbox_store!(
     PgStore,

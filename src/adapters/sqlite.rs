@@ -2,7 +2,9 @@
 //!
 //! WAL journal, foreign keys on, a busy timeout, and every write in a
 //! `BEGIN IMMEDIATE` transaction so that writers queue instead of failing
-//! half way. Money is kept as decimal text (SQLite has no exact decimal
+//! half way. `secure_delete` is on, and a write that drops an item's
+//! content checkpoints and truncates the WAL, so the dropped content stays
+//! in neither the file nor the WAL. Money is kept as decimal text (SQLite has no exact decimal
 //! type); times as RFC 3339 text in UTC.
 
 use super::sql::{TreeCache, map_err, map_migrate_err};
@@ -47,7 +49,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // Freed space is overwritten with zeros, so a document replaced
+            // without its content (a review that finds an item classified)
+            // leaves no copy in the file's pages.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -84,6 +90,22 @@ impl SqliteStore {
             .await
             .map_err(map_err)
     }
+
+    /// After a committed write that dropped an item's content (a review
+    /// found it classified): copies the WAL into the file and truncates it
+    /// (`wal_checkpoint(TRUNCATE)`, which waits for readers up to the busy
+    /// timeout), so the old page versions, which hold the content, are
+    /// gone from the WAL; `secure_delete` has zeroed the freed space in the
+    /// new pages. Best effort: the write is committed already, so a
+    /// checkpoint that cannot finish (a reader held a snapshot past the
+    /// timeout) is not an error; the content then stays in the WAL until
+    /// the next complete checkpoint (at the latest when the last
+    /// connection closes). `docs/ADAPTERS.md`, "Dropped content".
+    async fn after_content_dropped(&self) {
+        let _ = sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await;
+    }
 }
 
 sql_store!(SqliteStore, Sqlite);
@@ -91,6 +113,7 @@ sql_vote_store!(SqliteStore, Sqlite, "");
 sql_dues_store!(SqliteStore, Sqlite, String);
 sql_dues_batch!(SqliteStore, Sqlite, String, "");
 sql_discipline_store!(SqliteStore, Sqlite);
+sql_disclosure_store!(SqliteStore, Sqlite);
 sql_office_store!(SqliteStore, Sqlite);
 sql_outbox_store!(SqliteStore, Sqlite, String, "", "", false);
 

@@ -11,9 +11,10 @@ use async_trait::async_trait;
 ///
 /// Beyond the version check a store refuses, as
 /// [`super::StoreErrorKind::Rejected`], an update that changes what never
-/// changes: an item's organisation, kind, title or proposal, and an item's
-/// class once it is not disclosable (a 不宜公开 or classified item never
-/// becomes disclosable again). The SQL stores hold the last rule in the
+/// changes: an item's organisation, kind, title or proposal, the steps of
+/// its history (which only grows), and an item's class once it is not
+/// disclosable (a 不宜公开 or classified item never becomes disclosable
+/// again). The SQL stores hold the organisation and the class in the
 /// schema as well.
 ///
 /// ```

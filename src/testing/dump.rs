@@ -42,6 +42,12 @@ pub struct StateDump {
     /// The office holdings (current and ended) of any organisation of the
     /// tree, by id.
     pub offices: Vec<crate::office::OfficeHolder>,
+    /// The disclosure items (党务公开事项) of any organisation of the tree,
+    /// by id.
+    pub disclosure_items: Vec<crate::disclosure::Item>,
+    /// The applications for disclosure (依申请公开) to any organisation of
+    /// the tree, by id.
+    pub applications: Vec<crate::disclosure::Application>,
     /// Every message in the outbox, by id (the spending and the cursors
     /// are read by key: [`crate::store::OutboxStore::spent`], [`crate::store::OutboxStore::cursor`]).
     pub outbox: Vec<crate::notify::StoredMessage>,
@@ -142,6 +148,10 @@ pub async fn dump(store: &dyn Store, votes: &[VoteId]) -> Result<StateDump, Stor
     }
     let mut offices = store.offices_of(&org_ids).await?;
     offices.sort_by_key(|h| h.id());
+    let mut disclosure_items = store.items_of(&org_ids).await?;
+    disclosure_items.sort_by_key(|i| i.id());
+    let mut applications = store.applications_of(&org_ids).await?;
+    applications.sort_by_key(|a| a.id());
     let mut outbox: Vec<crate::notify::StoredMessage> = Vec::new();
     loop {
         let all = crate::notify::MessageFilter::all();
@@ -156,6 +166,8 @@ pub async fn dump(store: &dyn Store, votes: &[VoteId]) -> Result<StateDump, Stor
     }
     Ok(StateDump {
         offices,
+        disclosure_items,
+        applications,
         outbox,
         orgs,
         members: members.into_values().collect(),
@@ -174,6 +186,7 @@ pub(super) async fn empty_store_dumps_empty(store: Arc<dyn Store>) {
     assert!(d.orgs.is_empty() && d.members.is_empty(), "{d:?}");
     assert!(d.ledger_by_branch.is_empty() && d.departure_cases.is_empty());
     assert!(d.offices.is_empty() && d.outbox.is_empty());
+    assert!(d.disclosure_items.is_empty() && d.applications.is_empty());
     assert_eq!(d.votes.len(), 1);
     assert_eq!(d.votes[0].record, None);
 }
@@ -249,8 +262,29 @@ pub(super) async fn dump_is_complete_and_deterministic(store: Arc<dyn Store>) {
         ]))
         .await
         .unwrap();
+    store
+        .insert_item(
+            super::disclosure::disclosable(a, "事项", "内容"),
+            Effects::none(),
+        )
+        .await
+        .unwrap();
+    store
+        .insert_application(
+            crate::disclosure::NewApplication {
+                org: b,
+                applicant: m.id(),
+                about: crate::disclosure::Content::new("申请").unwrap(),
+                received_on: on,
+            },
+            Effects::none(),
+        )
+        .await
+        .unwrap();
     let ids = [open.id(), closed.id()];
     let first = dump(&*store, &ids).await.unwrap();
+    assert_eq!(first.disclosure_items.len(), 1);
+    assert_eq!(first.applications.len(), 1);
     assert_eq!(first.offices.len(), 1);
     assert_eq!(first.outbox.len(), 1);
     assert_eq!(first, dump(&*store, &ids).await.unwrap());

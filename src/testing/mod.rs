@@ -68,6 +68,7 @@
 )]
 
 mod discipline;
+mod disclosure;
 mod dues;
 mod dump;
 mod effects;
@@ -175,6 +176,14 @@ fn checks() -> Vec<Check> {
         discipline::an_expulsion_and_its_exit_are_one_write,
         offices::installs_end_and_add_atomically,
         offices::concurrent_ends_of_one_holding_store_one,
+        disclosure::items_round_trip_by_class,
+        disclosure::updates_go_under_their_version,
+        disclosure::what_never_changes_is_refused,
+        disclosure::published_items_are_the_published_only,
+        disclosure::notices_are_found_by_their_subjects,
+        disclosure::applications_round_trip_under_their_version,
+        disclosure::writes_commit_their_effects_or_none,
+        disclosure::concurrent_updates_of_one_version_store_one,
         outbox::keys_are_unique_within_and_across_batches,
         outbox::messages_round_trip_every_field,
         outbox::large_batches_cross_statement_chunks,
@@ -200,7 +209,7 @@ fn checks() -> Vec<Check> {
 /// 一致性测试: the conformance suite as one [`Trial`] per behaviour, named
 /// `<store_name>::<area>::<behaviour>` (areas: `orgs`, `members`,
 /// `records`, `votes`, `dues`, `effects`, `new_ids`, `discipline`,
-/// `offices`, `outbox`, `dump`).
+/// `offices`, `disclosure`, `outbox`, `dump`).
 ///
 /// `make` returns a fresh, empty store; it is called once per trial, inside
 /// that trial's runtime. Pass the trials to [`run`] (a harness may add its

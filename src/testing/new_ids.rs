@@ -66,6 +66,27 @@ pub(super) async fn create_writes_fill_their_new_ids(store: Arc<dyn Store>) {
         .unwrap();
     let c = opened[0].id.get();
     assert_eq!(bodies(&store).await[3], format!(r#"{{"id":{c},"i":0}}"#));
+    let item = store
+        .insert_item(
+            super::disclosure::disclosable(a, "事项", "内容"),
+            Effects::none().with_journal(asks(0)),
+        )
+        .await
+        .unwrap();
+    let i = item.id().get();
+    assert_eq!(bodies(&store).await[4], format!(r#"{{"id":{i},"i":0}}"#));
+    let application = crate::disclosure::NewApplication {
+        org: a,
+        applicant: made[0].id(),
+        about: crate::disclosure::Content::new("申请").unwrap(),
+        received_on: d(2024, 6, 1),
+    };
+    let applied = store
+        .insert_application(application, Effects::none().with_journal(asks(0)))
+        .await
+        .unwrap();
+    let p = applied.id().get();
+    assert_eq!(bodies(&store).await[5], format!(r#"{{"id":{p},"i":0}}"#));
 }
 
 pub(super) async fn an_entry_naming_no_created_record_stores_nothing(store: Arc<dyn Store>) {
@@ -89,5 +110,26 @@ pub(super) async fn an_entry_naming_no_created_record_stores_nothing(store: Arc<
             .unwrap()
             .is_none()
     );
+    let err = store
+        .insert_item(
+            super::disclosure::disclosable(a, "事项", "内容"),
+            Effects::none().with_journal(asks(1)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Rejected);
+    assert!(store.items_of(&[a]).await.unwrap().is_empty());
+    let application = crate::disclosure::NewApplication {
+        org: a,
+        applicant: crate::MemberId::new(1),
+        about: crate::disclosure::Content::new("申请").unwrap(),
+        received_on: d(2024, 6, 1),
+    };
+    let err = store
+        .insert_application(application, Effects::none().with_journal(asks(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Rejected);
+    assert!(store.applications_of(&[a]).await.unwrap().is_empty());
     assert!(bodies(&store).await.is_empty());
 }

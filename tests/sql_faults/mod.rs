@@ -77,7 +77,9 @@ pub fn trials(
         journal_fault_rolls_back_the_whole_write,
         times_and_amounts_round_trip_exactly,
         money_round_trips_through_the_amount_column,
-        outbox_rows_that_disagree_are_corrupt
+        outbox_rows_that_disagree_are_corrupt,
+        disclosure_rows_keep_their_organisation_and_class,
+        disclosure_rows_that_disagree_are_corrupt
     ]
 }
 
@@ -446,4 +448,168 @@ async fn outbox_rows_that_disagree_are_corrupt(backend: Backend, url: &str) {
     // A status the schema does not know is refused by the database itself.
     let sql = format!("UPDATE notify_messages SET status = 'sent' WHERE id = {id}");
     assert!(raw(backend, url, &sql).await.is_err());
+}
+
+/// Three items of organisation `org` in `store`: disclosable (a notice
+/// naming member 101), 不宜公开, classified.
+async fn three_items(store: &Arc<dyn Store>, org: dangjian::OrgId) -> [dangjian::ItemId; 3] {
+    use dangjian::disclosure::{
+        Content, ItemKind, NewItem, Plan, Propose, Publicity, Purpose, Reach, Scope, Stamp, Title,
+    };
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+    let stamp = Stamp::new(None, Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap());
+    let plan = Plan::new(Scope::OwnOrganisation, [Reach::BranchMeeting], on)
+        .unwrap()
+        .until(on + chrono::Duration::days(6))
+        .unwrap();
+    let notice = Publicity::new(Purpose::PreAdmission, [dangjian::MemberId::new(101)]).unwrap();
+    let open = Propose::disclosable(
+        org,
+        ItemKind::ElectionsAdmissionsAppraisal,
+        Title::new("发展对象公示").unwrap(),
+        Content::new("拟发展对象").unwrap(),
+        plan,
+    )
+    .notice(notice);
+    let kept = Propose::not_suitable(
+        org,
+        ItemKind::Other,
+        Title::new("内部").unwrap(),
+        Content::new("内部内容").unwrap(),
+    );
+    let secret = Propose::classified(org, ItemKind::Other, Title::new("X").unwrap());
+    let mut ids = Vec::new();
+    for req in [open, kept, secret] {
+        let new = NewItem::propose(req, stamp.clone(), None).unwrap();
+        ids.push(store.insert_item(new, Effects::none()).await.unwrap().id());
+    }
+    [ids[0], ids[1], ids[2]]
+}
+
+/// The schema holds what no code above it may change: an item's
+/// organisation, and the class of an item that is not disclosable; and a
+/// stage only on a disclosable item.
+async fn disclosure_rows_keep_their_organisation_and_class(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let (_, a, b) = dangjian::testing::two_branches(&store).await;
+    let [open_id, kept, secret] = three_items(&store, a).await;
+    let refused = [
+        format!(
+            "UPDATE disclosure_items SET org_id = {} WHERE id = {}",
+            b.get(),
+            open_id.get()
+        ),
+        format!(
+            "UPDATE disclosure_items SET class = 'disclosable', stage = 'proposed' WHERE id = {}",
+            secret.get()
+        ),
+        format!(
+            "UPDATE disclosure_items SET class = 'disclosable', stage = 'published' WHERE id = {}",
+            kept.get()
+        ),
+        format!(
+            "UPDATE disclosure_items SET class = 'not_suitable' WHERE id = {}",
+            secret.get()
+        ),
+        // A stage on an item that is not disclosable.
+        format!(
+            "UPDATE disclosure_items SET stage = 'published' WHERE id = {}",
+            kept.get()
+        ),
+        "INSERT INTO disclosure_items (org_id, class, stage, version, record) \
+         VALUES (1, 'classified', 'published', 1, '{}')"
+            .to_owned(),
+        format!(
+            "UPDATE disclosure_applications SET org_id = {} WHERE id = 1",
+            b.get()
+        ),
+    ];
+    let app = dangjian::disclosure::NewApplication {
+        org: a,
+        applicant: dangjian::MemberId::new(11),
+        about: dangjian::disclosure::Content::new("申请").unwrap(),
+        received_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+    };
+    store
+        .insert_application(app, Effects::none())
+        .await
+        .unwrap();
+    let before = dangjian::testing::dump(&*store, &[]).await.unwrap();
+    for sql in &refused {
+        assert!(raw(backend, url, sql).await.is_err(), "not refused: {sql}");
+    }
+    assert_eq!(dangjian::testing::dump(&*store, &[]).await.unwrap(), before);
+}
+
+/// A hand-edited column never makes an item readable as something it is
+/// not: a 不宜公开 item never shows as published, a notice's subjects rows
+/// are checked against the notice.
+async fn disclosure_rows_that_disagree_are_corrupt(backend: Backend, url: &str) {
+    let store = open(backend, url).await.unwrap();
+    let (_, a, _) = dangjian::testing::two_branches(&store).await;
+    let [open_id, _, secret] = three_items(&store, a).await;
+    // The stage column says published; the document says proposed.
+    raw(
+        backend,
+        url,
+        &format!(
+            "UPDATE disclosure_items SET stage = 'published' WHERE id = {}",
+            open_id.get()
+        ),
+    )
+    .await
+    .unwrap();
+    let err = store
+        .published_items(dangjian::store::PublishedRead::oldest_first(100))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("disclosure_items row {}", open_id.get())),
+        "{err}"
+    );
+    let err = store.item(open_id).await.unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    raw(
+        backend,
+        url,
+        &format!(
+            "UPDATE disclosure_items SET stage = 'proposed' WHERE id = {}",
+            open_id.get()
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(
+        store
+            .published_items(dangjian::store::PublishedRead::oldest_first(100))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A subjects row the notice does not back.
+    raw(
+        backend,
+        url,
+        &format!(
+            "INSERT INTO disclosure_subjects (item_id, member_id) VALUES ({}, 555)",
+            secret.get()
+        ),
+    )
+    .await
+    .unwrap();
+    let err = store
+        .notices_about(dangjian::MemberId::new(555))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &StoreErrorKind::Corrupt, "{err}");
+    assert_eq!(
+        store
+            .notices_about(dangjian::MemberId::new(101))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -24,6 +24,8 @@ pub(crate) mod dues_batch;
 #[macro_use]
 mod discipline_impl;
 #[macro_use]
+pub(crate) mod disclosure_impl;
+#[macro_use]
 pub(crate) mod offices_impl;
 #[macro_use]
 pub(crate) mod outbox_rows;
