@@ -107,7 +107,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let done = h.publish(Publish::new(item.id())).await?;
     for step in done.history() {
         let by = step.stamp.by.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string);
-        println!("   {:?} by {by} at {}", step.action, step.stamp.at);
+        println!("   {} by {by} at {}", step.action.label_zh(), step.stamp.at);
     }
 
     println!("\n2. A classified item");

@@ -719,3 +719,179 @@ async fn an_application_is_decided_within_three_working_days_or_ten_when_extende
     ));
     assert_eq!(me.disclosure().application(a.id()).await.unwrap(), done);
 }
+
+/// Acceptance: publicity end dates on China's 2026 calendar, through the
+/// service: across a weekend, and across 春节 2026 with its adjusted
+/// working Saturdays (2026-02-14 and 2026-02-28 work, 2026-02-16 does not).
+#[tokio::test]
+async fn publicity_periods_end_on_the_right_day_of_the_2026_calendar() {
+    let s = Setup::on(d(2026, 2, 12)).await;
+    let target = s
+        .member(
+            602,
+            ImportedStage::DevelopmentTarget {
+                since: d(2025, 1, 6),
+                introducers: [s.sec.into(), s.csec.into()],
+            },
+        )
+        .await
+        .id();
+    let rules = &s.w.dj.rules().disclosure.publicity;
+    let rule = rules
+        .rule(Purpose::PreAdmission, d(2026, 2, 12))
+        .unwrap()
+        .rules;
+    let tree = s.w.dj.store().org_tree().await.unwrap();
+    let cal = s.w.dj.rules().calendar.for_org(s.w.branch_a, &tree);
+    let end = |posted| rule.earliest_end(posted, cal).unwrap();
+    // Across a weekend: Thursday 5 March → Wednesday 11 March.
+    assert_eq!(end(d(2026, 3, 5)), d(2026, 3, 11));
+    // Across 春节: 12, 13, 14 (a working Saturday), then 24 and 25.
+    assert_eq!(end(d(2026, 2, 12)), d(2026, 2, 25));
+    assert!(cal.is_working_day(d(2026, 2, 14)).unwrap());
+    assert!(cal.is_working_day(d(2026, 2, 28)).unwrap());
+    assert!(!cal.is_working_day(d(2026, 2, 16)).unwrap());
+    // From Friday 27 February: 27, 28 (a working Saturday), 2, 3, 4 March.
+    assert_eq!(end(d(2026, 2, 27)), d(2026, 3, 4));
+    // The other reading of the start: from the next day.
+    let next_day = rule.counted(dangjian::period::Counting::CivilCode);
+    assert_eq!(
+        next_day.earliest_end(d(2026, 2, 12), cal).unwrap(),
+        d(2026, 2, 26)
+    );
+    // Through the service: a notice to the 24th is refused, one to the
+    // 25th holds the vote until the 26th.
+    let notice = |until| {
+        let plan = Plan::new(
+            Scope::OwnOrganisation,
+            [Reach::BranchMeeting],
+            d(2026, 2, 12),
+        )
+        .unwrap()
+        .until(until)
+        .unwrap();
+        Propose::disclosable(
+            s.w.branch_a,
+            ItemKind::ElectionsAdmissionsAppraisal,
+            Title::new("发展党员公示").unwrap(),
+            text("拟接收为预备党员"),
+            plan,
+        )
+        .notice(Publicity::new(Purpose::PreAdmission, [target]).unwrap())
+    };
+    let h = s.secretary();
+    let e = h
+        .disclosure()
+        .propose(notice(d(2026, 2, 24)))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        disclosure_error(e),
+        DisclosureError::PeriodTooShort { earliest_end, .. } if earliest_end == d(2026, 2, 25)
+    ));
+    let n = h
+        .disclosure()
+        .propose(notice(d(2026, 2, 25)))
+        .await
+        .unwrap()
+        .id();
+    h.disclosure()
+        .review(ReviewItem::new(n, Checks::passed()))
+        .await
+        .unwrap();
+    h.disclosure().approve(Approve::new(n)).await.unwrap();
+    h.disclosure().publish(Publish::new(n)).await.unwrap();
+    let motion = || OpenMotion::new(s.w.branch_a, MotionKind::Admission, target);
+    s.w.clock.set_date(d(2026, 2, 25));
+    assert!(matches!(
+        disclosure_error(h.votes().open_motion(motion()).await.unwrap_err()),
+        DisclosureError::PeriodRunning { next_step_from, .. } if next_step_from == d(2026, 2, 26)
+    ));
+    s.w.clock.set_date(d(2026, 2, 26));
+    h.votes().open_motion(motion()).await.unwrap();
+}
+
+/// A calendar that stops at 2026 refuses a notice that runs into 2027, and
+/// says so, rather than counting Monday to Friday.
+#[tokio::test]
+async fn a_notice_past_the_last_calendar_year_is_refused() {
+    let s = Setup::on(d(2026, 12, 28)).await;
+    let target = s
+        .member(
+            603,
+            ImportedStage::DevelopmentTarget {
+                since: d(2025, 1, 6),
+                introducers: [s.sec.into(), s.csec.into()],
+            },
+        )
+        .await
+        .id();
+    let plan = s
+        .plan(Scope::OwnOrganisation, &[Reach::BranchMeeting])
+        .until(d(2027, 1, 5))
+        .unwrap();
+    let req = Propose::disclosable(
+        s.w.branch_a,
+        ItemKind::ElectionsAdmissionsAppraisal,
+        Title::new("发展党员公示").unwrap(),
+        text("拟接收为预备党员"),
+        plan,
+    )
+    .notice(Publicity::new(Purpose::PreAdmission, [target]).unwrap());
+    let e = s.secretary().disclosure().propose(req).await.unwrap_err();
+    assert!(matches!(
+        disclosure_error(e),
+        DisclosureError::Calendar(dangjian::period::CalendarError::NotCovered { .. })
+    ));
+}
+
+/// The published list pages through more items than one store read holds
+/// (512), each item once, in id order.
+#[tokio::test]
+async fn published_items_page_through_every_batch() {
+    let s = Setup::new().await;
+    let mut want = Vec::new();
+    for n in 0..600 {
+        let scope = if n % 3 == 0 {
+            Scope::Society
+        } else {
+            Scope::OwnOrganisation
+        };
+        let channels = if n % 3 == 0 {
+            [Reach::PublicInternet]
+        } else {
+            [Reach::BranchMeeting]
+        };
+        let id = s
+            .publish(s.w.branch_a, scope, &channels, &format!("第{n}号"))
+            .await;
+        if n % 3 == 0 {
+            want.push(id);
+        }
+    }
+    let public = s.w.dj.act_as(&Actor::public());
+    let mut page = PageRequest::first(70);
+    let mut seen = Vec::new();
+    loop {
+        let p = public.disclosure().published(page).await.unwrap();
+        seen.extend(p.items.iter().map(|i| i.id()));
+        match p.next {
+            Some(c) => page = page.after(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen, want);
+    let xml = public
+        .disclosure()
+        .feed(&FeedInfo::new("urn:x", "党务公开", "党委").entries(1_000))
+        .await
+        .unwrap();
+    let feed: atom_syndication::Feed = xml.parse().unwrap();
+    let newest_first: Vec<_> = want
+        .iter()
+        .rev()
+        .map(|i| format!("urn:x/items/{}", i.get()))
+        .collect();
+    let got: Vec<_> = feed.entries().iter().map(|e| e.id().to_owned()).collect();
+    assert_eq!(got, newest_first);
+}

@@ -686,6 +686,16 @@ fn a_notice_shorter_than_its_rule_is_refused_at_proposal_and_at_publication() {
         ok.publication().and_then(|(p, _)| p.last_day()),
         Some(d(2026, 3, 17))
     );
+    let actions: Vec<_> = ok.history().iter().map(|s| s.action).collect();
+    assert_eq!(
+        actions[actions.len() - 2..],
+        [
+            Action::Extended {
+                until: d(2026, 3, 17)
+            },
+            Action::Published
+        ]
+    );
 }
 
 #[test]

@@ -418,6 +418,24 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// 中文名称 (提出, 审查, 审批 …), for a history shown to officers.
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            Self::Proposed => "提出",
+            Self::Reviewed { .. } => "审查",
+            Self::Approved { upward: false } => "审批",
+            Self::Approved { upward: true } => "报上级审批",
+            Self::ApprovalRefused => "审批不同意",
+            Self::Published => "公开",
+            Self::Extended { .. } => "延长公示期",
+            Self::Withdrawn => "撤回",
+            Self::ObjectionRecorded { .. } => "收到异议",
+            Self::ObjectionResolved { .. } => "异议处理",
+        }
+    }
+}
+
 impl Item {
     pub(super) fn from_new(id: super::ItemId, new: super::NewItem) -> Self {
         let step = Step {
@@ -778,6 +796,7 @@ impl Item {
         if let Some(u) = until {
             plan = plan.extended_to(u);
         }
+        let lengthened = plan.last_day() != d.plan.last_day();
         if let Some(p) = &d.publicity {
             let last = plan.last_day().ok_or(DisclosureError::NoLastDay {
                 purpose: p.purpose(),
@@ -788,6 +807,10 @@ impl Item {
             })?;
             rule.check_range(on, last, cal)?;
         }
+        let me = match plan.last_day() {
+            Some(until) if lengthened => me.stamped(Action::Extended { until }, stamp.clone()),
+            _ => me,
+        };
         let me = me.stamped(Action::Published, stamp.clone());
         Ok(me.with(Box::new(Disclosable {
             plan,
