@@ -150,6 +150,35 @@ impl DisclosureHandle<'_> {
     /// content for internal use and drops the plan; a finding of
     /// classified drops the content.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, member::{Entry, Registration}, lifecycle::ImportedStage};
+    /// # use dangjian::{org::{BranchForm, NewOrganisation, OrgKind}, office::{Appoint, Post}};
+    /// use dangjian::disclosure::{Approve, Checks, Content, ItemKind, Plan, Propose, Publish, Reach, ReviewItem, Scope, Title};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// # let dj = Dangjian::in_memory();
+    /// # let admin = dj.act_as(&Actor::platform_admin());
+    /// # let c = admin.orgs().create(NewOrganisation::new("党委".parse()?, OrgKind::GrassrootsCommittee)).await?;
+    /// # let b = admin.orgs().create(NewOrganisation::new("一支部".parse()?, OrgKind::Branch(BranchForm::Physical)).under(c.id)).await?;
+    /// # let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// # let m = admin.members().register_approved(Registration::new("张三".parse()?, "11010519491231002X".parse()?, b.id,
+    /// #     Entry::Import(ImportedStage::Full { joined_on: d(2000, 7, 1), full_since: d(2001, 7, 1) }))).await?;
+    /// let today = dangjian::clock::china_date(chrono::Utc::now());
+    /// admin.offices().appoint(Appoint::new(b.id, m.id(), Post::Secretary).from(today)).await?;
+    /// let secretary = dj.act_as(&Actor::branch_officer(m.id(), b.id));
+    /// let plan = Plan::new(Scope::Society, [Reach::PublicBoard], today)?;
+    /// let req = Propose::disclosable(b.id, ItemKind::Dues, Title::new("党费收缴情况")?, Content::new("应收12人，实收12人")?, plan);
+    /// let h = secretary.disclosure();
+    /// let item = h.propose(req).await?;
+    /// h.review(ReviewItem::new(item.id(), Checks::passed())).await?;
+    /// h.approve(Approve::new(item.id())).await?;
+    /// let published = h.publish(Publish::new(item.id())).await?;
+    /// assert!(published.publication().is_some());
+    /// // Nobody reviews twice, and a member of the public sees it.
+    /// assert!(h.review(ReviewItem::new(item.id(), Checks::passed())).await.is_err());
+    /// assert!(dj.act_as(&Actor::public()).disclosure().get(item.id()).await.is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for an actor who holds
     /// no reviewer's post (`NotAnOfficial`), an item not at the proposed
@@ -166,6 +195,16 @@ impl DisclosureHandle<'_> {
     /// approver's post (`DisclosureRules::approver_posts`) today in the
     /// item's organisation or, for an item beyond its authority, in the
     /// nearest organisation above it where they hold one (报上级审批).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::Approve;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().approve(Approve::new(ItemId::new(9))).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` (`NotAnOfficial`, the
@@ -217,6 +256,16 @@ impl DisclosureHandle<'_> {
     /// from today to its last day (or `req.until`), which must satisfy the
     /// rule in force today on the organisation's working calendar.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::Publish;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().publish(Publish::new(ItemId::new(9))).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for an item not
     /// approved (so never one without a review), or a notice whose period
@@ -247,6 +296,16 @@ impl DisclosureHandle<'_> {
 
     /// 撤回: withdraws an item, with the reason.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::{Content, Withdraw};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().withdraw(Withdraw::new(ItemId::new(9), Content::new("撤回").unwrap())).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for an item refused or
     /// withdrawn already, or not disclosable.
@@ -257,6 +316,16 @@ impl DisclosureHandle<'_> {
 
     /// 收到异议: records an objection to a publicity notice, received
     /// during its period. Who raised it is not recorded.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::{Content, RecordObjection};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().object(RecordObjection::new(ItemId::new(9), chrono::NaiveDate::MIN, Content::new("意见").unwrap())).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for an item that is not
@@ -270,6 +339,16 @@ impl DisclosureHandle<'_> {
     /// 异议处理: resolves an objection; a dismissed one stops holding up
     /// the next step, an upheld one stops it for good on this notice.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::{Content, Finding, ResolveObjection};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().resolve_objection(ResolveObjection::new(ItemId::new(9), 1, Finding::Dismissed, Content::new("不属实").unwrap())).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for an unknown or
     /// resolved objection.
@@ -282,6 +361,16 @@ impl DisclosureHandle<'_> {
     /// 依申请公开: the actor, a member acting for themselves, asks their
     /// own organisation (the home branch or one above it) to disclose
     /// something. Received today.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::{Apply, Content};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::member(MemberId::new(3)));
+    /// assert!(s.disclosure().apply(Apply::new(OrgId::new(2), Content::new("请公开").unwrap())).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
     /// `PermissionDenied` for an actor who is not a member acting for
@@ -362,6 +451,16 @@ impl DisclosureHandle<'_> {
     /// 延期答复: extends an application's deadline, once, before the first
     /// deadline passes.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::{Content, ExtendApplication};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().extend(ExtendApplication::new(ApplicationId::new(9), Content::new("需核实").unwrap())).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for one decided or
     /// extended already, or past its first deadline.
@@ -379,6 +478,16 @@ impl DisclosureHandle<'_> {
 
     /// 答复: decides an application (a refusal in writing with its
     /// reason); one decided after its deadline is recorded as late.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::{DecideApplication, Decision};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().decide(DecideApplication::new(ApplicationId::new(9), Decision::Granted { item: None })).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
     /// `NotFound`; `PermissionDenied`; `Disclosure` for one decided

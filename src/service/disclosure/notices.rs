@@ -73,6 +73,16 @@ impl DisclosureHandle<'_> {
     /// made outside the library, e.g. in an HR system). The admission vote
     /// and the admission check this themselves.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::disclosure::Purpose;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().may_proceed(MemberId::new(9), Purpose::PreAdmission).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound` for a subject outside the scope; `PermissionDenied` for
     /// an actor who is not an officer; `Disclosure` saying why not

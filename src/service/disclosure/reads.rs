@@ -57,6 +57,16 @@ impl DisclosureHandle<'_> {
     /// other reader sees it only while it is published to a scope that
     /// covers them.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::public());
+    /// assert!(s.disclosure().get(ItemId::new(9)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound` for an item missing, or one the actor may not see.
     pub async fn get(&self, id: ItemId) -> Result<Item, Error> {
@@ -80,6 +90,16 @@ impl DisclosureHandle<'_> {
     /// 公开目录: every item of `org`'s subtree, at every stage and class,
     /// ordered by id.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::service::PageRequest;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().list(OrgId::new(9), PageRequest::default()).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound` for an organisation outside the scope;
     /// `PermissionDenied` for an actor who does not read organisations.
@@ -100,6 +120,15 @@ impl DisclosureHandle<'_> {
     /// a member, the items of society, the whole party (if a party
     /// member), their own organisations and those naming them; an officer,
     /// what their subtree covers (see [`crate::disclosure::reaches`]).
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, access::Actor, service::PageRequest};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let page = dj.act_as(&Actor::public()).disclosure().published(PageRequest::default()).await?;
+    /// assert!(page.items.is_empty() && page.is_last());
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// Store failures only.
@@ -188,6 +217,16 @@ impl DisclosureHandle<'_> {
     /// 申请: one application: its applicant, or an officer whose scope
     /// covers the organisation asked.
     ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().application(ApplicationId::new(9)).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
+    ///
     /// # Errors
     /// `NotFound` otherwise.
     pub async fn application(&self, id: ApplicationId) -> Result<Application, Error> {
@@ -205,6 +244,16 @@ impl DisclosureHandle<'_> {
     }
 
     /// 申请列表: the applications to `org`'s subtree, ordered by id.
+    ///
+    /// ```
+    /// # use dangjian::{Dangjian, ItemId, ApplicationId, MemberId, OrgId, access::Actor};
+    /// use dangjian::service::PageRequest;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let dj = Dangjian::in_memory();
+    /// let s = dj.act_as(&Actor::branch_officer(None, OrgId::new(2)));
+    /// assert!(s.disclosure().applications(OrgId::new(9), PageRequest::default()).await.unwrap_err().is_not_found());
+    /// # })
+    /// ```
     ///
     /// # Errors
     /// `NotFound` for an organisation outside the scope;
