@@ -684,6 +684,30 @@ impl Item {
         })
     }
 
+    /// A reviewed item, with its review, that `approver` may decide on at
+    /// this level: from above (`upward`) exactly when the item is beyond
+    /// the organisation's authority, and then by another organisation.
+    fn for_approval(
+        self,
+        approver: &Official,
+        upward: bool,
+    ) -> Result<(Self, Box<Disclosable>, Review), DisclosureError> {
+        let (me, d) = self.into_disclosable()?;
+        let Stage::Reviewed { review } = d.stage.clone() else {
+            return Err(DisclosureError::WrongStage {
+                stage: d.stage.name(),
+                wanted: "reviewed",
+            });
+        };
+        let own = approver.org == me.org;
+        if d.beyond_authority != upward || own == upward {
+            return Err(DisclosureError::ApprovalFromWrongLevel {
+                beyond_authority: d.beyond_authority,
+            });
+        }
+        Ok((me, d, review))
+    }
+
     /// 审批: the approval by `approver`, an official of the item's
     /// organisation, or of a higher one when the item is beyond the
     /// organisation's authority (`upward`, checked by the caller against
@@ -701,19 +725,7 @@ impl Item {
         upward: bool,
         stamp: Stamp,
     ) -> Result<Self, DisclosureError> {
-        let (me, d) = self.into_disclosable()?;
-        let Stage::Reviewed { review } = d.stage else {
-            return Err(DisclosureError::WrongStage {
-                stage: d.stage.name(),
-                wanted: "reviewed",
-            });
-        };
-        let own = approver.org == me.org;
-        if d.beyond_authority != upward || own == upward {
-            return Err(DisclosureError::ApprovalFromWrongLevel {
-                beyond_authority: d.beyond_authority,
-            });
-        }
+        let (me, d, review) = self.for_approval(&approver, upward)?;
         let approval = Approval {
             approver,
             upward,
@@ -737,18 +749,7 @@ impl Item {
         reason: Content,
         stamp: Stamp,
     ) -> Result<Self, DisclosureError> {
-        let (me, d) = self.into_disclosable()?;
-        let Stage::Reviewed { review } = d.stage else {
-            return Err(DisclosureError::WrongStage {
-                stage: d.stage.name(),
-                wanted: "reviewed",
-            });
-        };
-        if d.beyond_authority != upward || (approver.org == me.org) == upward {
-            return Err(DisclosureError::ApprovalFromWrongLevel {
-                beyond_authority: d.beyond_authority,
-            });
-        }
+        let (me, d, review) = self.for_approval(&approver, upward)?;
         let me = me.stamped(Action::ApprovalRefused, stamp.clone());
         Ok(me.with(Box::new(Disclosable {
             stage: Stage::Refused {

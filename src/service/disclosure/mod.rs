@@ -56,15 +56,20 @@ impl DisclosureHandle<'_> {
         Ok(l.tree)
     }
 
-    /// An item the actor runs, or `NotFound`.
-    async fn item_run(&self, id: ItemId) -> Result<(Item, Arc<OrgTree>), Error> {
+    /// An item and the tree, or `NotFound` for a missing item.
+    pub(super) async fn fetch(&self, id: ItemId) -> Result<(Item, Arc<OrgTree>), Error> {
         let item = self
             .s
             .store()
             .item(id)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Item, id))?;
-        let tree = self.s.store().org_tree().await?;
+        Ok((item, self.s.store().org_tree().await?))
+    }
+
+    /// An item the actor runs, or `NotFound`.
+    async fn item_run(&self, id: ItemId) -> Result<(Item, Arc<OrgTree>), Error> {
+        let (item, tree) = self.fetch(id).await?;
         if let Err(denied) = access::check_disclose(&self.s.actor, item.org(), &tree) {
             return Err(if self.s.actor.covers_org(item.org(), &tree) {
                 Error::PermissionDenied(denied)

@@ -70,13 +70,7 @@ impl DisclosureHandle<'_> {
     /// # Errors
     /// `NotFound` for an item missing, or one the actor may not see.
     pub async fn get(&self, id: ItemId) -> Result<Item, Error> {
-        let item = self
-            .s
-            .store()
-            .item(id)
-            .await?
-            .ok_or_else(|| Error::not_found(Entity::Item, id))?;
-        let tree = self.s.store().org_tree().await?;
+        let (item, tree) = self.fetch(id).await?;
         if self.manages(item.org(), &tree) {
             return Ok(item);
         }
