@@ -20,6 +20,7 @@ pub mod election;
 mod error;
 pub mod ids;
 pub mod lifecycle;
+pub mod mailbox;
 pub mod member;
 pub mod notify;
 pub mod office;
