@@ -136,12 +136,7 @@ impl MailboxRules {
         complex: bool,
         cal: &WorkCalendar,
     ) -> Result<NaiveDate, CalendarError> {
-        let d = if complex {
-            self.complex_reply.unwrap_or(self.reply)
-        } else {
-            self.reply
-        };
-        d.last_day(received_on, cal)
+        Self::pick(self.reply, self.complex_reply, complex).last_day(received_on, cal)
     }
 
     /// The last day to report the result.
@@ -154,12 +149,12 @@ impl MailboxRules {
         complex: bool,
         cal: &WorkCalendar,
     ) -> Result<NaiveDate, CalendarError> {
-        let d = if complex {
-            self.complex_result.unwrap_or(self.result)
-        } else {
-            self.result
-        };
-        d.last_day(received_on, cal)
+        Self::pick(self.result, self.complex_result, complex).last_day(received_on, cal)
+    }
+
+    /// The deadline for a case: the complex one where the place has one.
+    fn pick(plain: Deadline, for_complex: Option<Deadline>, complex: bool) -> Deadline {
+        for_complex.filter(|_| complex).unwrap_or(plain)
     }
 }
 
